@@ -1,0 +1,66 @@
+"""Which imported item is which, across re-imports of an edited note. Pure.
+
+Review history hangs on an item's identity, so an item keeps it when its text is unchanged
+or changed only a little: a typo fixed, an answer edited, a row moved. Exact matches pair
+first; the rest pair by similarity, best first, above a threshold.
+"""
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+# Below this, two texts are different items: "Replay data" vs "Archive data" is 0.67.
+SIMILAR_ENOUGH = 0.8
+
+
+@dataclass(frozen=True)
+class Candidate:
+    ref: object  # whatever the caller uses to find the item again
+    primary: str  # the text that names the item (a prompt, a title, a heading path)
+    secondary: str = ""  # the rest (an answer, table rows, a section body)
+
+
+def _similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < SIMILAR_ENOUGH or matcher.quick_ratio() < SIMILAR_ENOUGH:
+        return 0.0
+    return matcher.ratio()
+
+
+def _score(old: Candidate, new: Candidate) -> float:
+    primary = _similarity(old.primary.lower(), new.primary.lower())
+    if primary >= 0.95:
+        return 1.0 + primary  # same name, edited body: the same item
+    if primary >= SIMILAR_ENOUGH and old.secondary == new.secondary:
+        return primary  # a typo fixed in the name, body untouched
+    if primary == 0.0 and old.secondary and old.secondary == new.secondary and len(old.secondary) > 40:
+        return 0.5 + SIMILAR_ENOUGH / 2  # renamed heading over an unchanged body
+    return 0.0
+
+
+def match(old: list[Candidate], new: list[Candidate]) -> dict[int, int]:
+    """Pair new items with old ones. Returns {index in new: index in old}."""
+    pairs: dict[int, int] = {}
+    free_old = set(range(len(old)))
+    by_text: dict[tuple[str, str], list[int]] = {}
+    for index, item in enumerate(old):
+        by_text.setdefault((item.primary, item.secondary), []).append(index)
+    for index, item in enumerate(new):
+        same = by_text.get((item.primary, item.secondary))
+        if same:
+            pairs[index] = same.pop(0)
+            free_old.discard(pairs[index])
+
+    unmatched = [i for i in range(len(new)) if i not in pairs]
+    scored = []
+    for n in unmatched:
+        for o in free_old:
+            score = _score(old[o], new[n])
+            if score > 0:
+                scored.append((score, -abs(n - o), n, o))
+    for score, _, n, o in sorted(scored, reverse=True):
+        if n not in pairs and o in free_old:
+            pairs[n] = o
+            free_old.discard(o)
+    return pairs

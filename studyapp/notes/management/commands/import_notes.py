@@ -1,0 +1,91 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from studyapp.notes.models import ImportRun
+from studyapp.notes.sync import import_notes
+
+
+class Command(BaseCommand):
+    help = "Import Markdown study notes (.md, .markdown, .txt files, or folders of them)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="note files or folders")
+        parser.add_argument("--json", action="store_true", help="print a machine-readable summary")
+        parser.add_argument("--run", type=int, help="record progress on this browser upload")
+
+    def handle(self, *args, paths, json: bool, run: int | None, **options):
+        upload = ImportRun.objects.filter(pk=run).first() if run else None
+        bar = None
+        if upload is None and not json and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(total=0, unit="file", file=sys.stderr, leave=False)
+
+        def progress(done, total, path):
+            if bar is not None:
+                bar.total = total
+                bar.set_postfix_str(path[-40:], refresh=False)
+                bar.update(1)
+            if upload is not None:
+                ImportRun.objects.filter(pk=upload.pk).update(
+                    status=ImportRun.Status.RUNNING, files_done=done, files_total=total)
+
+        names = {}
+        if upload is not None:
+            names = {path: name for path, name in (upload.report.get("names") or {}).items()}
+        try:
+            report = import_notes(paths, progress=progress, names=_resolved(names))
+        except Exception as exc:
+            if upload is not None:
+                ImportRun.objects.filter(pk=upload.pk).update(
+                    status=ImportRun.Status.FAILED, finished_at=timezone.now(),
+                    report={"fatal": f"{type(exc).__name__}: {exc}"})
+            raise
+        finally:
+            if bar is not None:
+                bar.close()
+
+        summary = report.as_dict()
+        if upload is not None:
+            ImportRun.objects.filter(pk=upload.pk).update(
+                status=ImportRun.Status.DONE, finished_at=timezone.now(), report=summary,
+                files_done=summary["files"], files_total=summary["files"])
+        if json:
+            self.stdout.write(_json_dumps(summary))
+        else:
+            self._print(summary)
+        if report.errors:
+            sys.exit(1)
+
+    def _print(self, summary):
+        totals = summary["totals"]
+        self.stdout.write(
+            f"Read {summary['files']} files: {summary['imported']} imported, "
+            f"{summary['unchanged']} unchanged, {summary['failed']} failed."
+        )
+        self.stdout.write(
+            f"Now holding {totals['services']} services, {totals['sections']} note sections, "
+            f"{totals['tables']} tables, {totals['patterns']} question patterns, "
+            f"{totals['scenarios']} scenarios, {totals['exams']} exams."
+        )
+        for warning in summary["warnings"]:
+            self.stdout.write(self.style.WARNING(f"warning: {_where(warning)}: {warning['message']}"))
+        for error in summary["errors"]:
+            self.stderr.write(self.style.ERROR(f"error: {_where(error)}: {error['message']}"))
+
+
+def _where(problem):
+    return f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
+
+
+def _resolved(names):
+    from pathlib import Path
+
+    return {Path(path).resolve(): name for path, name in names.items()}
+
+
+def _json_dumps(value):
+    return json.dumps(value, indent=2, ensure_ascii=False)

@@ -1,0 +1,227 @@
+import uuid
+
+from django.db import models
+from django.urls import reverse
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class SourceFile(models.Model):
+    """A note file as last imported: what it was, when, and what the importer had to say."""
+
+    path = models.CharField(max_length=500, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, default="topic")
+    aliases = models.JSONField(default=list, blank=True)
+    checksum = models.CharField(max_length=64)
+    link_context = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    front_matter = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    imported_at = models.DateTimeField()
+    domains = models.ManyToManyField("Domain", blank=True, related_name="sources")
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.path
+
+    def get_absolute_url(self):
+        return reverse("notes:document", args=[self.slug])
+
+
+class Exam(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=300)
+    question_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    scored_questions = models.PositiveSmallIntegerField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    passing_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    score_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    score_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.ForeignKey(SourceFile, null=True, blank=True, on_delete=models.SET_NULL)
+    line = models.PositiveIntegerField(default=1)
+    declared = models.BooleanField(default=False, help_text="Defined by an exam note, not inferred")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Domain(models.Model):
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="domains")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    weight = models.DecimalField(max_digits=5, decimal_places=2)
+    tasks = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["exam", "number"]
+        constraints = [models.UniqueConstraint(fields=["exam", "number"], name="one_domain_number_per_exam")]
+
+    def __str__(self):
+        return f"{self.exam.code} D{self.number} {self.name}"
+
+
+class ActiveQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired_at__isnull=True)
+
+
+class Imported(models.Model):
+    """Fields every extracted item shares: where it came from, and whether it is still there."""
+
+    key = models.CharField(max_length=32, unique=True, default=new_key, editable=False)
+    source = models.ForeignKey(SourceFile, on_delete=models.CASCADE)
+    line = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(default=0)
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="Gone from its note; kept for history")
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["source", "position"]
+
+
+class Service(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    aliases = models.JSONField(default=list, blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    summary = models.TextField(blank=True)
+    search_text = models.TextField(blank=True)
+    domains = models.ManyToManyField(Domain, blank=True, related_name="services")
+    source = models.OneToOneField(SourceFile, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="service")
+    line = models.PositiveIntegerField(default=1)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("notes:service", args=[self.slug])
+
+
+class NoteSection(Imported):
+    heading_path = models.JSONField(default=list)
+    anchor = models.SlugField(max_length=200)
+    html = models.TextField(help_text="Sanitised at import time")
+    text = models.TextField(blank=True, help_text="Plain text, for search")
+    search_text = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64)
+    services = models.ManyToManyField(Service, blank=True, related_name="mentioned_in")
+    links_to = models.ManyToManyField(Service, blank=True, related_name="linked_from")
+    links_to_notes = models.ManyToManyField(SourceFile, blank=True, related_name="linked_from")
+    domains = models.ManyToManyField(Domain, blank=True, related_name="sections")
+
+    class Meta(Imported.Meta):
+        pass
+
+    def __str__(self):
+        return " › ".join(self.heading_path)
+
+    @property
+    def heading(self):
+        return self.heading_path[-1] if self.heading_path else ""
+
+
+class ComparisonTable(Imported):
+    title = models.CharField(max_length=300)
+    columns = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    citation = models.CharField(max_length=300, blank=True)
+    search_text = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64)
+    services = models.ManyToManyField(Service, blank=True, related_name="tables")
+
+    class Meta(Imported.Meta):
+        pass
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("notes:table", args=[self.key])
+
+
+class QuestionPattern(Imported):
+    prompt = models.TextField()
+    answer = models.CharField(max_length=500)
+    explanation = models.TextField(blank=True)
+    citation = models.CharField(max_length=300, blank=True)
+    origin = models.CharField(max_length=10)
+    group = models.CharField(max_length=300, blank=True)
+    domain = models.ForeignKey(Domain, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="patterns")
+    answer_services = models.ManyToManyField(Service, blank=True, related_name="answers")
+    search_text = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta(Imported.Meta):
+        pass
+
+    def __str__(self):
+        return f"{self.prompt} → {self.answer}"
+
+
+class Scenario(Imported):
+    title = models.CharField(max_length=300)
+    stem = models.TextField()
+    options = models.JSONField(default=list, help_text="[{text, correct, explanation}]")
+    citation = models.CharField(max_length=300, blank=True)
+    domain = models.ForeignKey(Domain, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="scenarios")
+    content_hash = models.CharField(max_length=64)
+
+    class Meta(Imported.Meta):
+        pass
+
+    def __str__(self):
+        return self.title
+
+
+class ImportRun(models.Model):
+    """An import started from the browser, which runs in a process of its own."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    started_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    files_total = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.status})"
+
+    @property
+    def finished(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def percent(self):
+        if not self.files_total:
+            return 0 if not self.finished else 100
+        return round(100 * self.files_done / self.files_total)

@@ -1,0 +1,347 @@
+"""Cutting a note's lines into blocks: headings, code, tables and the text between them.
+
+The scanner is fence-aware the way CommonMark is, with one difference that matters for real
+notes: a fence that is never closed does not swallow the rest of the file. It is closed where
+Markdown visibly resumes, and the note gets a warning.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import yaml
+
+from .text import Line, NoteError
+
+HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$")
+FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+TOC_ENTRY = re.compile(r"^\S.*?\s*\.{4,}\s*\t?\s*\d+\s*$")
+CHAT_RESIDUE = re.compile(
+    r"^\s*(#+\s*)?\[?(\.\.\.\s*)?("
+    r"previous content remains the same|rest of the existing content|"
+    r"based on the provided context|if you want, i can|copy code$"
+    r")",
+    re.IGNORECASE,
+)
+LANGUAGE_WORD = re.compile(r"^[a-z][a-z0-9+#-]{0,15}$")
+
+
+@dataclass
+class Table:
+    header: list[str]  # cell Markdown
+    rows: list[list[str]]
+    has_header: bool = True
+    ragged: bool = False
+
+
+@dataclass
+class Block:
+    kind: str  # heading | code | table | text
+    line: int
+    lines: list[Line] = field(default_factory=list)
+    level: int = 0
+    text: str = ""
+    lang: str = ""
+    table: Table | None = None
+
+
+def split_front_matter(lines: list[Line]) -> tuple[dict, list[Line]]:
+    if not lines or lines[0].text.strip() != "---":
+        return {}, lines
+    for index in range(1, len(lines)):
+        if lines[index].text.strip() in {"---", "..."}:
+            source = "\n".join(line.text for line in lines[1:index])
+            try:
+                meta = yaml.safe_load(source) or {}
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                line = lines[1].number + mark.line if mark else lines[0].number
+                problem = getattr(exc, "problem", None) or str(exc)
+                raise NoteError(f"front matter is not valid YAML: {problem}", line=line) from None
+            if not isinstance(meta, dict):
+                raise NoteError("front matter must be a mapping of keys to values", line=1)
+            return meta, lines[index + 1 :]
+    raise NoteError("front matter starts with '---' but is never closed", line=1)
+
+
+def drop_debris(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
+    """Remove what PDF conversion and chat assistants leave behind in notes."""
+    kept, toc, chat = [], [], []
+    for line in lines:
+        if TOC_ENTRY.match(line.text):
+            toc.append(line.number)
+        elif CHAT_RESIDUE.match(line.text):
+            chat.append(line.number)
+        else:
+            kept.append(Line(line.number, line.text.expandtabs(4)))
+    warnings = []
+    if toc:
+        warnings.append((toc[0], f"dropped {len(toc)} table-of-contents lines with page numbers"))
+    for number in chat:
+        warnings.append((number, "dropped an editing placeholder or chat-assistant remark"))
+    return kept, warnings
+
+
+def _is_strong_markdown(lines: list[Line], index: int) -> bool:
+    """A line that is Markdown prose, not code: where an unclosed fence should have ended."""
+    text = lines[index].text
+    if re.match(r"^>\s*\S", text) or re.match(r"^#{2,6} +[A-Z0-9\[*]", text):
+        return True
+    following = lines[index + 1].text if index + 1 < len(lines) else ""
+    return text.lstrip().startswith("|") and bool(DELIMITER_ROW.match(following)) and "-" in following
+
+
+def _recovery_point(lines: list[Line], start: int, stop: int) -> int | None:
+    for index in range(start, stop):
+        if _is_strong_markdown(lines, index):
+            return index
+    return None
+
+
+def scan(lines: list[Line]) -> tuple[list[Block], list[tuple[int, str]]]:
+    """Group lines into blocks; returns the blocks and warnings as (line, message)."""
+    blocks: list[Block] = []
+    warnings: list[tuple[int, str]] = []
+    text_lines: list[Line] = []
+
+    def flush_text():
+        if text_lines:
+            blocks.extend(_split_tables(list(text_lines), warnings))
+            text_lines.clear()
+
+    index, count = 0, len(lines)
+    while index < count:
+        line = lines[index]
+        opening = FENCE_OPEN.match(line.text)
+        if opening:
+            end, resume, note = _find_fence_end(lines, index, opening)
+            if note:
+                warnings.append((line.number, note))
+            flush_text()
+            body = [l for l in lines[index + 1 : end] if l.text.strip().lower() != "copy code"]
+            blocks.append(Block("code", line.number, body, lang=opening.group(3).lower()))
+            index = resume
+            continue
+        heading = HEADING.match(line.text)
+        if heading:
+            flush_text()
+            blocks.append(Block("heading", line.number, [line], level=len(heading.group(1)),
+                                text=heading.group(2).strip()))
+        else:
+            text_lines.append(line)
+        index += 1
+    flush_text()
+    return _merge_language_hints(blocks), warnings
+
+
+def _find_fence_end(lines, start, opening) -> tuple[int, int, str]:
+    """Where a fence opened at `start` ends: (end index, index to resume at, warning)."""
+    char, length = opening.group(2)[0], len(opening.group(2))
+    for index in range(start + 1, len(lines)):
+        text = lines[index].text
+        closing = FENCE_CLOSE.match(text)
+        if closing and closing.group(1)[0] == char and len(closing.group(1)) >= length:
+            return index, index + 1, ""
+        reopening = FENCE_OPEN.match(text)
+        if reopening and reopening.group(3) and reopening.group(2)[0] == char:
+            # A fence with a language cannot close a block, so the writer forgot to close
+            # the earlier one; CommonMark would read all the prose in between as code.
+            point = _recovery_point(lines, start + 1, index) or index
+            return point, point, _unclosed_message(lines, point)
+    point = _recovery_point(lines, start + 1, len(lines))
+    if point is None:
+        point = next(
+            (i for i in range(start + 1, len(lines))
+             if re.match(r"^# +[A-Z]", lines[i].text) and not lines[i - 1].text.strip()),
+            None,
+        )
+    if point is None:
+        return len(lines), len(lines), "code fence is never closed; the rest of the file is read as code"
+    return point, point, _unclosed_message(lines, point)
+
+
+def _unclosed_message(lines, point) -> str:
+    where = lines[point].number if point < len(lines) else "the end"
+    return f"code fence is never closed; closed it before line {where}"
+
+
+def _merge_language_hints(blocks: list[Block]) -> list[Block]:
+    """Fold a language named outside its fence into the fence that follows.
+
+    Notes converted from PDF often carry the language as a fence of its own holding one
+    word, or as a lone word on the line above the fence.
+    """
+    merged: list[Block] = []
+    for block in blocks:
+        previous = merged[-1] if merged else None
+        if block.kind == "code" and not block.lang and previous is not None:
+            hint = _language_hint(previous)
+            if hint:
+                block.lang = hint
+                if previous.kind == "code":
+                    merged.pop()
+                else:
+                    previous.lines = _without_last_word_line(previous.lines)
+        merged.append(block)
+    return merged
+
+
+def _language_hint(block: Block) -> str:
+    if block.kind == "code":
+        words = [l.text.strip() for l in block.lines if l.text.strip()]
+        if len(words) == 1 and LANGUAGE_WORD.match(words[0]):
+            return words[0]
+    if block.kind == "text":
+        nonblank = [l for l in block.lines if l.text.strip()]
+        if nonblank and LANGUAGE_WORD.match(nonblank[-1].text.strip()):
+            return nonblank[-1].text.strip()
+    return ""
+
+
+def _without_last_word_line(lines: list[Line]) -> list[Line]:
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].text.strip():
+            return lines[:index] + lines[index + 1 :]
+    return lines
+
+
+# Tables -------------------------------------------------------------------------------------
+
+
+def split_cells(row: str) -> list[str]:
+    """Cells of a pipe-table row; pipes inside code spans or escaped with \\ do not split."""
+    text = row.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    cells, current, in_code, index = [], [], False, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text) and text[index + 1] == "|":
+            current.append("|")
+            index += 2
+            continue
+        if char == "`":
+            in_code = not in_code
+        if char == "|" and not in_code:
+            cells.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    cells.append("".join(current).strip())
+    return cells
+
+
+def _is_row(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.startswith("|") and stripped.count("|") >= 2
+
+
+def _split_tables(lines: list[Line], warnings) -> list[Block]:
+    """Split a run of text lines into text blocks and table blocks."""
+    out: list[Block] = []
+    text: list[Line] = []
+    index = 0
+
+    def flush():
+        if text:
+            out.append(Block("text", text[0].number, list(text)))
+            text.clear()
+
+    while index < len(lines):
+        stripped = lines[index].text.strip()
+        if stripped.lower().startswith("<table"):
+            end = index
+            while end < len(lines) and "</table>" not in lines[end].text.lower():
+                end += 1
+            chunk = lines[index : end + 1]
+            table = parse_html_table("\n".join(l.text for l in chunk))
+            if table is not None:
+                flush()
+                out.append(Block("table", lines[index].number, chunk, table=table))
+                index = end + 1
+                continue
+        if _is_row(stripped):
+            end = index
+            while end < len(lines) and (_is_row(lines[end].text) or DELIMITER_ROW.match(lines[end].text)
+                                        and "-" in lines[end].text):
+                end += 1
+            chunk = lines[index:end]
+            if len(chunk) >= 2:
+                flush()
+                out.append(Block("table", lines[index].number, chunk,
+                                 table=_pipe_table(chunk, warnings)))
+                index = end
+                continue
+        text.append(lines[index])
+        index += 1
+    flush()
+    return out
+
+
+def _pipe_table(chunk: list[Line], warnings) -> Table:
+    rows = [l for l in chunk if not (DELIMITER_ROW.match(l.text) and "-" in l.text)]
+    has_header = len(chunk) > 1 and bool(DELIMITER_ROW.match(chunk[1].text)) and "-" in chunk[1].text
+    cells = [split_cells(l.text) for l in rows]
+    if has_header:
+        header, body = cells[0], cells[1:]
+    else:
+        warnings.append((chunk[0].number, "table has no header row; its columns are unnamed"))
+        header, body = [""] * max(len(r) for r in cells), cells
+    width = max([len(header)] + [len(r) for r in body])
+    ragged = any(len(r) != len(header) for r in body)
+    if ragged:
+        warnings.append((chunk[0].number, "table rows have differing numbers of cells; padded them"))
+    header = header + [""] * (width - len(header))
+    body = [r + [""] * (width - len(r)) for r in body]
+    return Table(header, body, has_header=has_header, ragged=ragged)
+
+
+class _TableHTML(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows: list[tuple[bool, list[str]]] = []
+        self.cell: list[str] | None = None
+        self.header_row = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append((False, []))
+        elif tag in {"td", "th"}:
+            self.cell = []
+            if tag == "th" and self.rows:
+                self.rows[-1] = (True, self.rows[-1][1])
+        elif tag == "br" and self.cell is not None:
+            self.cell.append("<br>")
+
+    def handle_endtag(self, tag):
+        if tag in {"td", "th"} and self.cell is not None and self.rows:
+            text = re.sub(r"[ \t\n]+", " ", "".join(self.cell)).strip()
+            self.rows[-1][1].append(text.replace("|", "\\|"))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            # Cells become Markdown: text that was escaped in the HTML stays escaped.
+            self.cell.append(html.escape(data, quote=False))
+
+
+def parse_html_table(source: str) -> Table | None:
+    parser = _TableHTML()
+    parser.feed(source)
+    parser.close()
+    rows = [r for r in parser.rows if r[1]]
+    if not rows:
+        return None
+    first_is_header = rows[0][0]
+    header = rows[0][1] if first_is_header else []
+    body = [r[1] for r in (rows[1:] if first_is_header else rows)]
+    width = max([len(header)] + [len(r) for r in body])
+    header = header + [""] * (width - len(header))
+    body = [r + [""] * (width - len(r)) for r in body]
+    return Table(header, body, has_header=first_is_header)

@@ -1,0 +1,390 @@
+"""From blocks to drafts: sections, comparison tables, question patterns, scenarios, exams."""
+
+import html
+import re
+from urllib.parse import quote, unquote
+
+from .blocks import Block, Table
+from .drafts import (
+    DomainDraft,
+    ExamDraft,
+    OptionDraft,
+    PatternDraft,
+    Problem,
+    ScenarioDraft,
+    SectionDraft,
+    TableDraft,
+)
+
+WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]+))?\]\]")
+CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+ARROW = re.compile(r"→|⟶|⇒|(?<=\s)->(?=\s)|(?<=\s)=>(?=\s)")
+LIST_MARKER = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)]|[a-z][.)])\s+(?:\[[ xX]\]\s+)?")
+TIP_HEADING = re.compile(r"exam tips?|quick reference|key differentiators|cheat ?sheet", re.I)
+BOLD_LABEL_ITEM = re.compile(r"^\s*[-*+]\s+\*\*(.+?)\*\*\s*:?\s*(.+)$")
+EXAM_TIP_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\*\*exam tip:?\*\*:?\s*(.+)$", re.I)
+SOURCE_LINE = re.compile(r"^\s*[*_]*source:[*_]*\s*(.+?)[*_]*\s*$", re.I)
+EXAM_CODE = re.compile(r"\b([A-Z]{3}-C0\d)\b")
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+
+CUE_HEADERS = {"question pattern", "question patterns", "pattern", "question", "cue", "keyword",
+               "keywords", "scenario", "need", "requirement", "if you see", "when you see"}
+ANSWER_HEADERS = {"answer", "service", "use", "choose", "solution", "correct answer"}
+EXPLANATION_HEADERS = {"explanation", "why", "reason", "rationale", "notes"}
+
+
+# Inline text ----------------------------------------------------------------------------------
+
+
+def _outside_code(text: str, transform) -> str:
+    """Apply `transform` to the parts of a line that are not inside a code span."""
+    out, last = [], 0
+    for match in CODE_SPAN.finditer(text):
+        out.append(transform(text[last : match.start()]))
+        out.append(match.group(0))
+        last = match.end()
+    out.append(transform(text[last:]))
+    return "".join(out)
+
+
+def _wikilink_markdown(match) -> str:
+    target, _, label = match.groups()
+    shown = (label or target).strip().replace("]", "\\]")
+    return f"[{shown}](wikilink:{quote(target.strip(), safe='')})"
+
+
+def link_wikilinks(text: str) -> str:
+    return _outside_code(text, lambda part: WIKILINK.sub(_wikilink_markdown, part))
+
+
+def wikilink_targets(text: str) -> list[str]:
+    found = []
+    _outside_code(text, lambda part: found.extend(m.group(1).strip() for m in WIKILINK.finditer(part)) or part)
+    return found
+
+
+def plain(markdown: str) -> str:
+    """Markdown inline text as plain text: no markup, entities decoded, <br> as a line break."""
+    text = WIKILINK.sub(lambda m: (m.group(3) or m.group(1)).strip(), markdown)
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+    text = re.sub(r"</?[A-Za-z][^>]*>", "", text)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])", r"\1", text)
+    text = CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|>~])", r"\1", text)
+    text = html.unescape(text)
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) > 1 and text[0] in "\"“'‘" and text[-1] in "\"”'’":
+        text = text[1:-1].strip()
+    return text.rstrip(":").strip()
+
+
+def _header_key(cell: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s/]", "", plain(cell).lower())).strip()
+
+
+def _split_explanation(text: str) -> tuple[str, str]:
+    for separator in (" — ", " -- "):
+        if separator in text:
+            head, tail = text.split(separator, 1)
+            return head.strip(), tail.strip()
+    return text.strip(), ""
+
+
+# Rendering input -------------------------------------------------------------------------------
+
+
+def table_markdown(table: Table) -> str:
+    def row(cells):
+        return "| " + " | ".join(link_wikilinks(c) or " " for c in cells) + " |"
+
+    lines = [row(table.header), "|" + "---|" * len(table.header)]
+    lines.extend(row(r) for r in table.rows)
+    return "\n".join(lines)
+
+
+def code_markdown(block: Block) -> str:
+    body = "\n".join(l.text for l in block.lines)
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{block.lang}\n{body}\n{fence}"
+
+
+def _dedent_stray_prose(lines):
+    """Four-space-indented sentences after a paragraph are prose that lost its margin.
+
+    Markdown would show them as a code block; notes pasted from elsewhere do this a lot.
+    """
+    out = []
+    for index, line in enumerate(lines):
+        text = line.text
+        if (text.startswith("    ") and not text.lstrip().startswith(("-", "*", "+"))
+                and re.match(r"^ {4,}[A-Z][^=(){};<>]*[.?!:]$", text)
+                and len(text.split()) >= 4
+                and not _inside_list(lines, index)):
+            text = text.strip()
+        out.append(text)
+    return out
+
+
+def _inside_list(lines, index) -> bool:
+    for back in range(index - 1, -1, -1):
+        text = lines[back].text
+        if not text.strip() or text.startswith("    "):
+            continue
+        return bool(LIST_MARKER.match(text))
+    return False
+
+
+# Building the note ------------------------------------------------------------------------------
+
+
+class Extractor:
+    def __init__(self, blocks: list[Block], meta: dict, title: str, kind: str, default_domain):
+        self.blocks = blocks
+        self.meta = meta
+        self.title = title
+        self.kind = kind
+        self.default_domain = default_domain
+        self.sections: list[SectionDraft] = []
+        self.tables: list[TableDraft] = []
+        self.patterns: list[PatternDraft] = []
+        self.scenarios: list[ScenarioDraft] = []
+        self.warnings: list[Problem] = []
+        self.inferred_exam: ExamDraft | None = None
+
+    def run(self):
+        path: list[tuple[int, str]] = []
+        current_line, parts, texts, links = None, [], [], []
+        heading_line = None
+
+        def close_section():
+            if parts or heading_line is not None:
+                names = [name for _, name in path] or [self.title]
+                markdown = "\n\n".join(p for p in parts if p.strip())
+                self.sections.append(SectionDraft(
+                    heading_path=names,
+                    line=heading_line or current_line or 1,
+                    markdown=markdown,
+                    text="\n".join(t for t in texts if t),
+                    wikilinks=links[:],
+                    position=len(self.sections),
+                ))
+
+        for index, block in enumerate(self.blocks):
+            if block.kind == "heading":
+                close_section()
+                parts, texts, links = [], [], []
+                heading_line = block.line
+                while path and path[-1][0] >= block.level:
+                    path.pop()
+                path.append((block.level, plain(block.text)))
+                links.extend(wikilink_targets(block.text))
+                continue
+            current_line = current_line or block.line
+            names = [name for _, name in path]
+            if block.kind == "code":
+                parts.append(code_markdown(block))
+                texts.append("\n".join(l.text for l in block.lines))
+            elif block.kind == "table":
+                parts.append(table_markdown(block.table))
+                cells = [c for row in [block.table.header, *block.table.rows] for c in row]
+                texts.append(" ".join(plain(c) for c in cells))
+                links.extend(t for c in cells for t in wikilink_targets(c))
+                self._table(block, names, self._following_citation(index))
+            else:
+                text_lines = _dedent_stray_prose(block.lines)
+                parts.append("\n".join(link_wikilinks(t) for t in text_lines))
+                texts.append(plain("\n".join(text_lines)))
+                for line in block.lines:
+                    links.extend(wikilink_targets(line.text))
+                self._text_patterns(block, names)
+        close_section()
+        if self.kind == "scenarios":
+            self._scenarios()
+
+    def _following_citation(self, index) -> str:
+        if index + 1 < len(self.blocks) and self.blocks[index + 1].kind == "text":
+            for line in self.blocks[index + 1].lines:
+                if line.text.strip():
+                    match = SOURCE_LINE.match(line.text)
+                    return plain(match.group(1)) if match else ""
+        return ""
+
+    def _table_title(self, block: Block, names: list[str]) -> str:
+        heading = names[-1] if names else self.title
+        previous = self.blocks[self.blocks.index(block) - 1] if self.blocks.index(block) else None
+        if previous is not None and previous.kind == "text":
+            lead = [l.text.strip() for l in previous.lines if l.text.strip()]
+            label = re.match(r"^\*\*([^*]{2,80}?):?\*\*:?$", lead[-1]) if lead else None
+            if label:
+                return f"{heading}: {label.group(1).strip()}"
+        return heading
+
+    def _table(self, block: Block, names: list[str], citation: str):
+        table = block.table
+        title = self._table_title(block, names)
+        columns = [plain(c) for c in table.header]
+        rows = [[plain(c) for c in row] for row in table.rows]
+        self.tables.append(TableDraft(title, columns, rows, block.line, citation, len(self.tables)))
+        keys = [_header_key(c) for c in table.header]
+        cue = next((i for i, k in enumerate(keys) if k in CUE_HEADERS), None)
+        answer = next((i for i, k in enumerate(keys) if k in ANSWER_HEADERS and i != cue), None)
+        if cue is not None and answer is not None:
+            self._table_patterns(block, keys, cue, answer, title, citation)
+        self._maybe_exam_weights(block, keys, rows, names)
+
+    def _table_patterns(self, block, keys, cue, answer, title, citation):
+        explanation = next((i for i, k in enumerate(keys) if k in EXPLANATION_HEADERS), None)
+        domain = next((i for i, k in enumerate(keys) if k == "domain"), None)
+        source = next((i for i, k in enumerate(keys) if k in {"source", "sources"}), None)
+        for offset, row in enumerate(block.table.rows):
+            prompt, reply = _unquote(plain(row[cue])), plain(row[answer])
+            if not prompt or not reply:
+                continue
+            self._add_pattern(
+                prompt=prompt,
+                answer=reply,
+                answer_links=wikilink_targets(row[answer]),
+                explanation=plain(row[explanation]) if explanation is not None else "",
+                line=block.line + 2 + offset if block.table.has_header else block.line + offset,
+                domain=_domain_number(row[domain]) if domain is not None else None,
+                citation=plain(row[source]) if source is not None else citation,
+                origin="table",
+                group=title,
+            )
+
+    def _add_pattern(self, domain=None, **fields):
+        self.patterns.append(PatternDraft(
+            domain=domain or self.default_domain, position=len(self.patterns), **fields,
+        ))
+
+    def _text_patterns(self, block: Block, names: list[str]):
+        in_tips = any(TIP_HEADING.search(name) for name in names)
+        group = names[-1] if names else self.title
+        for line in block.lines:
+            text = line.text
+            if not text.strip() or SOURCE_LINE.match(text):
+                continue
+            arrows = []
+            _outside_code(text, lambda part: arrows.extend(ARROW.findall(part)) or part)
+            if len(arrows) == 1:
+                self._arrow_pattern(line, group)
+                continue
+            tip = EXAM_TIP_LINE.match(text)
+            if tip and "=" in tip.group(1):
+                self._equals_patterns(line, tip.group(1), group)
+                continue
+            if in_tips:
+                item = BOLD_LABEL_ITEM.match(text)
+                if item:
+                    answer = plain(item.group(1)).rstrip(":")
+                    self._add_pattern(
+                        prompt=_unquote(plain(item.group(2))), answer=answer,
+                        answer_links=wikilink_targets(item.group(1)), explanation="",
+                        line=line.number, citation="", origin="tip", group=group,
+                    )
+
+    def _arrow_pattern(self, line, group):
+        body = LIST_MARKER.sub("", line.text, count=1)
+        cue, rest = ARROW.split(body, maxsplit=1)
+        answer, explanation = _split_explanation(rest)
+        prompt, reply = _unquote(plain(cue)), plain(answer)
+        # "Site clicks → sent to Kinesis for fan-in." describes a data flow, not a cue.
+        reads_as_flow = reply[:1].islower() and len(reply.split()) >= 4
+        if prompt and reply and len(prompt) <= 300 and len(reply) <= 300 and not reads_as_flow:
+            self._add_pattern(
+                prompt=prompt, answer=reply, answer_links=wikilink_targets(answer),
+                explanation=plain(explanation), line=line.number, citation="",
+                origin="arrow", group=group,
+            )
+
+    def _equals_patterns(self, line, text, group):
+        for part in text.split(";"):
+            terms = [plain(t) for t in part.split("=")]
+            if len(terms) >= 2 and all(terms):
+                self._add_pattern(
+                    prompt=", ".join(terms[1:]), answer=terms[0], answer_links=[],
+                    explanation="", line=line.number, citation="", origin="tip", group=group,
+                )
+
+    def _maybe_exam_weights(self, block, keys, rows, names):
+        name_col = next((i for i, k in enumerate(keys) if k in {"domain", "name", "domain name"}), None)
+        weight_col = next((i for i, k in enumerate(keys) if "weight" in k), None)
+        if name_col is None or weight_col is None:
+            return
+        domains = []
+        for position, row in enumerate(rows, start=1):
+            weight = PERCENT.search(row[weight_col]) or re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*", row[weight_col])
+            if not weight:
+                return
+            label = row[name_col]
+            numbered = re.match(r"^(?:domain\s*)?(\d+)\s*[:.)-]?\s*(.*)$", label, re.I)
+            number, name = (int(numbered.group(1)), numbered.group(2)) if numbered else (position, label)
+            if name_col != 0 or not name:
+                other = next((r for i, r in enumerate(row) if i not in {name_col, weight_col} and r), "")
+                name = name or other
+            domains.append(DomainDraft(number, name.strip(), float(weight.group(1))))
+        code = self.meta.get("exam") or self.meta.get("code")
+        if not code:
+            found = EXAM_CODE.search(" ".join([self.title, *names]))
+            code = found.group(1) if found else None
+        if code and domains:
+            self.inferred_exam = ExamDraft(code=str(code), title=self.title, domains=domains,
+                                           line=block.line, declared=False)
+
+    def _scenarios(self):
+        for section in self.sections:
+            if len(section.heading_path) < 2 and section.heading_path == [self.title]:
+                continue
+            scenario = _scenario_from(section, self.default_domain)
+            if isinstance(scenario, str):
+                self.warnings.append(Problem(section.line, scenario))
+            elif scenario is not None:
+                scenario.position = len(self.scenarios)
+                self.scenarios.append(scenario)
+
+
+OPTION = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s+(.+)$")
+
+
+def _scenario_from(section: SectionDraft, default_domain):
+    domain, citation, stem, options = default_domain, "", [], []
+    for raw in section.markdown.split("\n"):
+        option = OPTION.match(raw)
+        if option:
+            text, why = _split_explanation(option.group(2))
+            options.append(OptionDraft(plain(text), _link_targets_in_markdown(text),
+                                       option.group(1).lower() == "x", plain(why)))
+            continue
+        field = re.match(r"^\s*(domain|source):\s*(.+)$", raw, re.I)
+        if field and field.group(1).lower() == "domain":
+            domain = _domain_number(field.group(2)) or domain
+        elif field:
+            citation = plain(field.group(2))
+        elif raw.strip() and not options:
+            stem.append(raw)
+    if not options:
+        return None
+    if sum(o.correct for o in options) != 1:
+        return "scenario needs exactly one option marked [x]; skipped it"
+    return ScenarioDraft(section.heading_path[-1], plain("\n".join(stem)), options, domain,
+                         citation, section.line, 0)
+
+
+def _link_targets_in_markdown(text: str) -> list[str]:
+    """Targets of wikilinks that link_wikilinks() already turned into Markdown links."""
+    return [unquote(t) for t in re.findall(r"\]\(wikilink:([^)\s]+)\)", text)]
+
+
+def _domain_number(text: str) -> int | None:
+    match = re.search(r"\d+", text or "")
+    return int(match.group(0)) if match else None

@@ -1,0 +1,138 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from .forms import UploadForm
+from .models import (
+    ComparisonTable,
+    Domain,
+    Exam,
+    ImportRun,
+    NoteSection,
+    QuestionPattern,
+    Service,
+    SourceFile,
+)
+from .search import run_search
+from .uploads import start_upload
+
+
+def _partial(request, template, name):
+    """The server picks the fragment: htmx requests get it, full loads and boosts the page."""
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        return f"{template}#{name}"
+    return template
+
+
+def _vary_on_htmx(response):
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def home(request):
+    exams = Exam.objects.prefetch_related("domains")
+    counts = {
+        "services": Service.objects.active().count(),
+        "tables": ComparisonTable.objects.active().count(),
+        "patterns": QuestionPattern.objects.active().count(),
+        "sources": SourceFile.objects.count(),
+    }
+    latest = SourceFile.objects.order_by("-imported_at").only("imported_at").first()
+    return TemplateResponse(request, "notes/home.html", {"exams": exams, "counts": counts, "latest": latest})
+
+
+@require_GET
+def notes_index(request):
+    active_services = Service.objects.active().only("name", "slug", "category", "summary")
+    domains = Domain.objects.select_related("exam").prefetch_related(
+        Prefetch("services", queryset=active_services, to_attr="active_services")
+    ).annotate(pattern_count=Count("patterns", filter=Q(patterns__retired_at__isnull=True)))
+    unassigned = active_services.filter(domains=None)
+    documents = SourceFile.objects.exclude(kind="service").only("title", "slug", "kind", "path")
+    return TemplateResponse(request, "notes/index.html", {
+        "domains": domains, "unassigned": unassigned, "documents": documents,
+    })
+
+
+@require_GET
+def service_detail(request, slug):
+    service = get_object_or_404(Service.objects.prefetch_related("domains__exam"), slug=slug)
+    own_sections = NoteSection.objects.active().filter(source_id=service.source_id) if service.source_id else NoteSection.objects.none()
+    backlinks = (
+        NoteSection.objects.active().filter(links_to=service).exclude(source_id=service.source_id)
+        .select_related("source").only("heading_path", "anchor", "source__title", "source__slug")
+    )
+    mentions = (
+        NoteSection.objects.active().filter(services=service).exclude(source_id=service.source_id)
+        .exclude(links_to=service).select_related("source")
+        .only("heading_path", "anchor", "source__title", "source__slug")[:30]
+    )
+    return TemplateResponse(request, "notes/service.html", {
+        "service": service,
+        "sections": own_sections,
+        "tables": service.tables.active().select_related("source"),
+        "patterns": service.answers.active().select_related("domain"),
+        "backlinks": backlinks,
+        "mentions": mentions,
+    })
+
+
+@require_GET
+def document_detail(request, slug):
+    source = get_object_or_404(SourceFile, slug=slug)
+    if source.kind == "service":
+        service = Service.objects.filter(source=source).only("slug").first()
+        if service:
+            return redirect(service)
+    return TemplateResponse(request, "notes/document.html", {
+        "source": source,
+        "sections": NoteSection.objects.active().filter(source=source),
+        "backlinks": NoteSection.objects.active().filter(links_to_notes=source).exclude(source=source)
+        .select_related("source").only("heading_path", "anchor", "source__title", "source__slug"),
+    })
+
+
+@require_GET
+def table_list(request):
+    tables = ComparisonTable.objects.active().select_related("source").only(
+        "key", "title", "columns", "line", "source__title", "source__slug", "source__path")
+    return TemplateResponse(request, "notes/tables.html", {"tables": tables})
+
+
+@require_GET
+def table_detail(request, key):
+    table = get_object_or_404(ComparisonTable.objects.select_related("source"), key=key)
+    return TemplateResponse(request, "notes/table.html", {
+        "table": table, "services": table.services.active().only("name", "slug"),
+    })
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = run_search(query)
+    response = TemplateResponse(request, _partial(request, "notes/search.html", "results"),
+                                {"query": query, "results": results})
+    return _vary_on_htmx(response)
+
+
+@staff_member_required
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        run = start_upload(request.user, form.cleaned_data["files"])
+        return redirect("notes:upload_status", pk=run.pk)
+    runs = ImportRun.objects.all()[:10]
+    return TemplateResponse(request, "notes/upload.html", {"form": form, "runs": runs})
+
+
+@staff_member_required
+def upload_status(request, pk):
+    run = get_object_or_404(ImportRun, pk=pk)
+    # A finished run's fragment carries no polling trigger, so swapping it in stops the polling.
+    template = _partial(request, "notes/upload_status.html", "progress")
+    return _vary_on_htmx(TemplateResponse(request, template, {"run": run}))
