@@ -98,6 +98,8 @@ class Renderer:
     def _worker(self):
         if self._pool is None:
             self._pool = self._context.Pool(processes=1)
+            # Starting a process takes longer than the render budget; do it outside the clock.
+            self._pool.apply(_render_batch, ([""],))
         return self._pool
 
     def render_many(self, sources: list[str], urls: dict[str, str]) -> list[tuple[str, str]]:

@@ -107,6 +107,7 @@ class _Parsed:
     draft: NoteDraft | None = None
     rendered: list = field(default_factory=list)
     source: SourceFile | None = None
+    domains: list = field(default_factory=list)
 
 
 def import_notes(arguments, progress=None, now=None, names=None) -> Report:
@@ -139,9 +140,11 @@ def import_notes(arguments, progress=None, now=None, names=None) -> Report:
 
     with transaction.atomic():
         writer = Writer(now, registry)
+        # Files first, then what is in them: an item may name a service defined by a later file.
+        for item in sorted(changed, key=lambda i: i.draft.exam is None):  # exams before their domains are used
+            writer.write_source(item)
         for item in changed:
-            writer.write(item)
-        writer.finish()
+            writer.write_items(item)
     report.totals = totals()
     return report
 
@@ -265,7 +268,7 @@ class Writer:
         self.registry = registry
         self._mentions = None
 
-    def write(self, item: _Parsed):
+    def write_source(self, item: _Parsed):
         draft = item.draft
         source, _ = SourceFile.objects.update_or_create(
             path=item.report.path,
@@ -284,16 +287,18 @@ class Writer:
         source.domains.set(domains)
         if draft.kind == "service":
             self._service(draft, source, domains, item)
+        item.domains = domains
+
+    def write_items(self, item: _Parsed):
         counts = {
-            "sections": self._sections(item, domains),
+            "sections": self._sections(item, item.domains),
             "tables": self._tables(item),
             "patterns": self._patterns(item),
             "scenarios": self._scenarios(item),
         }
         item.report.counts = counts
-
-    def finish(self):
-        """Links that depend on every file being written: mentions of services."""
+        item.source.warnings = [{"line": w.line, "message": w.message} for w in item.report.warnings]
+        item.source.save(update_fields=["warnings"])
 
     # Exams and services --------------------------------------------------------------------
 

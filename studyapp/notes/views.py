@@ -61,7 +61,8 @@ def notes_index(request):
 @require_GET
 def service_detail(request, slug):
     service = get_object_or_404(Service.objects.prefetch_related("domains__exam"), slug=slug)
-    own_sections = NoteSection.objects.active().filter(source_id=service.source_id) if service.source_id else NoteSection.objects.none()
+    own_sections = (NoteSection.objects.active().filter(source_id=service.source_id).select_related("source")
+                    if service.source_id else NoteSection.objects.none())
     backlinks = (
         NoteSection.objects.active().filter(links_to=service).exclude(source_id=service.source_id)
         .select_related("source").only("heading_path", "anchor", "source__title", "source__slug")
@@ -90,7 +91,7 @@ def document_detail(request, slug):
             return redirect(service)
     return TemplateResponse(request, "notes/document.html", {
         "source": source,
-        "sections": NoteSection.objects.active().filter(source=source),
+        "sections": NoteSection.objects.active().filter(source=source).select_related("source"),
         "backlinks": NoteSection.objects.active().filter(links_to_notes=source).exclude(source=source)
         .select_related("source").only("heading_path", "anchor", "source__title", "source__slug"),
     })

@@ -1,0 +1,75 @@
+"""What only a browser shows: pages rendered in Chromium and live search swapping results."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def imported(notes_dir):
+    call_command("import_notes", str(notes_dir), "--json", stdout=io.StringIO())
+
+
+def test_a_service_page_shows_its_notes_and_links(page, live_server, imported):
+    page.goto(f"{live_server.url}/notes/services/amazon-kinesis-data-streams/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Amazon Kinesis Data Streams")
+    expect(page.get_by_text("Each shard takes 1 MB/s")).to_be_visible()
+    expect(page.get_by_text("Replay data")).to_be_visible()
+    screenshot(page, "service-wide")
+
+    page.get_by_role("link", name="Firehose").first.click()
+    expect(page).to_have_url(re.compile(r"/notes/services/amazon-data-firehose/$"))
+
+
+def test_live_search_updates_results_as_you_type(page, live_server, imported):
+    page.goto(f"{live_server.url}/search/")
+    box = page.get_by_label("Search services, notes, tables and question patterns")
+    expect(box).to_be_focused()
+    box.press_sequentially("replay", delay=30)
+    results = page.locator("#results")
+    expect(results).to_contain_text("Replay data")
+    expect(results).to_contain_text("result")
+    expect(page).to_have_url(re.compile(r"/search/\?q=replay$"))
+    box.fill("")
+    box.press_sequentially("html table", delay=30)
+    expect(results).to_contain_text("An HTML table")
+    expect(results).not_to_contain_text("Replay data")
+    screenshot(page, "search-wide")
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Search")).to_be_focused()
+    page.keyboard.press("Enter")  # the plain form submission works too
+    expect(page.locator("#results")).to_contain_text("An HTML table")
+
+
+def test_hostile_notes_run_no_script_in_the_browser(page, live_server, imported):
+    dialogs, requests = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{live_server.url}/search/?q=hostile")
+    page.get_by_role("link", name=re.compile("› Hostile")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("<script>")
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert all(url.startswith(live_server.url) for url in requests)
+
+
+def test_pages_fit_a_phone_and_follow_dark_mode(browser, live_server, imported):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/notes/services/amazon-kinesis-data-streams/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(21, 24, 28)"
+    screenshot(page, "service-phone-dark")
+    page.goto(f"{live_server.url}/")
+    screenshot(page, "home-phone-dark")
+    context.close()

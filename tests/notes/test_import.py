@@ -1,0 +1,198 @@
+"""import_notes end to end, against the real database."""
+
+import io
+import json
+import shutil
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from studyapp.notes.models import (
+    ComparisonTable,
+    Domain,
+    Exam,
+    NoteSection,
+    QuestionPattern,
+    Service,
+    SourceFile,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_import(*paths, expect_exit=None):
+    out = io.StringIO()
+    if expect_exit is None:
+        call_command("import_notes", *map(str, paths), "--json", stdout=out)
+    else:
+        with pytest.raises(SystemExit) as exit_info:
+            call_command("import_notes", *map(str, paths), "--json", stdout=out)
+        assert exit_info.value.code == expect_exit
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def corpus(tmp_path, notes_dir):
+    target = tmp_path / "notes"
+    shutil.copytree(notes_dir, target)
+    return target
+
+
+def test_it_imports_a_folder_and_reports_counts_as_json(corpus):
+    report = run_import(corpus)
+    assert report["files"] == 11 and report["failed"] == 0
+    assert report["totals"]["services"] == 3
+    assert report["totals"]["exams"] == 1
+    assert report["totals"]["patterns"] == QuestionPattern.objects.count() > 10
+    assert report["totals"]["tables"] == ComparisonTable.objects.count() == 11
+    warning = next(w for w in report["warnings"] if "no header row" in w["message"])
+    assert warning["file"].endswith("tables.md") and warning["line"] == 19
+
+
+def test_the_exam_and_its_domain_weights_are_stored(corpus):
+    run_import(corpus)
+    exam = Exam.objects.get(code="DEA-C01")
+    assert (exam.question_count, exam.minutes, exam.passing_score, exam.declared) == (65, 130, 720, True)
+    assert [(d.number, int(d.weight)) for d in exam.domains.all()] == [(1, 34), (2, 26), (3, 22), (4, 18)]
+
+
+def test_services_carry_aliases_category_and_domains(corpus):
+    run_import(corpus)
+    kds = Service.objects.get(name="Amazon Kinesis Data Streams")
+    assert kds.aliases == ["Kinesis Data Streams", "KDS"]
+    assert kds.category == "Streaming"
+    assert [d.number for d in kds.domains.all()] == [1]
+    assert kds.summary.startswith("A durable stream of records")
+
+
+def test_wikilinks_resolve_to_services_and_notes_by_title_or_alias(corpus):
+    run_import(corpus)
+    section = NoteSection.objects.get(source__title="Linking note")
+    assert {s.name for s in section.links_to.all()} == {"Amazon Kinesis Data Streams", "Amazon Data Firehose"}
+    assert [n.title for n in section.links_to_notes.all()] == ["Streaming cues"]
+    assert 'href="/notes/services/amazon-data-firehose/"' in section.html
+    assert 'href="/notes/docs/patterns/"' in section.html
+    assert "No Such Thing" in section.html and "wikilink:" not in section.html
+    source = SourceFile.objects.get(title="Linking note")
+    assert any("[[No Such Thing]]" in w["message"] for w in source.warnings)
+
+
+def test_pattern_answers_are_linked_to_the_services_they_name(corpus):
+    run_import(corpus)
+    replay = QuestionPattern.objects.get(prompt="Replay data")
+    assert [s.name for s in replay.answer_services.all()] == ["Amazon Kinesis Data Streams"]
+    assert replay.domain == Domain.objects.get(number=1)
+    assert (replay.citation, replay.line) == ("003:288", 12)
+    assert QuestionPattern.objects.get(prompt="Object storage for a data lake").answer_services.get().name == "Amazon S3"
+
+
+def test_reimporting_unchanged_notes_changes_nothing(corpus):
+    run_import(corpus)
+    before = sorted(QuestionPattern.objects.values_list("key", "prompt", "answer"))
+    tables = sorted(ComparisonTable.objects.values_list("key", "title"))
+    report = run_import(corpus)
+    assert report["unchanged"] == 11 and report["imported"] == 0
+    assert sorted(QuestionPattern.objects.values_list("key", "prompt", "answer")) == before
+    assert sorted(ComparisonTable.objects.values_list("key", "title")) == tables
+
+
+def test_an_edited_note_keeps_the_identity_of_items_changed_a_little(corpus):
+    run_import(corpus)
+    keys = dict(QuestionPattern.objects.values_list("prompt", "key"))
+    note = corpus / "patterns.md"
+    text = note.read_text()
+    text = text.replace("| Near real-time delivery to S3 |", "| Near real time delivery to S3 |")  # a typo fixed
+    text = text.replace("[[Amazon Kinesis Data Streams]] | Records stay", "Kinesis Data Streams | Records stay")
+    text = text.replace("- Client controls keys => SSE-C\n", "")  # removed
+    text = text.replace("## Keywords", "## Keywords\n\nA fresh cue → A new answer\n")  # added, shifts lines
+    note.write_text(text)
+    run_import(corpus)
+
+    replay = QuestionPattern.objects.get(prompt="Replay data")
+    assert replay.key == keys["Replay data"] and replay.answer == "Kinesis Data Streams"
+    edited = QuestionPattern.objects.get(prompt="Near real time delivery to S3")
+    assert edited.key == keys["Near real-time delivery to S3"]
+    removed = QuestionPattern.objects.get(prompt="Client controls keys")
+    assert removed.key == keys["Client controls keys"] and removed.retired_at is not None
+    assert QuestionPattern.objects.active().filter(prompt="Client controls keys").count() == 0
+    assert QuestionPattern.objects.get(prompt="A fresh cue").key not in keys.values()
+    assert QuestionPattern.objects.get(prompt="Default encryption").key == keys["Default encryption"]
+
+
+def test_a_removed_item_that_comes_back_is_revived_with_its_identity(corpus):
+    run_import(corpus)
+    note = corpus / "patterns.md"
+    original = note.read_text()
+    key = QuestionPattern.objects.get(prompt="Default encryption").key
+    note.write_text(original.replace("- Default encryption → SSE-S3\n", ""))
+    run_import(corpus)
+    note.write_text(original)
+    run_import(corpus)
+    revived = QuestionPattern.objects.get(prompt="Default encryption")
+    assert revived.key == key and revived.retired_at is None
+
+
+def test_a_file_that_cannot_be_read_is_reported_and_the_rest_imported(corpus):
+    (corpus / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (corpus / "latin1.txt").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    (corpus / "huge.md").write_bytes(b"x" * (2 * 1024 * 1024 + 1))
+    report = run_import(corpus, expect_exit=1)
+    errors = {e["file"].rsplit("/", 1)[-1]: e for e in report["errors"]}
+    assert set(errors) == {"binary.md", "latin1.txt", "huge.md"}
+    assert "binary" in errors["binary.md"]["message"]
+    assert errors["latin1.txt"]["line"] == 1 and "UTF-8" in errors["latin1.txt"]["message"]
+    assert "limit" in errors["huge.md"]["message"]
+    assert report["imported"] == 11
+    assert not SourceFile.objects.filter(path__endswith="binary.md").exists()
+
+
+def test_a_broken_edit_keeps_the_previous_version_of_that_note(corpus):
+    run_import(corpus)
+    before = QuestionPattern.objects.filter(source__path__endswith="patterns.md").count()
+    note = corpus / "patterns.md"
+    note.write_text("---\ntitle: [unclosed\n---\n" + note.read_text())
+    report = run_import(corpus, expect_exit=1)
+    assert report["errors"][0]["line"] == 2
+    assert QuestionPattern.objects.active().filter(source__path__endswith="patterns.md").count() == before
+
+
+def test_a_run_that_fails_while_writing_changes_nothing(corpus):
+    run_import(corpus)
+    keys = sorted(QuestionPattern.objects.values_list("key", flat=True))
+    (corpus / "patterns.md").write_text((corpus / "patterns.md").read_text() + "\nNew cue → explode\n")
+    (corpus / "extra.md").write_text("# Extra\n\n| A | B |\n|---|---|\n| 1 | 2 |\n")
+    with connection.cursor() as cursor:  # a real database failure in the middle of the write
+        cursor.execute(
+            "CREATE TRIGGER refuse_explode BEFORE INSERT ON notes_questionpattern "
+            "WHEN NEW.answer = 'explode' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    try:
+        with pytest.raises(Exception, match="refused"):
+            run_import(corpus)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER refuse_explode")
+    assert sorted(QuestionPattern.objects.values_list("key", flat=True)) == keys
+    assert not SourceFile.objects.filter(path__endswith="extra.md").exists()
+    assert not ComparisonTable.objects.filter(title="Extra").exists()
+
+
+def test_rendered_html_from_hostile_notes_holds_nothing_executable(corpus):
+    run_import(corpus)
+    html = " ".join(NoteSection.objects.filter(source__path__endswith="hostile.md").values_list("html", flat=True)).lower()
+    for needle in ("<script", "onerror", "javascript:", "<iframe", "style=", "hx-get", "data-hx", "<style", "<form", "formaction"):
+        assert needle not in html
+
+
+def test_the_summary_names_files_and_lines(corpus, capsys):
+    out = io.StringIO()
+    call_command("import_notes", str(corpus), stdout=out)
+    text = out.getvalue()
+    assert "Read 11 files: 11 imported, 0 unchanged, 0 failed." in text
+    assert "tables.md:19: table has no header row" in text
+
+
+def test_a_missing_path_is_an_error_that_names_it(tmp_path):
+    report = run_import(tmp_path / "nope.md", expect_exit=1)
+    assert report["errors"] == [{"file": str(tmp_path / "nope.md"), "line": None, "message": "no such file or folder"}]

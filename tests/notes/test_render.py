@@ -1,0 +1,73 @@
+import time
+
+import pytest
+
+from studyapp.notes.render import Renderer, sanitise
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//x></SCRIPT>",
+    '<img src="x" onerror="alert(1)">',
+    "[x](javascript:alert(1))",
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<iframe src="https://example.com"></iframe>',
+    '<div style="color:red" hx-get="/admin/" data-hx-post="/x" hx-trigger="load">hx</div>',
+    "<style>body{display:none}</style>",
+    '<form action="/x"><button formaction="/y">go</button></form>',
+    '<svg><script>alert(1)</script></svg>',
+    '<object data="x"></object><embed src="x">',
+]
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    with Renderer(seconds=2) as r:
+        yield r
+
+
+def test_it_renders_markdown_tables_and_code(renderer):
+    [(html, warning)] = renderer.render_many(["| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\n```"], {})
+    assert "<table>" in html and "<td>1</td>" in html and "<pre><code>x = 1" in html
+    assert warning == ""
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_nothing_executable_survives(renderer, payload):
+    [(html, _)] = renderer.render_many([payload], {})
+    lowered = html.lower()
+    for needle in ("<script", "onerror", "javascript:", "<iframe", "style=", "hx-", "<style", "<form",
+                   "formaction", "<object", "<embed", "<svg"):
+        assert needle not in lowered
+
+
+def test_resolved_wikilinks_become_links_and_unresolved_ones_plain_text(renderer):
+    source = "[S3](wikilink:Amazon%20S3) and [gone](wikilink:Nothing)"
+    [(html, _)] = renderer.render_many([source], {"amazon s3": "/notes/services/amazon-s3/"})
+    assert '<a href="/notes/services/amazon-s3/"' in html
+    assert "gone" in html and "wikilink:" not in html
+
+
+def test_pathological_markdown_degrades_to_escaped_text_in_bounded_time(renderer):
+    brackets = "[" * 20_000 + "x" + "](" * 5_000
+    deep = "\n".join("    " * i + "- item" for i in range(300))
+    quotes = ">" * 1_000 + " deep"
+    started = time.monotonic()
+    results = renderer.render_many([brackets, deep, quotes, "fine"], {})
+    assert time.monotonic() - started < 30
+    assert results[3][0] == "<p>fine</p>"
+    for html, warning in results[1:3]:
+        assert html.startswith('<pre class="plain">') and "plain text" in warning
+    assert "<script" not in results[0][0]
+
+
+def test_a_render_that_overruns_is_killed_and_the_rest_still_render():
+    slow = "[" * 400_000
+    with Renderer(seconds=0.05) as renderer:
+        results = renderer.render_many(["*ok*", slow[:190_000]], {})
+    assert results[0][0] == "<p><em>ok</em></p>"
+    assert results[1][0].startswith('<pre class="plain">')
+
+
+def test_sanitise_keeps_ordinary_links_safe():
+    html = sanitise('<a href="https://aws.amazon.com/">docs</a>')
+    assert 'href="https://aws.amazon.com/"' in html and 'rel="noopener noreferrer nofollow"' in html

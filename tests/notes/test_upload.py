@@ -1,0 +1,77 @@
+"""Uploading notes from the browser: staff only, imported by a background process."""
+
+import time
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from studyapp.notes.models import ImportRun, QuestionPattern
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def alice(db):
+    return User.objects.create_user("alice", password="correct horse battery", is_staff=True)
+
+
+@pytest.fixture
+def bob(db):
+    return User.objects.create_user("bob", password="correct horse battery")
+
+
+def wait_for(run_pk, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run = ImportRun.objects.get(pk=run_pk)
+        if run.finished:
+            return run
+        time.sleep(0.2)
+    raise AssertionError(f"import {run_pk} did not finish in {seconds} s")
+
+
+def test_staff_upload_notes_and_see_the_same_report(client, alice, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(alice)
+    note = SimpleUploadedFile("cues.md", "# Cues\n\nDefault encryption → SSE-S3\n\n| a |\n".encode())
+    broken = SimpleUploadedFile("broken.md", b"\x00\x01binary")
+    response = client.post("/notes/upload/", {"files": [note, broken]})
+    assert response.status_code == 302
+    run = wait_for(int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+
+    assert run.status == "done"
+    assert QuestionPattern.objects.get(prompt="Default encryption").source.path == "uploads/cues.md"
+    assert run.report["errors"][0]["file"] == "uploads/broken.md"
+    page = client.get(f"/notes/upload/{run.pk}/").content.decode()
+    assert "1 imported, 0 unchanged, 1 failed" in page and "uploads/broken.md" in page and "binary" in page
+
+
+def test_upload_progress_is_a_partial_for_htmx(client, alice):
+    client.force_login(alice)
+    run = ImportRun.objects.create(started_by=alice, files_total=4, files_done=1, status="running")
+    html = client.get(f"/notes/upload/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert html.lstrip().startswith('<div id="progress"') and 'hx-trigger="every 1s"' in html
+    assert 'value="25"' in html and "<html" not in html
+
+
+def test_a_finished_run_stops_polling(client, alice):
+    client.force_login(alice)
+    run = ImportRun.objects.create(started_by=alice, status="done", report={"totals": {"services": 0}})
+    html = client.get(f"/notes/upload/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in html
+
+
+def test_upload_refuses_other_file_types(client, alice):
+    client.force_login(alice)
+    response = client.post("/notes/upload/", {"files": [SimpleUploadedFile("x.exe", b"MZ")]})
+    assert response.status_code == 200
+    assert "only .md, .markdown and .txt" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_upload_is_for_staff_only(client, bob):
+    assert client.get("/notes/upload/").status_code == 302  # anonymous: to the login page
+    client.force_login(bob)
+    response = client.get("/notes/upload/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
