@@ -33,6 +33,18 @@ from .render import Renderer, normalise_name
 NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
 
 
+def _importer_fingerprint() -> str:
+    """Changes whenever the parser or renderer changes, so upgraded code re-reads every note."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for module in sorted([*here.joinpath("parse").glob("*.py"), here / "render.py"]):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+IMPORTER_FINGERPRINT = _importer_fingerprint()
+
+
 @dataclass
 class FileReport:
     path: str
@@ -222,7 +234,7 @@ class NameRegistry:
 
         urls = {name: f"/notes/docs/{slugs[path]}/" for name, path in note_names.items()}
         urls.update({name: f"/notes/services/{slugify(service)}/" for name, service in service_names.items()})
-        context = hashlib.sha256(repr(sorted(urls.items())).encode()).hexdigest()
+        context = hashlib.sha256(repr((IMPORTER_FINGERPRINT, sorted(urls.items()))).encode()).hexdigest()
         return cls(urls, service_names, note_names, slugs, context)
 
 

@@ -105,6 +105,7 @@ def test_mappings_come_from_cue_and_answer_tables():
     assert ("Replay data", "Amazon Kinesis Data Streams") in found
     assert ("Near real-time delivery to S3", "Data Firehose") in found
     assert ("Object storage for a data lake", "S3") in found
+    assert ("Deliver with no code", "Firehose") in found  # the wikilink's pipe does not split the cell
     assert ("Archive kept for 10 years, read rarely", "S3 Glacier Deep Archive") in found
     assert ("Shared POSIX file system", "Amazon EFS") in found
     replay = draft.patterns[0]

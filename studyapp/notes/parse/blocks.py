@@ -212,13 +212,13 @@ def _without_last_word_line(lines: list[Line]) -> list[Line]:
 
 
 def split_cells(row: str) -> list[str]:
-    """Cells of a pipe-table row; pipes inside code spans or escaped with \\ do not split."""
+    """Cells of a pipe-table row; pipes in code spans, in [[target|label]] or escaped do not split."""
     text = row.strip()
     if text.startswith("|"):
         text = text[1:]
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
-    cells, current, in_code, index = [], [], False, 0
+    cells, current, in_code, in_link, index = [], [], False, False, 0
     while index < len(text):
         char = text[index]
         if char == "\\" and index + 1 < len(text) and text[index + 1] == "|":
@@ -227,7 +227,11 @@ def split_cells(row: str) -> list[str]:
             continue
         if char == "`":
             in_code = not in_code
-        if char == "|" and not in_code:
+        if text.startswith("[[", index) and not in_code:
+            in_link = "]]" in text[index:]  # a [[target|label]] keeps its pipe
+        elif text.startswith("]]", index):
+            in_link = False
+        if char == "|" and not in_code and not in_link:
             cells.append("".join(current).strip())
             current = []
         else:

@@ -1,0 +1,107 @@
+import json
+import re
+from collections import defaultdict
+
+from django.core.management.base import BaseCommand
+
+from studyapp.notes.models import ComparisonTable, Domain, QuestionPattern, Service, SourceFile
+from studyapp.notes.render import normalise_name
+
+CATEGORIES = {
+    "Storage", "Database", "Analytics", "Streaming", "Messaging", "Orchestration", "Integration",
+    "Compute", "Migration and transfer", "Security and identity", "Governance", "Networking",
+    "Monitoring", "Developer tools", "Cost management", "IoT", "Machine learning", "Support",
+}
+KINDS = {"exam", "service", "concept", "topic", "patterns", "scenarios"}
+MIN_PATTERNS_PER_DOMAIN = 60
+MIN_PATTERNS = 400
+MIN_TABLES = 35
+
+
+class Command(BaseCommand):
+    help = "Check the imported study corpus against the rules in content/README.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--prefix", default="content/", help="only check notes stored under this path")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, prefix, json: bool, **options):
+        problems = check(prefix)
+        if json:
+            self.stdout.write(_dumps(problems))
+        else:
+            for problem in problems:
+                self.stdout.write(f"{problem['file']}:{problem['line'] or ''} {problem['message']}")
+            self.stdout.write(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the content.")
+        if problems:
+            raise SystemExit(1)
+
+
+def check(prefix: str) -> list[dict]:
+    problems = []
+
+    def add(file, line, message):
+        problems.append({"file": file, "line": line, "message": message})
+
+    sources = list(SourceFile.objects.filter(path__startswith=prefix).exclude(path__endswith="README.md"))
+    if not sources:
+        add(prefix, None, "no notes imported from here")
+        return problems
+    for source in sources:
+        meta = source.front_matter
+        if meta.get("type") not in KINDS:
+            add(source.path, 1, f"front matter 'type' must be one of {sorted(KINDS)}")
+        if not meta.get("title"):
+            add(source.path, 1, "front matter needs a 'title'")
+        if not meta.get("sources"):
+            add(source.path, 1, "front matter needs 'sources' saying where the facts come from")
+        if meta.get("type") == "service" and meta.get("category") not in CATEGORIES:
+            add(source.path, 1, f"category {meta.get('category')!r} is not one of the README's categories")
+        for warning in source.warnings:
+            add(source.path, warning["line"], f"import warning: {warning['message']}")
+
+    titles = defaultdict(list)
+    for source in sources:
+        titles[normalise_name(source.title)].append(source.path)
+    for title, paths in titles.items():
+        if len(paths) > 1:
+            add(paths[1], 1, f"the title {title!r} is also the title of {paths[0]}; a wikilink to it is ambiguous")
+
+    owners = defaultdict(set)
+    for service in Service.objects.active():
+        for name in [service.name, *service.aliases]:
+            owners[normalise_name(name)].add(service.name)
+    for name, services in owners.items():
+        if len(services) > 1:
+            add(prefix, None, f"the name {name!r} belongs to several services: {sorted(services)}")
+
+    patterns = list(QuestionPattern.objects.active().filter(source__path__startswith=prefix)
+                    .select_related("source", "domain").prefetch_related("answer_services"))
+    answers = defaultdict(set)
+    for pattern in patterns:
+        if not pattern.citation:
+            add(pattern.source.path, pattern.line, f"mapping {pattern.prompt!r} has no source")
+        if pattern.domain is None:
+            add(pattern.source.path, pattern.line, f"mapping {pattern.prompt!r} has no exam domain")
+        if re.match(r"^(Amazon|AWS) [A-Z]", pattern.answer) and not pattern.answer_services.all():
+            add(pattern.source.path, pattern.line, f"answer {pattern.answer!r} names no known service")
+        services = sorted(s.name for s in pattern.answer_services.all())
+        answers[normalise_name(pattern.prompt)].add(" + ".join(services) if services else normalise_name(pattern.answer))
+    for pattern in patterns:
+        distinct = answers[normalise_name(pattern.prompt)]
+        if len(distinct) > 1:
+            add(pattern.source.path, pattern.line, f"cue {pattern.prompt!r} has different answers: {sorted(distinct)}")
+    if len(patterns) < MIN_PATTERNS:
+        add(prefix, None, f"{len(patterns)} mappings; the corpus needs at least {MIN_PATTERNS}")
+    for domain in Domain.objects.select_related("exam"):
+        count = sum(1 for p in patterns if p.domain_id == domain.pk)
+        if count < MIN_PATTERNS_PER_DOMAIN:
+            add(prefix, None, f"{domain.exam.code} domain {domain.number} has {count} mappings; it needs {MIN_PATTERNS_PER_DOMAIN}")
+    tables = ComparisonTable.objects.active().filter(source__path__startswith=prefix, source__kind__in=["topic", "exam", "concept", "service"]).count()
+    if tables < MIN_TABLES:
+        add(prefix, None, f"{tables} comparison tables; the corpus needs at least {MIN_TABLES}")
+    return problems
+
+
+def _dumps(value):
+    return json.dumps(value, indent=2, ensure_ascii=False)
