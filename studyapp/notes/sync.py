@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -132,7 +133,7 @@ def import_notes(arguments, progress=None, now=None, names=None) -> Report:
     parsed: list[_Parsed] = []
     for done, path in enumerate(paths, start=1):
         label = (names or {}).get(path, stored_path(path))
-        item = _read(path, label, existing.get(label))
+        item = _read(path, label)
         report.files.append(item.report)
         if item.report.status != "error":
             parsed.append(item)
@@ -161,7 +162,7 @@ def import_notes(arguments, progress=None, now=None, names=None) -> Report:
     return report
 
 
-def _read(path: Path, label: str, previous) -> _Parsed:
+def _read(path: Path, label: str) -> _Parsed:
     file_report = FileReport(label)
     try:
         data = path.read_bytes()
@@ -243,8 +244,6 @@ def _peek(data: bytes) -> tuple[str, list[str], str]:
     match_ = re.match(rb"^(?:\xef\xbb\xbf)?---\r?\n(.*?)\r?\n(?:---|\.\.\.)\r?\n", data, re.S)
     if not match_:
         return "", [], "topic"
-    import yaml
-
     try:
         meta = yaml.safe_load(match_.group(1).decode("utf-8", "replace")) or {}
     except yaml.YAMLError:
@@ -507,14 +506,10 @@ class MentionFinder:
 
     @classmethod
     def get(cls, writer: Writer) -> "MentionFinder":
-        # Built once per import, after the services of this import are written: sections
-        # are written file by file, so a finder built earlier would miss new services.
-        if writer._mentions is None or writer._mentions.stale():
+        # Built on first use, once every service of this import has been written.
+        if writer._mentions is None:
             writer._mentions = cls()
         return writer._mentions
-
-    def stale(self) -> bool:
-        return Service.objects.active().count() != len(self.ids)
 
     def find(self, text: str) -> list[str]:
         if not self.pattern:

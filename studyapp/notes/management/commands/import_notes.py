@@ -1,5 +1,6 @@
-import json
 import sys
+from json import dumps
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -33,9 +34,7 @@ class Command(BaseCommand):
                 ImportRun.objects.filter(pk=upload.pk).update(
                     status=ImportRun.Status.RUNNING, files_done=done, files_total=total)
 
-        names = {}
-        if upload is not None:
-            names = {path: name for path, name in (upload.report.get("names") or {}).items()}
+        names = (upload.report.get("names") or {}) if upload is not None else {}
         try:
             report = import_notes(paths, progress=progress, names=_resolved(names))
         except Exception as exc:
@@ -54,7 +53,7 @@ class Command(BaseCommand):
                 status=ImportRun.Status.DONE, finished_at=timezone.now(), report=summary,
                 files_done=summary["files"], files_total=summary["files"])
         if json:
-            self.stdout.write(_json_dumps(summary))
+            self.stdout.write(dumps(summary, indent=2, ensure_ascii=False))
         else:
             self._print(summary)
         if report.errors:
@@ -82,10 +81,5 @@ def _where(problem):
 
 
 def _resolved(names):
-    from pathlib import Path
-
     return {Path(path).resolve(): name for path, name in names.items()}
 
-
-def _json_dumps(value):
-    return json.dumps(value, indent=2, ensure_ascii=False)
