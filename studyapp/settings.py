@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "studyapp.notes",
+    "studyapp.review",
+    "studyapp.accounts",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +106,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# FSRS spreads intervals by a few percent so that cards learnt together do not stay together.
+# Tests switch it off, so that a schedule is exact.
+REVIEW_FUZZ = env_bool("REVIEW_FUZZ", True)
 
 # Notes import limits (documented in content/README.md).
 NOTES_MAX_FILE_BYTES = 2 * 1024 * 1024

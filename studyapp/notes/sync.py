@@ -30,6 +30,7 @@ from .models import (
 from .parse import NoteError, parse_note
 from .parse.drafts import NoteDraft, Problem
 from .render import Renderer, normalise_name
+from .signals import notes_imported
 
 NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
 
@@ -158,6 +159,8 @@ def import_notes(arguments, progress=None, now=None, names=None) -> Report:
             writer.write_source(item)
         for item in changed:
             writer.write_items(item)
+        # Inside the transaction, so whatever is built from the notes applies with them or not at all.
+        notes_imported.send(sender=SourceFile, now=now, changed=bool(changed))
     report.totals = totals()
     return report
 
@@ -413,13 +416,13 @@ class Writer:
                 else:
                     item.report.warnings.append(Problem(draft.line, f"wikilink [[{target}]] matches no service or note"))
         ids = [o.pk for o in saved]
-        _replace_m2m(NoteSection.services, ids, [(o.pk, s) for o, d in zip(saved, drafts)
+        replace_m2m(NoteSection.services, ids, [(o.pk, s) for o, d in zip(saved, drafts)
                                                   for s in mentions.find(" ".join(d.heading_path) + "\n" + d.text)],
                      mentions.ids)
-        _replace_m2m(NoteSection.links_to, ids, link_services, mentions.ids)
+        replace_m2m(NoteSection.links_to, ids, link_services, mentions.ids)
         note_ids = dict(SourceFile.objects.filter(path__in={p for _, p in link_notes}).values_list("path", "pk"))
-        _replace_m2m(NoteSection.links_to_notes, ids, [(s, p) for s, p in link_notes if p in note_ids], note_ids)
-        _replace_m2m(NoteSection.domains, ids, [(o.pk, d.pk) for o in saved for d in domains])
+        replace_m2m(NoteSection.links_to_notes, ids, [(s, p) for s, p in link_notes if p in note_ids], note_ids)
+        replace_m2m(NoteSection.domains, ids, [(o.pk, d.pk) for o in saved for d in domains])
         return len(saved)
 
     def _tables(self, item):
@@ -438,7 +441,7 @@ class Writer:
         mentions = MentionFinder.get(self)
         pairs = [(o.pk, s) for o, d in zip(saved, drafts)
                  for s in mentions.find(" ".join([d.title, *d.columns, *(r[0] for r in d.rows if r)]))]
-        _replace_m2m(ComparisonTable.services, [o.pk for o in saved], pairs, mentions.ids)
+        replace_m2m(ComparisonTable.services, [o.pk for o in saved], pairs, mentions.ids)
         return len(saved)
 
     def _patterns(self, item):
@@ -463,7 +466,7 @@ class Writer:
             names.append(self.registry.services.get(normalise_name(draft.answer)))
             for name in dict.fromkeys(n for n in names if n):
                 pairs.append((obj.pk, name))
-        _replace_m2m(QuestionPattern.answer_services, [o.pk for o in saved], pairs, mentions.ids)
+        replace_m2m(QuestionPattern.answer_services, [o.pk for o in saved], pairs, mentions.ids)
         return len(saved)
 
     def _scenarios(self, item):
@@ -517,7 +520,7 @@ class MentionFinder:
         return list(dict.fromkeys(self.by_name[m.group(1)] for m in self.pattern.finditer(text)))
 
 
-def _replace_m2m(descriptor, owner_ids, pairs, lookup=None):
+def replace_m2m(descriptor, owner_ids, pairs, lookup=None):
     """Set a many-to-many relation for many owners at once: one delete and one insert.
 
     `pairs` holds (owner id, target) where target is a pk, or a key into `lookup`.

@@ -5,7 +5,6 @@ from . import views
 app_name = "notes"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("notes/", views.notes_index, name="index"),
     path("notes/services/<slug:slug>/", views.service_detail, name="service"),
     path("notes/docs/<slug:slug>/", views.document_detail, name="document"),

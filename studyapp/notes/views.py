@@ -2,8 +2,9 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
+
+from studyapp.web import partial_template, vary_on_htmx
 
 from .forms import UploadForm
 from .models import (
@@ -18,18 +19,6 @@ from .models import (
 )
 from .search import run_search
 from .uploads import start_upload
-
-
-def _partial(request, template, name):
-    """The server picks the fragment: htmx requests get it, full loads and boosts the page."""
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
-        return f"{template}#{name}"
-    return template
-
-
-def _vary_on_htmx(response):
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @require_GET
@@ -116,9 +105,9 @@ def table_detail(request, key):
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     results = run_search(query)
-    response = TemplateResponse(request, _partial(request, "notes/search.html", "results"),
+    response = TemplateResponse(request, partial_template(request, "notes/search.html", "results"),
                                 {"query": query, "results": results})
-    return _vary_on_htmx(response)
+    return vary_on_htmx(response)
 
 
 @staff_member_required
@@ -135,5 +124,5 @@ def upload(request):
 def upload_status(request, pk):
     run = get_object_or_404(ImportRun, pk=pk)
     # A finished run's fragment carries no polling trigger, so swapping it in stops the polling.
-    template = _partial(request, "notes/upload_status.html", "progress")
-    return _vary_on_htmx(TemplateResponse(request, template, {"run": run}))
+    template = partial_template(request, "notes/upload_status.html", "progress")
+    return vary_on_htmx(TemplateResponse(request, template, {"run": run}))

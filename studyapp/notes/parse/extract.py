@@ -91,6 +91,14 @@ def _header_key(cell: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s/]", "", plain(cell).lower())).strip()
 
 
+def pattern_columns(header: list[str]) -> tuple[int, int] | None:
+    """The cue and answer columns of a "question pattern → answer" table, or None for other tables."""
+    keys = [_header_key(c) for c in header]
+    cue = next((i for i, k in enumerate(keys) if k in CUE_HEADERS), None)
+    answer = next((i for i, k in enumerate(keys) if k in ANSWER_HEADERS and i != cue), None)
+    return (cue, answer) if cue is not None and answer is not None else None
+
+
 def _split_explanation(text: str) -> tuple[str, str]:
     for separator in (" — ", " -- "):
         if separator in text:
@@ -236,10 +244,9 @@ class Extractor:
         rows = [[plain(c) for c in row] for row in table.rows]
         self.tables.append(TableDraft(title, columns, rows, block.line, citation, len(self.tables)))
         keys = [_header_key(c) for c in table.header]
-        cue = next((i for i, k in enumerate(keys) if k in CUE_HEADERS), None)
-        answer = next((i for i, k in enumerate(keys) if k in ANSWER_HEADERS and i != cue), None)
-        if cue is not None and answer is not None:
-            self._table_patterns(block, keys, cue, answer, title, citation)
+        columns_found = pattern_columns(table.header)
+        if columns_found:
+            self._table_patterns(block, keys, *columns_found, title, citation)
         self._maybe_exam_weights(block, keys, rows, names)
 
     def _table_patterns(self, block, keys, cue, answer, title, citation):

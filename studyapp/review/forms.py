@@ -1,0 +1,55 @@
+from django import forms
+
+from studyapp.accounts.forms import TIME_ZONES
+from studyapp.notes.models import Domain, Exam, Service
+
+from . import scheduler
+from .models import StudySettings
+
+
+class StepsField(forms.CharField):
+    """Learning steps written as Anki writes them: '1m 10m'."""
+
+    def __init__(self, *, allow_empty: bool, **kwargs):
+        self.allow_empty = allow_empty
+        super().__init__(required=not allow_empty, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return scheduler.format_steps(tuple(scheduler.timedelta(seconds=s) for s in value))
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            steps = scheduler.parse_steps(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if len(steps) > 10:
+            raise forms.ValidationError("Use at most 10 steps.")
+        if any(step.total_seconds() > 86400 * 7 for step in steps):
+            raise forms.ValidationError("Keep each step under a week; longer gaps are FSRS's job.")
+        return [int(step.total_seconds()) for step in steps]
+
+
+class StudySettingsForm(forms.ModelForm):
+    learning_steps = StepsField(allow_empty=True, help_text="Waits between the first answers to a new card, e.g. “1m 10m”.")
+    relearning_steps = StepsField(allow_empty=True, help_text="Waits after forgetting a card, e.g. “10m”.")
+    time_zone = forms.ChoiceField(choices=[(z, z) for z in TIME_ZONES],
+                                  help_text="Your study day starts at 04:00 in this time zone.")
+    exams = forms.ModelMultipleChoiceField(Exam.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    domains = forms.ModelMultipleChoiceField(Domain.objects.select_related("exam"), required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    services = forms.ModelMultipleChoiceField(Service.objects.active(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = StudySettings
+        fields = ["new_per_day", "reviews_per_day", "learning_steps", "relearning_steps", "desired_retention",
+                  "time_zone", "exams", "domains", "services"]
+        labels = {"new_per_day": "New cards a day", "reviews_per_day": "Reviews a day",
+                  "desired_retention": "Desired retention"}
+        help_texts = {
+            "desired_retention": "The chance of remembering a card when it comes due: higher means more reviews.",
+        }
+        widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.99"})}

@@ -1,0 +1,223 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from studyapp.notes.models import ComparisonTable, Domain, Exam, QuestionPattern, Service, SourceFile
+
+from . import scheduler
+from .scheduler import Memory, Phase
+
+
+class CardQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired_at__isnull=True)
+
+    def in_scope(self, study: "StudySettings"):
+        """Cards in the exams, domains and services the learner chose; an empty choice means all.
+
+        Written as subqueries so that the choice costs no query of its own.
+        """
+        chosen = {
+            "exams": StudySettings.exams.through.objects.filter(studysettings_id=study.pk),
+            "domains": StudySettings.domains.through.objects.filter(studysettings_id=study.pk),
+            "services": StudySettings.services.through.objects.filter(studysettings_id=study.pk),
+        }
+        card_domains = Card.domains.through.objects.filter(
+            card_id=OuterRef("pk"), domain_id__in=chosen["domains"].values("domain_id"))
+        card_services = Card.services.through.objects.filter(
+            card_id=OuterRef("pk"), service_id__in=chosen["services"].values("service_id"))
+        return self.filter(
+            (~Exists(chosen["exams"]) | Q(exam_id__in=chosen["exams"].values("exam_id")))
+            & (~Exists(chosen["domains"]) | Exists(card_domains))
+            & (~Exists(chosen["services"]) | Exists(card_services))
+        )
+
+
+class Card(models.Model):
+    """A flashcard made from a question pattern or a comparison-table cell."""
+
+    class Kind(models.TextChoices):
+        PATTERN = "pattern", "Question pattern"
+        CELL = "cell", "Table cell"
+
+    key = models.CharField(max_length=32, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    pattern = models.ForeignKey(QuestionPattern, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="cards")
+    table = models.ForeignKey(ComparisonTable, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="cards")
+    front = models.TextField()
+    context = models.CharField(max_length=300, blank=True, help_text="The table or list it comes from")
+    answer = models.TextField()
+    explanation = models.TextField(blank=True)
+    source = models.ForeignKey(SourceFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    anchor = models.CharField(max_length=200, blank=True)
+    exam = models.ForeignKey(Exam, null=True, blank=True, on_delete=models.SET_NULL, related_name="cards")
+    domains = models.ManyToManyField(Domain, blank=True, related_name="cards")
+    services = models.ManyToManyField(Service, blank=True, related_name="cards")
+    position = models.BigIntegerField(default=0, help_text="Order in which new cards are introduced")
+    content_hash = models.CharField(max_length=64)
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="Its source item is gone; kept for history")
+
+    objects = CardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "key"]
+        indexes = [models.Index(fields=["retired_at", "position"])]
+
+    def __str__(self):
+        return self.front
+
+    def note_url(self) -> str:
+        """Where the card's answer is explained: the note section, or the comparison table."""
+        if self.kind == self.Kind.CELL and self.table_id:
+            return self.table.get_absolute_url()
+        if not self.source_id:
+            return ""
+        url = self.source.get_absolute_url()
+        return f"{url}#{self.anchor}" if self.anchor else url
+
+
+def default_learning_steps():
+    return [60, 600]
+
+
+def default_relearning_steps():
+    return [600]
+
+
+class StudySettingsManager(models.Manager):
+    def for_user(self, user) -> "StudySettings":
+        return self.get_or_create(user=user)[0]
+
+
+class StudySettings(models.Model):
+    """A learner's daily limits, scheduler options and what they are studying."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_settings")
+    new_per_day = models.PositiveSmallIntegerField(default=20, validators=[MaxValueValidator(9999)])
+    reviews_per_day = models.PositiveSmallIntegerField(default=200, validators=[MaxValueValidator(9999)])
+    learning_steps = models.JSONField(default=default_learning_steps, help_text="Seconds")
+    relearning_steps = models.JSONField(default=default_relearning_steps, help_text="Seconds")
+    desired_retention = models.FloatField(default=0.90, validators=[MinValueValidator(0.70), MaxValueValidator(0.99)])
+    time_zone = models.CharField(max_length=64, default="UTC")
+    exams = models.ManyToManyField(Exam, blank=True, related_name="+")
+    domains = models.ManyToManyField(Domain, blank=True, related_name="+")
+    services = models.ManyToManyField(Service, blank=True, related_name="+")
+
+    objects = StudySettingsManager()
+
+    class Meta:
+        verbose_name_plural = "study settings"
+
+    def __str__(self):
+        return f"Study settings of {self.user}"
+
+    def preferences(self, fuzz: bool = True) -> scheduler.Preferences:
+        return scheduler.Preferences(
+            desired_retention=self.desired_retention,
+            learning_steps=tuple(timedelta(seconds=s) for s in self.learning_steps),
+            relearning_steps=tuple(timedelta(seconds=s) for s in self.relearning_steps),
+            fuzz=fuzz,
+        )
+
+
+class ReviewStateQuerySet(models.QuerySet):
+    def available(self, now: datetime):
+        """Not suspended, and not buried (burying lasts until the next study day)."""
+        return self.filter(suspended=False).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=now))
+
+
+class ReviewState(models.Model):
+    """One learner's schedule for one card. A card with no row is new to that learner."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states")
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="states")
+    phase = models.PositiveSmallIntegerField(choices=[(p.value, p.name.title()) for p in Phase], default=Phase.NEW)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(null=True, blank=True)
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    suspended = models.BooleanField(default=False)
+    leech = models.BooleanField(default=False)
+    buried_until = models.DateTimeField(null=True, blank=True)
+    # Bumped by every change, so that a form rendered before it (a double click, a second tab)
+    # can be recognised as stale and refused.
+    version = models.PositiveIntegerField(default=0)
+
+    objects = ReviewStateQuerySet.as_manager()
+
+    SNAPSHOT_FIELDS = ["phase", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
+                       "suspended", "leech", "buried_until"]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_user_card")]
+        indexes = [models.Index(fields=["user", "phase", "due"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.card_id} · {Phase(self.phase).name.lower()}"
+
+    @property
+    def memory(self) -> Memory:
+        return Memory(
+            phase=Phase(self.phase), step=self.step, stability=self.stability, difficulty=self.difficulty,
+            due=self.due, last_review=self.last_review, reps=self.reps, lapses=self.lapses,
+        )
+
+    def remember(self, memory: Memory):
+        self.phase, self.step = int(memory.phase), memory.step
+        self.stability, self.difficulty = memory.stability, memory.difficulty
+        self.due, self.last_review = memory.due, memory.last_review
+        self.reps, self.lapses = memory.reps, memory.lapses
+
+    def snapshot(self) -> dict:
+        return {name: _jsonable(getattr(self, name)) for name in self.SNAPSHOT_FIELDS}
+
+    def restore(self, snapshot: dict):
+        for name in self.SNAPSHOT_FIELDS:
+            value = snapshot[name]
+            if name in {"due", "last_review", "buried_until"} and value is not None:
+                value = datetime.fromisoformat(value)
+            setattr(self, name, value)
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class ReviewLog(models.Model):
+    """One answer, as it was given. Rows are added, and removed only by undo; never changed."""
+
+    class Mode(models.TextChoices):
+        FLASHCARD = "flashcard"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="logs")
+    rating = models.PositiveSmallIntegerField(choices=[(r.value, r.name.title()) for r in scheduler.Rating])
+    reviewed_at = models.DateTimeField()
+    day = models.DateField(help_text="The learner's study day, in their time zone")
+    duration_ms = models.PositiveIntegerField(help_text="From showing the card to the answer, capped at a minute")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.FLASHCARD)
+    phase_before = models.PositiveSmallIntegerField(choices=ReviewState._meta.get_field("phase").choices)
+    state_before = models.JSONField(help_text="The card's schedule before this answer, for undo")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "day"]), models.Index(fields=["user", "-id"])]
+
+    def __str__(self):
+        return f"{self.user} rated {self.get_rating_display()} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError("review log entries are never changed")
+        super().save(*args, **kwargs)
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, datetime) else value

@@ -1,0 +1,276 @@
+"""The daily review: what is due, in which order, and what an answer does to the schedule.
+
+Every function here runs a fixed number of queries, whatever the size of the collection.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+
+from . import scheduler
+from .days import StudyDay, day_for, streak, study_day
+from .models import Card, ReviewLog, ReviewState, StudySettings
+from .scheduler import Phase, Rating
+
+# As in Anki: when nothing else is left, learning cards due within this long are shown early.
+LEARN_AHEAD = timedelta(minutes=20)
+# Anki's cap on the time an answer is said to take: longer means the learner stepped away.
+ANSWER_CAP_MS = 60_000
+FORECAST_DAYS = 7
+LEARNING_PHASES = (Phase.LEARNING, Phase.RELEARNING)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What the learner has done today, against the daily limits."""
+
+    new: int
+    reviews: int
+    answers: int
+
+    def after(self, phase_before: Phase) -> "Tally":
+        return Tally(self.new + (phase_before == Phase.NEW), self.reviews + (phase_before == Phase.REVIEW),
+                     self.answers + 1)
+
+
+@dataclass
+class Session:
+    study: StudySettings
+    now: datetime
+    day: StudyDay
+    tally: Tally
+    new_count: int = 0
+    learning_count: int = 0
+    review_count: int = 0
+    card: Card | None = None
+    state: ReviewState | None = None
+    notice: str = ""
+    intervals: list = field(default_factory=list)
+
+    @property
+    def new_left(self) -> int:
+        return max(self.study.new_per_day - self.tally.new, 0)
+
+    @property
+    def reviews_left(self) -> int:
+        return max(self.study.reviews_per_day - self.tally.reviews, 0)
+
+    @property
+    def remaining(self) -> int:
+        return self.new_count + self.learning_count + self.review_count
+
+    @property
+    def ticket(self) -> str:
+        return make_ticket(self.card.key, self.state.version if self.state else 0, self.now)
+
+
+def start(user, now: datetime, study: StudySettings | None = None) -> Session:
+    study = study or StudySettings.objects.for_user(user)
+    day = study_day(now, study.time_zone)
+    return Session(study, now, day, tally_for(user, day))
+
+
+def tally_for(user, day: StudyDay) -> Tally:
+    totals = ReviewLog.objects.filter(user=user, day=day.date).aggregate(
+        new=Count("id", filter=Q(phase_before=Phase.NEW)),
+        reviews=Count("id", filter=Q(phase_before=Phase.REVIEW)),
+        answers=Count("id"),
+    )
+    return Tally(**totals)
+
+
+def _states(session: Session):
+    return (ReviewState.objects.filter(user=session.study.user_id).available(session.now)
+            .filter(card__in=Card.objects.active().in_scope(session.study)))
+
+
+def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None) -> Session:
+    """Counts and the current card: due learning cards, then due reviews, then new cards."""
+    now, day = session.now, session.day
+    learning_now = Q(phase__in=LEARNING_PHASES, due__lte=now)
+    learning_soon = Q(phase__in=LEARNING_PHASES, due__lte=now + LEARN_AHEAD)
+    review_due = Q(phase=Phase.REVIEW, due__lt=day.end)
+    counts = _states(session).aggregate(
+        learning=Count("id", filter=learning_now),
+        learning_soon=Count("id", filter=learning_soon),
+        review=Count("id", filter=review_due),
+    )
+    new_cards = _new_cards(session)
+    session.new_count = new_cards[:session.new_left].count()
+    session.review_count = min(counts["review"], session.reviews_left)
+
+    eligible = learning_soon | (review_due if session.reviews_left else Q(pk__in=[]))
+    head = (
+        _states(session).filter(eligible)
+        .annotate(bucket=Case(When(learning_now, then=Value(0)), When(review_due, then=Value(1)),
+                              default=Value(2), output_field=IntegerField()))
+        .select_related("card__source", "card__table").order_by("bucket", "due", "pk").first()
+    )
+    first_new = new_cards.select_related("source", "table").first() if session.new_count else None
+    # Learning cards not yet due are shown early only when nothing else is left, as in Anki.
+    nothing_else = not (counts["learning"] or session.review_count or session.new_count)
+    session.learning_count = counts["learning_soon"] if nothing_else else counts["learning"]
+
+    if prefer and is_due(session, *prefer):
+        session.card, session.state = prefer
+    elif head and (head.bucket < 2 or first_new is None):
+        session.card, session.state = head.card, head
+    elif first_new:
+        session.card, session.state = first_new, None
+    if session.card:
+        memory = session.state.memory if session.state else scheduler.Memory()
+        previews = scheduler.preview(memory, now, session.study.preferences())
+        session.intervals = [(rating, scheduler.format_interval(previews[rating])) for rating in Rating]
+    return session
+
+
+def _new_cards(session: Session):
+    seen = ReviewState.objects.filter(user=session.study.user_id, card=OuterRef("pk")).filter(
+        ~Q(phase=Phase.NEW) | Q(suspended=True) | Q(buried_until__gt=session.now))
+    return Card.objects.active().in_scope(session.study).exclude(Exists(seen)).order_by("position", "key")
+
+
+def is_due(session: Session, card: Card, state: ReviewState | None) -> bool:
+    """Whether the card may be answered now: the session's own rules, applied to one card."""
+    if card.retired_at is not None:
+        return False
+    if state and (state.suspended or (state.buried_until and state.buried_until > session.now)):
+        return False
+    if state is None or state.phase == Phase.NEW:
+        return session.new_left > 0
+    if state.phase in LEARNING_PHASES:
+        return state.due <= session.now + LEARN_AHEAD
+    return state.due < session.day.end and session.reviews_left > 0
+
+
+# Tickets: which card, at which version, shown when ------------------------------------------
+
+TICKET_SALT = "review.ticket"
+
+
+class StaleTicket(Exception):
+    """The form was for a card that is no longer current: answered, buried or suspended since."""
+
+
+def make_ticket(key: str, version: int, shown_at: datetime) -> str:
+    return signing.dumps({"card": key, "version": version, "shown": shown_at.timestamp()}, salt=TICKET_SALT)
+
+
+def read_ticket(value: str) -> dict:
+    try:
+        return signing.loads(value, salt=TICKET_SALT)
+    except signing.BadSignature as exc:
+        raise StaleTicket("That form could not be read.") from exc
+
+
+def _card_for_ticket(user, ticket: dict) -> tuple[Card, ReviewState | None]:
+    card = Card.objects.select_related("source", "table").filter(key=ticket["card"]).first()
+    if card is None:
+        raise StaleTicket("That card no longer exists.")
+    state = ReviewState.objects.select_for_update().filter(user=user, card=card).first()
+    if (state.version if state else 0) != ticket["version"]:
+        raise StaleTicket("That card was already answered, buried or suspended, in this tab or another.")
+    return card, state
+
+
+# Actions -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Graded:
+    card: Card
+    state: ReviewState
+    log: ReviewLog
+    became_leech: bool
+
+
+def answer(user, session: Session, ticket_value: str, rating: Rating) -> Graded:
+    """Grade the card a ticket names, once: a second submission of the same ticket is stale."""
+    ticket = read_ticket(ticket_value)
+    with transaction.atomic():
+        card, state = _card_for_ticket(user, ticket)
+        if not is_due(session, card, state):
+            raise StaleTicket("That card is not due now.")
+        state = state or ReviewState(user=user, card=card)
+        before, phase_before = state.snapshot(), Phase(state.phase)
+        outcome = scheduler.grade(state.memory, rating, session.now, session.study.preferences(fuzz=settings.REVIEW_FUZZ))
+        state.remember(outcome.memory)
+        if outcome.became_leech:
+            state.suspended = state.leech = True
+        state.version += 1
+        state.save()
+        shown = datetime.fromtimestamp(ticket["shown"], tz=session.now.tzinfo)
+        duration = int((session.now - shown).total_seconds() * 1000)
+        log = ReviewLog.objects.create(
+            user=user, card=card, rating=int(rating), reviewed_at=session.now, day=session.day.date,
+            duration_ms=min(max(duration, 0), ANSWER_CAP_MS), phase_before=phase_before, state_before=before,
+        )
+    session.tally = session.tally.after(phase_before)
+    return Graded(card, state, log, outcome.became_leech)
+
+
+def set_aside(user, session: Session, ticket_value: str, how: str) -> Card:
+    """Bury the card until the next study day, or suspend it until the learner says otherwise."""
+    ticket = read_ticket(ticket_value)
+    with transaction.atomic():
+        card, state = _card_for_ticket(user, ticket)
+        state = state or ReviewState(user=user, card=card)
+        if how == "bury":
+            state.buried_until = session.day.end
+        else:
+            state.suspended = True
+        state.version += 1
+        state.save()
+    return card
+
+
+def undo(user, session: Session) -> tuple[Card, ReviewState] | None:
+    """Take back today's last answer: the card's exact previous schedule, and no log entry."""
+    with transaction.atomic():
+        log = (ReviewLog.objects.filter(user=user, day=session.day.date, mode=ReviewLog.Mode.FLASHCARD)
+               .select_related("card__source", "card__table").order_by("-id").first())
+        if log is None:
+            return None
+        state = ReviewState.objects.select_for_update().get(user=user, card=log.card)
+        state.restore(log.state_before)
+        state.version += 1
+        state.save()
+        log.delete()
+    session.tally = tally_for(user, session.day)
+    return log.card, state
+
+
+# The dashboard -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Overview:
+    due_now: int
+    due_today: int
+    new_left: int
+    answers_today: int
+    streak: int
+    forecast: list[tuple]  # (date, count) for each of the next days
+
+
+def overview(user, now: datetime) -> Overview:
+    session = start(user, now)
+    day = session.day
+    upcoming = [day_for(day.date + timedelta(days=n), session.study.time_zone) for n in range(1, FORECAST_DAYS + 1)]
+    scheduled = Q(phase__in=(*LEARNING_PHASES, Phase.REVIEW))
+    counts = _states(session).filter(scheduled).aggregate(
+        due_now=Count("id", filter=Q(phase__in=LEARNING_PHASES, due__lte=now) | Q(phase=Phase.REVIEW, due__lt=day.end)),
+        due_today=Count("id", filter=Q(due__lt=day.end)),
+        **{f"day{n}": Count("id", filter=Q(due__gte=d.start, due__lt=d.end)) for n, d in enumerate(upcoming)},
+    )
+    days_studied = list(ReviewLog.objects.filter(user=user).values_list("day", flat=True).distinct().order_by("-day"))
+    return Overview(
+        due_now=counts["due_now"],
+        due_today=counts["due_today"],
+        new_left=_new_cards(session)[:session.new_left].count(),
+        answers_today=session.tally.answers,
+        streak=streak(days_studied, day.date),
+        forecast=[(d.date, counts[f"day{n}"]) for n, d in enumerate(upcoming)],
+    )

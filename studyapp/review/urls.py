@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "review"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("review/", views.session, name="session"),
+    path("review/settings/", views.study_settings, name="settings"),
+    path("review/suspended/", views.suspended, name="suspended"),
+    path("review/suspended/<int:pk>/unsuspend/", views.unsuspend, name="unsuspend"),
+]

@@ -1,0 +1,108 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from studyapp.notes import views as notes_views
+from studyapp.web import partial_template, vary_on_htmx
+
+from . import session as review
+from .forms import StudySettingsForm
+from .models import ReviewState, StudySettings
+from .scheduler import Rating
+
+
+def dashboard(request):
+    """The learner's day at a glance; visitors get the notes' front page."""
+    if not request.user.is_authenticated:
+        return notes_views.home(request)
+    return TemplateResponse(request, "review/dashboard.html", {
+        "overview": review.overview(request.user, timezone.now()),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session(request):
+    """One card at a time. POST grades, undoes, buries or suspends, then shows the next card."""
+    now = timezone.now()
+    current = review.start(request.user, now)
+    prefer, notice = None, ""
+    if request.method == "POST":
+        try:
+            prefer, notice = _act(request, current)
+        except review.StaleTicket as stale:
+            notice = f"{stale} Here is the current card."
+        except ValueError:
+            return HttpResponseBadRequest("Unknown action.")
+        if not request.htmx:
+            if notice:
+                messages.info(request, notice)
+            return redirect(_session_url(prefer))
+    elif key := request.GET.get("card"):
+        prefer = _preferred(request.user, key)
+    review.fill(current, prefer)
+    current.notice = notice
+    template = partial_template(request, "review/session.html", "session")
+    return vary_on_htmx(TemplateResponse(request, template, {"session": current}))
+
+
+def _act(request, current):
+    """Apply the button that was pressed; returns the card to show next, if not the queue's, and a notice."""
+    ticket = request.POST.get("ticket", "")
+    if "grade" in request.POST:
+        graded = review.answer(request.user, current, ticket, Rating(int(request.POST["grade"])))
+        if graded.became_leech:
+            return None, (f"“{graded.card.front}” has now been forgotten {graded.state.lapses} times, so it is "
+                          "suspended as a leech. Rewrite it in your own words, then unsuspend it.")
+        return None, ""
+    if "undo" in request.POST:
+        undone = review.undo(request.user, current)
+        return (undone, "Undone.") if undone else (None, "There is nothing from today to undo.")
+    if "bury" in request.POST or "suspend" in request.POST:
+        how = "bury" if "bury" in request.POST else "suspend"
+        card = review.set_aside(request.user, current, ticket, how)
+        return None, f"Buried until tomorrow: “{card.front}”." if how == "bury" else f"Suspended: “{card.front}”."
+    raise ValueError("no action")
+
+
+def _preferred(user, key):
+    state = ReviewState.objects.filter(user=user, card__key=key).select_related("card__source", "card__table").first()
+    return (state.card, state) if state else None
+
+
+def _session_url(prefer) -> str:
+    url = "/review/"
+    return f"{url}?card={prefer[0].key}" if prefer else url
+
+
+@login_required
+def study_settings(request):
+    study = StudySettings.objects.for_user(request.user)
+    form = StudySettingsForm(request.POST or None, instance=study)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved.")
+        return redirect("review:settings")
+    return TemplateResponse(request, "review/settings.html", {"form": form})
+
+
+@login_required
+def suspended(request):
+    states = (ReviewState.objects.filter(user=request.user, suspended=True)
+              .select_related("card__source", "card__table").order_by("-leech", "card__front"))
+    return TemplateResponse(request, "review/suspended.html", {"states": states})
+
+
+@login_required
+@require_POST
+def unsuspend(request, pk):
+    state = get_object_or_404(ReviewState, pk=pk, user=request.user)
+    state.suspended = False
+    state.version += 1
+    state.save(update_fields=["suspended", "version"])
+    messages.success(request, f"Unsuspended: “{state.card.front}”.")
+    return redirect("review:suspended")

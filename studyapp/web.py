@@ -1,0 +1,15 @@
+"""Helpers every app's views share."""
+
+from django.utils.cache import patch_vary_headers
+
+
+def partial_template(request, template: str, name: str) -> str:
+    """The server picks the fragment: htmx requests get it, full loads and boosts the page."""
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        return f"{template}#{name}"
+    return template
+
+
+def vary_on_htmx(response):
+    patch_vary_headers(response, ["HX-Request"])
+    return response
