@@ -190,7 +190,7 @@ class Graded:
 def answer(user, session: Session, ticket_value: str, rating: Rating) -> Graded:
     """Grade the card a ticket names, once: a second submission of the same ticket is stale."""
     ticket = read_ticket(ticket_value)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         card, state = _card_for_ticket(user, ticket)
         if not is_due(session, card, state):
             raise StaleTicket("That card is not due now.")
@@ -215,7 +215,7 @@ def answer(user, session: Session, ticket_value: str, rating: Rating) -> Graded:
 def set_aside(user, session: Session, ticket_value: str, how: str) -> Card:
     """Bury the card until the next study day, or suspend it until the learner says otherwise."""
     ticket = read_ticket(ticket_value)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         card, state = _card_for_ticket(user, ticket)
         state = state or ReviewState(user=user, card=card)
         if how == "bury":
@@ -229,7 +229,7 @@ def set_aside(user, session: Session, ticket_value: str, how: str) -> Card:
 
 def undo(user, session: Session) -> tuple[Card, ReviewState] | None:
     """Take back today's last answer: the card's exact previous schedule, and no log entry."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         log = (ReviewLog.objects.filter(user=user, day=session.day.date, mode=ReviewLog.Mode.FLASHCARD)
                .select_related("card__source", "card__table").order_by("-id").first())
         if log is None:

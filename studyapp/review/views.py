@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -29,32 +30,48 @@ def dashboard(request):
 def session(request):
     """One card at a time. POST grades, undoes, buries or suspends, then shows the next card."""
     now = timezone.now()
-    current = review.start(request.user, now)
     prefer, notice = None, ""
     if request.method == "POST":
         try:
-            prefer, notice = _act(request, current)
+            # The day's tally is read in the same transaction as the answer it limits.
+            with transaction.atomic():
+                current = review.start(request.user, now)
+                prefer, notice = _act(request, current)
         except review.StaleTicket as stale:
+            current = review.start(request.user, now)
             notice = f"{stale} Here is the current card."
-        except ValueError:
+        except UnknownAction:
             return HttpResponseBadRequest("Unknown action.")
         if not request.htmx:
             if notice:
                 messages.info(request, notice)
             return redirect(_session_url(prefer))
-    elif key := request.GET.get("card"):
-        prefer = _preferred(request.user, key)
+    else:
+        current = review.start(request.user, now)
+        if key := request.GET.get("card"):
+            prefer = _preferred(request.user, key)
     review.fill(current, prefer)
     current.notice = notice
     template = partial_template(request, "review/session.html", "session")
     return vary_on_htmx(TemplateResponse(request, template, {"session": current}))
 
 
+class UnknownAction(Exception):
+    pass
+
+
+def _rating(value: str) -> Rating:
+    try:
+        return Rating(int(value))
+    except ValueError:
+        raise UnknownAction(value) from None
+
+
 def _act(request, current):
     """Apply the button that was pressed; returns the card to show next, if not the queue's, and a notice."""
     ticket = request.POST.get("ticket", "")
     if "grade" in request.POST:
-        graded = review.answer(request.user, current, ticket, Rating(int(request.POST["grade"])))
+        graded = review.answer(request.user, current, ticket, _rating(request.POST["grade"]))
         if graded.became_leech:
             return None, (f"“{graded.card.front}” has now been forgotten {graded.state.lapses} times, so it is "
                           "suspended as a leech. Rewrite it in your own words, then unsuspend it.")
@@ -66,7 +83,7 @@ def _act(request, current):
         how = "bury" if "bury" in request.POST else "suspend"
         card = review.set_aside(request.user, current, ticket, how)
         return None, f"Buried until tomorrow: “{card.front}”." if how == "bury" else f"Suspended: “{card.front}”."
-    raise ValueError("no action")
+    raise UnknownAction("no action")
 
 
 def _preferred(user, key):

@@ -1,0 +1,65 @@
+"""Sign up, log in, log out."""
+
+import pytest
+
+from studyapp.review.models import StudySettings
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a long enough passphrase"
+
+
+def sign_up(client, username="carol", zone="Europe/Lisbon", password=PASSWORD):
+    return client.post("/accounts/signup/", {"username": username, "password1": password,
+                                             "password2": password, "time_zone": zone})
+
+
+def test_signing_up_logs_in_and_keeps_the_browsers_time_zone(client, django_user_model):
+    response = sign_up(client)
+    assert response.status_code == 302 and response["Location"] == "/"
+    user = django_user_model.objects.get(username="carol")
+    assert StudySettings.objects.get(user=user).time_zone == "Europe/Lisbon"
+    assert "Today" in client.get("/").content.decode()
+
+
+def test_an_unknown_time_zone_falls_back_to_utc(client, django_user_model):
+    sign_up(client, zone="Nowhere/Special")
+    assert StudySettings.objects.get(user__username="carol").time_zone == "UTC"
+
+
+def test_sign_up_applies_the_password_validators(client, django_user_model):
+    response = sign_up(client, password="password")
+    assert response.status_code == 200
+    assert "This password is too common" in response.content.decode()
+    assert not django_user_model.objects.filter(username="carol").exists()
+
+
+def test_the_pages_label_every_field(client):
+    for url in ["/accounts/signup/", "/accounts/login/"]:
+        html = client.get(url).content.decode()
+        assert '<label for="id_username">' in html and 'for="id_password' in html
+
+
+def test_logging_in_and_out(client, django_user_model):
+    django_user_model.objects.create_user("alice", password=PASSWORD)
+    response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/review/").status_code == 200
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert client.get("/review/").status_code == 302  # the session ended
+    assert client.get("/accounts/logout/").status_code == 405  # only a form's POST logs out
+
+
+def test_a_wrong_password_says_so(client, django_user_model):
+    django_user_model.objects.create_user("alice", password=PASSWORD)
+    response = client.post("/accounts/login/", {"username": "alice", "password": "not it"})
+    assert response.status_code == 200 and "enter a correct username and password" in response.content.decode()
+
+
+def test_logging_in_returns_to_the_page_that_asked(client, django_user_model):
+    django_user_model.objects.create_user("alice", password=PASSWORD)
+    login_page = client.get("/review/", follow=True)
+    assert 'name="next" value="/review/"' in login_page.content.decode()
+    response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD, "next": "/review/"})
+    assert response["Location"] == "/review/"

@@ -1,0 +1,64 @@
+"""The study settings page: limits, steps, retention, time zone and what to study."""
+
+import pytest
+
+from studyapp.notes.models import Domain, Service
+from studyapp.review.models import Card, StudySettings
+
+from .conftest import grade, show
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def form_data(**changes):
+    data = {"new_per_day": "20", "reviews_per_day": "200", "learning_steps": "1m 10m", "relearning_steps": "10m",
+            "desired_retention": "0.90", "time_zone": "UTC"}
+    return {**data, **changes}
+
+
+def test_it_shows_anki_defaults(learner):
+    html = learner.get("/review/settings/").content.decode()
+    assert 'value="20"' in html and 'value="200"' in html and 'value="1m 10m"' in html and 'value="10m"' in html
+    assert 'value="0.9"' in html
+
+
+def test_it_saves_new_limits_and_steps(learner, alice):
+    response = learner.post("/review/settings/", form_data(new_per_day="5", learning_steps="30s 5m 1h",
+                                                           desired_retention="0.85", time_zone="Europe/Berlin"))
+    assert response.status_code == 302
+    study = StudySettings.objects.get(user=alice)
+    assert (study.new_per_day, study.learning_steps, study.desired_retention, study.time_zone) == (
+        5, [30, 300, 3600], 0.85, "Europe/Berlin")
+    assert show(learner).counts[0] == 5
+    assert show(learner).intervals[0] == "&lt;1m"  # Again goes back to the 30-second first step
+
+
+def test_it_explains_what_it_cannot_accept(learner, alice):
+    response = learner.post("/review/settings/", form_data(learning_steps="1m soon", desired_retention="0.5",
+                                                           time_zone="Mars/Olympus"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "“soon” is not a step" in html and "greater than or equal to 0.7" in html
+    assert "Select a valid choice" in html
+    assert StudySettings.objects.get(user=alice).learning_steps == [60, 600]
+
+
+def test_choosing_a_domain_limits_the_queue_to_it(learner, alice):
+    domain = Domain.objects.get(number=4)
+    learner.post("/review/settings/", form_data(domains=[domain.pk]))
+    in_domain = Card.objects.active().filter(domains=domain).count()
+    assert in_domain > 0
+    page = show(learner)
+    assert page.counts[0] == in_domain
+    assert Card.objects.get(key=page.card).domains.filter(pk=domain.pk).exists()
+
+
+def test_choosing_a_service_limits_the_queue_to_its_cards(learner, alice):
+    service = Service.objects.get(name="Amazon Kinesis Data Streams")
+    learner.post("/review/settings/", form_data(services=[service.pk]))
+    keys = set(Card.objects.active().filter(services=service).values_list("key", flat=True))
+    page, seen = show(learner), set()
+    while page.card:
+        seen.add(page.card)
+        page = grade(learner, page, 4)
+    assert seen == keys and keys
