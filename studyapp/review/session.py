@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 
 from . import scheduler
@@ -201,7 +201,12 @@ def answer(user, session: Session, ticket_value: str, rating: Rating) -> Graded:
         if outcome.became_leech:
             state.suspended = state.leech = True
         state.version += 1
-        state.save()
+        try:
+            state.save()
+        except IntegrityError as exc:
+            # Another request created this card's schedule first (PostgreSQL does not lock a row
+            # that does not exist yet): this answer is the second of two.
+            raise StaleTicket("That card was already answered, in this tab or another.") from exc
         shown = datetime.fromtimestamp(ticket["shown"], tz=session.now.tzinfo)
         duration = int((session.now - shown).total_seconds() * 1000)
         log = ReviewLog.objects.create(

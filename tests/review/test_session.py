@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 
-from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
+from studyapp.review.models import AppendOnlyError, Card, ReviewLog, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase
 
 from .conftest import NOW, Page, grade, show
@@ -269,3 +269,21 @@ def test_the_full_page_and_the_partial(learner):
     assert "HX-Request" in full["Vary"]
     partial = grade(learner, show(learner), 3).response
     assert b"<html" not in partial.content and partial.content.strip().startswith(b'<section id="session"')
+
+
+def test_the_review_log_is_never_changed(learner, alice):
+    grade(learner, show(learner), 3)
+    entry = ReviewLog.objects.get(user=alice)
+    entry.rating = 4
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    assert ReviewLog.objects.get(user=alice).rating == 3
+
+
+def test_the_review_page_runs_a_fixed_number_of_queries(learner, alice, django_assert_num_queries):
+    grade(learner, show(learner), 3)
+    # session, user, settings, today's tally, counts by phase, new cards left, the first due card,
+    # the first new card
+    with django_assert_num_queries(8):
+        page = show(learner)
+    assert page.card
