@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "template_partials",
     "studyapp.notes",
     "studyapp.review",
+    "studyapp.exams",
     "studyapp.accounts",
 ]
 

@@ -54,6 +54,9 @@ class CardDraft:
     service_ids: tuple[int, ...]
     pattern_key: str = ""
     table_key: str = ""
+    # Cards whose answers are of one kind share a family: the answers of one mapping list, or
+    # the cells of one table column. Exam questions draw their wrong options from it.
+    family: str = ""
 
     @property
     def position(self) -> int:
@@ -64,7 +67,8 @@ class CardDraft:
     @property
     def content_hash(self) -> str:
         parts = (self.front, self.context, self.answer, self.explanation, self.source_id, self.anchor,
-                 self.exam_id, sorted(self.domain_ids), sorted(self.service_ids), self.pattern_key, self.table_key)
+                 self.exam_id, sorted(self.domain_ids), sorted(self.service_ids), self.pattern_key, self.table_key,
+                 self.family)
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -89,7 +93,7 @@ def pattern_cards(patterns: Iterable[PatternItem], established: set[str]) -> lis
             answer=primary.answer, explanation=primary.explanation, source_id=primary.source_id,
             anchor=primary.anchor, exam_id=primary.exam_id,
             domain_ids=_union(i.domain_ids for i in items), service_ids=_union(i.service_ids for i in items),
-            pattern_key=primary.key,
+            pattern_key=primary.key, family=f"list:{primary.source_id}:{normalise(primary.group)}",
         ))
     return drafts
 
@@ -110,20 +114,10 @@ def table_cards(table: TableItem, services_named: Callable[[str], tuple[int, ...
     "S3 Glacier Deep Archive: Minimum storage duration?" -> "180 days", only when no other
     storage class has the same answer in that column. Pattern tables are left to pattern_cards.
     """
-    if len(table.columns) < 2 or pattern_columns(table.columns):
+    grid = table_grid(table, services_named)
+    if grid is None:
         return []
-    grid = [row + [""] * (len(table.columns) - len(row)) for row in table.rows]
-    if _lists_aspects(table.columns, services_named):
-        # Transpose: the columns are the things compared, the first column names the aspects.
-        subjects = table.columns[1:]
-        aspects = [row[0] for row in grid]
-        cells = [[row[1 + s] for row in grid] for s in range(len(subjects))]
-    else:
-        subjects = [row[0] for row in grid]
-        aspects = table.columns[1:]
-        cells = [row[1:] for row in grid]
-    if len(subjects) < 2:
-        return []
+    subjects, aspects, cells = grid
 
     # A row or column named twice would make the same question with two answers.
     subject_names = [normalise(s) for s in subjects]
@@ -143,9 +137,27 @@ def table_cards(table: TableItem, services_named: Callable[[str], tuple[int, ...
                 key=_cell_key(table.key, subject, aspect), kind="cell", front=front, context=table.title,
                 answer=answer, explanation="", source_id=table.source_id, anchor="", exam_id=table.exam_id,
                 domain_ids=table.domain_ids, service_ids=services_named(subject) or table.service_ids,
-                table_key=table.key,
+                table_key=table.key, family=f"column:{table.key}:{normalise(aspect)}",
             ))
     return drafts
+
+
+def table_grid(table: TableItem, services_named) -> tuple[list[str], list[str], list[list[str]]] | None:
+    """The things a comparison table compares, the aspects it compares them on, and
+    cells[subject][aspect]; None for a table that compares nothing (or is a pattern table)."""
+    if len(table.columns) < 2 or pattern_columns(table.columns):
+        return None
+    grid = [row + [""] * (len(table.columns) - len(row)) for row in table.rows]
+    if _lists_aspects(table.columns, services_named):
+        # Transpose: the columns are the things compared, the first column names the aspects.
+        subjects = table.columns[1:]
+        aspects = [row[0] for row in grid]
+        cells = [[row[1 + s] for row in grid] for s in range(len(subjects))]
+    else:
+        subjects = [row[0] for row in grid]
+        aspects = table.columns[1:]
+        cells = [row[1:] for row in grid]
+    return (subjects, aspects, cells) if len(subjects) >= 2 else None
 
 
 def _lists_aspects(columns: list[str], services_named) -> bool:

@@ -51,6 +51,7 @@ class Card(models.Model):
                               related_name="cards")
     front = models.TextField()
     context = models.CharField(max_length=300, blank=True, help_text="The table or list it comes from")
+    family = models.CharField(max_length=400, blank=True, help_text="Cards whose answers are of one kind")
     answer = models.TextField()
     explanation = models.TextField(blank=True)
     source = models.ForeignKey(SourceFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -9,7 +9,7 @@ from studyapp.notes.sync import MentionFinder, replace_m2m
 from .cards import CardDraft, PatternItem, TableItem, pattern_cards, table_cards
 from .models import Card
 
-CARD_FIELDS = ["kind", "front", "context", "answer", "explanation", "source_id", "anchor", "exam_id",
+CARD_FIELDS = ["kind", "front", "context", "family", "answer", "explanation", "source_id", "anchor", "exam_id",
                "position", "content_hash", "retired_at", "pattern_id", "table_id"]
 
 
@@ -29,7 +29,8 @@ def sync_cards(now) -> dict:
     created, changed = [], []
     for draft in drafts:
         values = dict(
-            kind=draft.kind, front=draft.front, context=draft.context[:300], answer=draft.answer,
+            kind=draft.kind, front=draft.front, context=draft.context[:300], family=draft.family[:400],
+            answer=draft.answer,
             explanation=draft.explanation, source_id=draft.source_id, anchor=draft.anchor[:200],
             exam_id=draft.exam_id, position=draft.position, content_hash=draft.content_hash, retired_at=None,
             pattern_id=pattern_ids.get(draft.pattern_key), table_id=table_ids.get(draft.table_key),
@@ -61,7 +62,7 @@ def _pattern_items() -> list[PatternItem]:
     services = _pairs(QuestionPattern.answer_services.through, "questionpattern_id", "service_id")
     anchors = _section_anchors()
     exams = _ExamLookup()
-    patterns = (QuestionPattern.objects.active().exclude(source__in=_without_flashcards())
+    patterns = (QuestionPattern.objects.active().exclude(source__in=sources_without_flashcards())
                 .select_related("domain", "source").order_by("source__path", "position"))
     return [
         PatternItem(
@@ -84,7 +85,7 @@ def _table_drafts() -> list[CardDraft]:
         return tuple(mentions.ids[name] for name in mentions.find(text))
 
     drafts = []
-    tables = ComparisonTable.objects.active().exclude(source__in=_without_flashcards())
+    tables = ComparisonTable.objects.active().exclude(source__in=sources_without_flashcards())
     for table in tables.select_related("source").order_by("source__path", "position"):
         domain_ids = tuple(sorted(source_domains[table.source_id]))
         item = TableItem(
@@ -95,7 +96,7 @@ def _table_drafts() -> list[CardDraft]:
     return drafts
 
 
-def _without_flashcards():
+def sources_without_flashcards():
     # A subquery, not exclude(front_matter__flashcards=False), which in SQL also drops every
     # note that does not mention the key.
     return SourceFile.objects.filter(front_matter__flashcards=False).values("pk")

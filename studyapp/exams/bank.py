@@ -1,0 +1,65 @@
+"""The question bank as the database holds it: active cards, services and scenario items."""
+
+from collections import defaultdict
+
+from studyapp.notes.models import ComparisonTable, Scenario, Service, SourceFile
+from studyapp.notes.sync import MentionFinder
+from studyapp.review.cards import TableItem, table_grid
+from studyapp.review.models import Card
+from studyapp.review.sync import sources_without_flashcards
+
+from .questions import Bank, Fact, ScenarioItem, ServiceInfo, TableFacts
+
+
+def load_bank(exam=None) -> Bank:
+    cards = Card.objects.active().select_related("source", "table")
+    scenarios = Scenario.objects.active().select_related("source")
+    if exam is not None:
+        cards = cards.filter(exam=exam)
+        scenarios = scenarios.filter(domain__exam=exam)
+    domains = defaultdict(list)
+    for card_id, domain_id in Card.domains.through.objects.values_list("card_id", "domain_id"):
+        domains[card_id].append(domain_id)
+    facts = [
+        Fact(key=c.key, prompt=c.front, answer=c.answer, explanation=c.explanation, family=c.family,
+             domain_ids=tuple(sorted(domains[c.pk])), source_url=c.note_url(), context=c.context)
+        for c in cards
+    ]
+    services = [
+        ServiceInfo(id=s.pk, name=s.name, aliases=tuple(s.aliases), category=s.category, summary=s.summary)
+        for s in Service.objects.active()
+    ]
+    items = [
+        ScenarioItem(key=s.key, title=s.title, stem=s.stem,
+                     options=tuple((o["text"], bool(o["correct"]), o.get("explanation", "")) for o in s.options),
+                     domain_ids=(s.domain_id,) if s.domain_id else (),
+                     source_url=s.source.get_absolute_url() if s.source_id else "")
+        for s in scenarios
+    ]
+    return Bank(facts, services, items, _tables(exam))
+
+
+def _tables(exam) -> list[TableFacts]:
+    mentions = MentionFinder()
+
+    def services_named(text):
+        return tuple(mentions.ids[name] for name in mentions.find(text))
+
+    source_domains = defaultdict(list)
+    for source_id, domain_id in SourceFile.domains.through.objects.values_list("sourcefile_id", "domain_id"):
+        source_domains[source_id].append(domain_id)
+    tables = (ComparisonTable.objects.active().exclude(source__in=sources_without_flashcards())
+              .select_related("source"))
+    if exam is not None:
+        tables = tables.filter(source__domains__exam=exam).distinct()
+    found = []
+    for table in tables:
+        item = TableItem(key=table.key, title=table.title, columns=table.columns, rows=table.rows,
+                         source_id=table.source_id, exam_id=None, domain_ids=(), service_ids=())
+        grid = table_grid(item, services_named)
+        if grid:
+            subjects, aspects, cells = grid
+            found.append(TableFacts(table.key, table.title, tuple(subjects), tuple(aspects),
+                                    tuple(tuple(row) for row in cells), tuple(sorted(source_domains[table.source_id])),
+                                    table.get_absolute_url()))
+    return found

@@ -1,0 +1,333 @@
+"""Exam-style questions from cards, pure and deterministic for a given seed.
+
+Wrong options are of the same kind as the right answer: first the answers of the same mapping
+list or table column, then services of the same category. A wrong option is never also right:
+not the answer written differently, not an alias of the same service, and not the answer of
+another mapping with the same cue. `Bank.ambiguities` checks every question against those rules
+independently of how it was built.
+"""
+
+import random
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+OPTIONS = 4
+MULTIPLE_OPTIONS = 5
+MAPPING_FAMILY = "list:"  # see review.cards: the family of a pattern card
+# Values that say too little for a "which TWO" question.
+EMPTY_VALUES = {"", "-", "—", "n/a", "none", "yes", "no", "✓", "✗", "x"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What one card teaches, as a question needs it."""
+
+    key: str
+    prompt: str
+    answer: str
+    explanation: str
+    family: str
+    domain_ids: tuple[int, ...]
+    source_url: str
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    id: int
+    name: str
+    aliases: tuple[str, ...]
+    category: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ScenarioItem:
+    key: str
+    title: str
+    stem: str
+    options: tuple[tuple[str, bool, str], ...]  # (text, correct, explanation)
+    domain_ids: tuple[int, ...]
+    source_url: str
+
+
+@dataclass(frozen=True)
+class TableFacts:
+    """A comparison table as things compared on aspects: cells[subject][aspect]."""
+
+    key: str
+    title: str
+    subjects: tuple[str, ...]
+    aspects: tuple[str, ...]
+    cells: tuple[tuple[str, ...], ...]
+    domain_ids: tuple[int, ...]
+    source_url: str
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    kind: str  # "single", "multiple" or "scenario"
+    stem: str
+    options: tuple[Option, ...]
+    domain_ids: tuple[int, ...]
+    source_url: str
+    card_keys: tuple[str, ...]
+    context: str = ""
+
+    @property
+    def choose(self) -> int:
+        return sum(option.correct for option in self.options)
+
+    @property
+    def instruction(self) -> str:
+        return "Choose one." if self.choose == 1 else f"Choose {_count_word(self.choose)}."
+
+
+def normalise(text: str) -> str:
+    text = re.sub(r"[^\w\s%./+-]", " ", text.casefold())
+    text = re.sub(r"\b(amazon|aws)\b", " ", text)
+    return re.sub(r"\s+", " ", text).strip(" .")
+
+
+def _contains(longer: str, shorter: str) -> bool:
+    return bool(shorter) and re.search(rf"(?<![\w-]){re.escape(shorter)}(?![\w-])", longer) is not None
+
+
+class Bank:
+    """Every fact and service, indexed so that each question can be checked against all of them."""
+
+    def __init__(self, facts: Iterable[Fact], services: Iterable[ServiceInfo] = (),
+                 scenarios: Iterable[ScenarioItem] = (), tables: Iterable[TableFacts] = ()):
+        self.facts = list(facts)
+        self.services = list(services)
+        self.scenarios = list(scenarios)
+        self.tables = {t.key: t for t in tables}
+        self.by_key = {f.key: f for f in self.facts}
+        self.families: dict[str, list[Fact]] = defaultdict(list)
+        self.answers_by_cue: dict[str, set[str]] = defaultdict(set)
+        for fact in self.facts:
+            self.families[fact.family].append(fact)
+            self.answers_by_cue[normalise(fact.prompt)].add(fact.answer)
+        self.service_of: dict[str, int] = {}
+        self.by_category: dict[str, list[ServiceInfo]] = defaultdict(list)
+        for service in self.services:
+            for name in (service.name, *service.aliases):
+                self.service_of.setdefault(normalise(name), service.id)
+            if service.category:
+                self.by_category[service.category].append(service)
+        self.category_of = {s.id: s.category for s in self.services}
+        names = sorted((n for n in self.service_of if n), key=len, reverse=True)
+        self._mention = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])") if names else None
+        self._mentions: dict[str, frozenset[int]] = {}
+
+    # What counts as right -------------------------------------------------------------------
+
+    def right_answers(self, fact: Fact) -> set[str]:
+        return self.answers_by_cue[normalise(fact.prompt)]
+
+    def same_answer(self, a: str, b: str) -> bool:
+        """One answer written two ways: equal text, one inside the other, one service's names, or
+        a service and a phrase that names it ("Firehose delivery to S3" is Amazon Data Firehose)."""
+        x, y = normalise(a), normalise(b)
+        if not x or not y:
+            return x == y
+        if x == y or _contains(x, y) or _contains(y, x):
+            return True
+        x_service, y_service = self.service_of.get(x), self.service_of.get(y)
+        return ((x_service is not None and x_service in self.services_in(y))
+                or (y_service is not None and y_service in self.services_in(x)))
+
+    def services_in(self, normalised_text: str) -> frozenset[int]:
+        if normalised_text not in self._mentions:
+            found = self._mention.findall(normalised_text) if self._mention else []
+            self._mentions[normalised_text] = frozenset(self.service_of[name] for name in found)
+        return self._mentions[normalised_text]
+
+    def is_right(self, fact: Fact, text: str) -> bool:
+        return any(self.same_answer(text, right) for right in self.right_answers(fact))
+
+    # Wrong options ----------------------------------------------------------------------------
+
+    def distractors(self, fact: Fact, rights: Iterable[str] | None = None) -> list[Option]:
+        """Every acceptable wrong option for a fact, same list or column first, in a fixed order."""
+        rights = list(rights) if rights is not None else list(self.right_answers(fact))
+        chosen: list[Option] = []
+
+        def offer(text: str, explanation: str):
+            if any(self.same_answer(text, r) for r in rights) or any(self.same_answer(text, o.text) for o in chosen):
+                return
+            chosen.append(Option(text, False, explanation))
+
+        for other in self.families.get(fact.family, []):
+            if normalise(other.prompt) != normalise(fact.prompt):
+                offer(other.answer, f"This is the answer to a different need: {other.prompt}.")
+        service = self.service_of.get(normalise(fact.answer))
+        category = self.category_of.get(service) if service else None
+        for other in self.by_category.get(category, []) if category else []:
+            offer(other.name, other.summary or f"{other.name} is another {category.lower()} service.")
+        return chosen
+
+    # Questions --------------------------------------------------------------------------------
+
+    def single(self, fact: Fact, seed: int | str) -> Question | None:
+        """One right answer of four; None when the fact has fewer than three good wrong options."""
+        wrong = self.distractors(fact)
+        if len(wrong) < OPTIONS - 1:
+            return None
+        rng = random.Random(f"{seed}:{fact.key}")
+        options = [Option(fact.answer, True, fact.explanation or "This is the answer the notes give."),
+                   *self._pick(fact, wrong, OPTIONS - 1, rng)]
+        rng.shuffle(options)
+        return Question(fact.key, "single", fact.prompt, tuple(options), fact.domain_ids, fact.source_url,
+                        (fact.key,), fact.context)
+
+    def multiple_from_cues(self, seed: int | str) -> list[Question]:
+        """'Choose TWO' where two mappings give the same cue two different answers.
+
+        Only mappings: two tables describing one thing in different words are not two answers.
+        """
+        questions = []
+        grouped: dict[str, list[Fact]] = defaultdict(list)
+        for fact in self.facts:
+            if fact.family.startswith(MAPPING_FAMILY):
+                grouped[normalise(fact.prompt)].append(fact)
+        for facts in grouped.values():
+            distinct = []
+            for fact in facts:
+                if not any(self.same_answer(fact.answer, d.answer) for d in distinct):
+                    distinct.append(fact)
+            if len(distinct) != 2:
+                continue
+            first, second = distinct
+            rights = [first.answer, second.answer]
+            wrong = [o for o in self.distractors(first, rights) if not self.is_right(second, o.text)]
+            if len(wrong) < MULTIPLE_OPTIONS - 2:
+                continue
+            rng = random.Random(f"{seed}:{first.key}:{second.key}")
+            options = [Option(first.answer, True, first.explanation or "The notes give this answer."),
+                       Option(second.answer, True, second.explanation or "The notes give this answer too."),
+                       *self._pick(first, wrong, MULTIPLE_OPTIONS - 2, rng)]
+            rng.shuffle(options)
+            questions.append(Question(f"two:{first.key}:{second.key}", "multiple", first.prompt, tuple(options),
+                                      tuple(sorted({*first.domain_ids, *second.domain_ids})), first.source_url,
+                                      (first.key, second.key), first.context))
+        return questions
+
+    def multiple_from_tables(self, seed: int | str) -> list[Question]:
+        """'Choose TWO' where exactly two of the things a table compares share a value.
+
+        "S3 storage classes, Retrieval: which TWO give Milliseconds?" The wrong options are the
+        other things in the same table, each with a different value.
+        """
+        questions = []
+        for table in self.tables.values():
+            if len({normalise(s) for s in table.subjects}) != len(table.subjects):
+                continue
+            for a, aspect in enumerate(table.aspects):
+                values = [normalise(row[a]) for row in table.cells]
+                for value in sorted(set(values)):
+                    holders = [i for i, v in enumerate(values) if v == value]
+                    others = [i for i, v in enumerate(values) if v and not self.same_answer(v, value)]
+                    if len(holders) != 2 or not value or value in EMPTY_VALUES or len(others) < MULTIPLE_OPTIONS - 2:
+                        continue
+                    rng = random.Random(f"{seed}:{table.key}:{a}:{value}")
+                    chosen = holders + rng.sample(others, MULTIPLE_OPTIONS - 2)
+                    shown = table.cells[holders[0]][a]
+                    options = [Option(table.subjects[i], i in holders,
+                                      f"{table.subjects[i]}: {aspect} — {table.cells[i][a]}.") for i in chosen]
+                    rng.shuffle(options)
+                    stem = f"{table.title}. {aspect}: which TWO have “{shown}”?"
+                    questions.append(Question(f"two:{table.key}:{a}:{value}", "multiple", stem, tuple(options),
+                                              table.domain_ids, table.source_url, (), table.title))
+        return questions
+
+    def scenario(self, item: ScenarioItem, seed: int | str) -> Question:
+        rng = random.Random(f"{seed}:{item.key}")
+        options = [Option(text, correct, explanation) for text, correct, explanation in item.options]
+        rng.shuffle(options)
+        return Question(f"scenario:{item.key}", "scenario", item.stem, tuple(options), item.domain_ids,
+                        item.source_url, (), item.title)
+
+    def all_questions(self, seed: int | str) -> list[Question]:
+        singles = [q for q in (self.single(f, seed) for f in self.facts) if q is not None]
+        return (singles + self.multiple_from_cues(seed) + self.multiple_from_tables(seed)
+                + [self.scenario(s, seed) for s in self.scenarios])
+
+    def lacking_distractors(self) -> list[Fact]:
+        return [f for f in self.facts if len(self.distractors(f)) < OPTIONS - 1]
+
+    # Checks -------------------------------------------------------------------------------------
+
+    def ambiguities(self, question: Question) -> list[str]:
+        """Why a question could be read two ways; empty when it cannot."""
+        problems = []
+        texts = [normalise(o.text) for o in question.options]
+        if len(set(texts)) != len(texts):
+            problems.append("two options read the same")
+        if question.kind == "scenario":
+            return problems if question.choose >= 1 else problems + ["no right option"]
+        if question.key.startswith("two:") and not question.card_keys:
+            return problems + self._table_ambiguities(question)
+        facts = [self.by_key[k] for k in question.card_keys]
+        rights = [o for o in question.options if o.correct]
+        for option in question.options:
+            if option.correct:
+                continue
+            if any(self.is_right(fact, option.text) for fact in facts):
+                problems.append(f"“{option.text}” is also right")
+            if any(self.same_answer(option.text, r.text) for r in rights):
+                problems.append(f"“{option.text}” is a right answer written differently")
+        expected = 1 if question.kind == "single" else 2
+        if len(rights) != expected:
+            problems.append(f"{len(rights)} right options, expected {expected}")
+        return problems
+
+    def _table_ambiguities(self, question: Question) -> list[str]:
+        _, table_key, aspect, value = question.key.split(":", 3)
+        table = self.tables[table_key]
+        cell = {normalise(subject): table.cells[i][int(aspect)] for i, subject in enumerate(table.subjects)}
+        problems = []
+        for option in question.options:
+            holds = self.same_answer(cell[normalise(option.text)], value)
+            if holds != option.correct:
+                problems.append(f"“{option.text}” {'has' if holds else 'lacks'} the value but is marked otherwise")
+        if question.choose != 2:
+            problems.append(f"{question.choose} right options, expected 2")
+        return problems
+
+    def _pick(self, fact: Fact, wrong: list[Option], count: int, rng: random.Random) -> list[Option]:
+        """`count` wrong options: from the fact's own list or column first, then the rest."""
+        family = {normalise(f.answer) for f in self.families.get(fact.family, [])}
+        own = [o for o in wrong if normalise(o.text) in family]
+        others = [o for o in wrong if normalise(o.text) not in family]
+        if len(own) >= count:
+            return rng.sample(own, count)
+        return own + rng.sample(others, count - len(own))
+
+
+def domain_shares(total: int, weights: dict) -> dict:
+    """Split `total` questions by domain weight, rounding so the parts add up to the total
+    (largest remainder): 65 at 34/26/22/18 gives 22/17/14/12."""
+    weight_sum = sum(weights.values())
+    if not total or not weight_sum:
+        return {key: 0 for key in weights}
+    exact = {key: total * weight / weight_sum for key, weight in weights.items()}
+    shares = {key: int(value) for key, value in exact.items()}
+    by_remainder = sorted(weights, key=lambda key: (-(exact[key] - shares[key]), str(key)))
+    for key in by_remainder[:total - sum(shares.values())]:
+        shares[key] += 1
+    return shares
+
+
+def _count_word(n: int) -> str:
+    return {2: "TWO", 3: "THREE"}.get(n, str(n))

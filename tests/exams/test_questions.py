@@ -1,0 +1,132 @@
+"""The question generator, pure: facts in, questions out, the same for the same seed."""
+
+from studyapp.exams.questions import Bank, Fact, ScenarioItem, ServiceInfo, TableFacts, domain_shares
+
+SERVICES = [
+    ServiceInfo(1, "Amazon Kinesis Data Streams", ("KDS", "Kinesis Data Streams"), "Streaming", "Ordered, replayable streams"),
+    ServiceInfo(2, "Amazon Data Firehose", ("Firehose", "Kinesis Data Firehose"), "Streaming", "Delivery with no code"),
+    ServiceInfo(3, "Amazon MSK", ("MSK",), "Streaming", "Managed Apache Kafka"),
+    ServiceInfo(4, "Amazon SQS", ("SQS",), "Messaging", "Queues"),
+    ServiceInfo(5, "Amazon Managed Service for Apache Flink", ("Flink",), "Streaming", "Stateful stream processing"),
+]
+
+
+def fact(key, prompt, answer, family="list:1:streams", domains=(1,)):
+    return Fact(key=key, prompt=prompt, answer=answer, explanation=f"Because {answer}", family=family,
+                domain_ids=domains, source_url=f"/notes/docs/streams/#{key}")
+
+
+STREAMS = [
+    fact("a", "Replay records from the last day", "Amazon Kinesis Data Streams"),
+    fact("b", "Deliver to S3 with no code", "Amazon Data Firehose"),
+    fact("c", "Run existing Kafka clients unchanged", "Amazon MSK"),
+    fact("d", "Decouple producers from consumers with a queue", "Amazon SQS"),
+]
+
+
+def test_a_question_has_one_right_answer_and_three_of_the_same_kind():
+    bank = Bank(STREAMS, SERVICES)
+    question = bank.single(STREAMS[0], seed=1)
+    assert question.stem == "Replay records from the last day" and question.instruction == "Choose one."
+    assert [o.text for o in question.options if o.correct] == ["Amazon Kinesis Data Streams"]
+    assert {o.text for o in question.options if not o.correct} == {"Amazon Data Firehose", "Amazon MSK", "Amazon SQS"}
+    assert question.source_url == "/notes/docs/streams/#a" and question.card_keys == ("a",)
+    right = next(o for o in question.options if o.correct)
+    assert right.explanation == "Because Amazon Kinesis Data Streams"
+    firehose = next(o for o in question.options if o.text == "Amazon Data Firehose")
+    assert firehose.explanation == "This is the answer to a different need: Deliver to S3 with no code."
+    assert bank.ambiguities(question) == []
+
+
+def test_generation_is_the_same_for_the_same_seed_and_varies_with_it():
+    bank = Bank(STREAMS + [fact("e", "Stateful windows over a stream", "Amazon Managed Service for Apache Flink")], SERVICES)
+    assert bank.single(STREAMS[1], seed=7) == bank.single(STREAMS[1], seed=7)
+    orders = {tuple(o.text for o in bank.single(STREAMS[1], seed=s).options) for s in range(20)}
+    assert len(orders) > 5
+
+
+def test_when_the_list_runs_short_services_of_the_same_category_fill_in():
+    short = [fact("a", "Replay records", "Amazon Kinesis Data Streams"), fact("b", "Deliver to S3", "Amazon Data Firehose")]
+    question = Bank(short, SERVICES).single(short[0], seed=3)
+    wrong = {o.text for o in question.options if not o.correct}
+    assert wrong == {"Amazon Data Firehose", "Amazon MSK", "Amazon Managed Service for Apache Flink"}
+    assert "Amazon SQS" not in wrong  # a messaging service is not the same kind as a streaming one
+    flink = next(o for o in question.options if o.text.endswith("Flink"))
+    assert flink.explanation == "Stateful stream processing"
+
+
+def test_a_wrong_option_is_never_also_right():
+    facts = STREAMS + [
+        fact("e", "Replay records from the last day", "Amazon MSK", family="list:2:other"),  # same cue, another answer
+        fact("f", "Ship logs with no code", "Kinesis Data Firehose"),  # an alias of Firehose
+        fact("g", "Deliver files to S3 with no code", "Firehose delivery to S3"),  # Firehose written another way
+    ]
+    bank = Bank(facts, SERVICES)
+    wrong = {o.text for o in bank.distractors(facts[0])}
+    assert "Amazon MSK" not in wrong
+    deliver = bank.distractors(facts[1])
+    assert not any("Firehose" in o.text for o in deliver)
+    assert bank.same_answer("KDS", "Amazon Kinesis Data Streams") and bank.same_answer("Amazon S3", "S3")
+
+
+def test_a_fact_without_three_good_wrong_options_makes_no_question():
+    lonely = [fact("a", "Scope of Kafka ordering", "Per partition", family="list:9:kafka")]
+    bank = Bank(lonely, SERVICES)
+    assert bank.single(lonely[0], seed=1) is None
+    assert bank.lacking_distractors() == lonely
+
+
+def test_two_answers_for_one_cue_make_a_choose_two_question():
+    facts = STREAMS + [fact("e", "Replay records from the last day", "Amazon MSK", family="list:1:streams")]
+    bank = Bank(facts, SERVICES)
+    [question] = bank.multiple_from_cues(seed=2)
+    assert question.kind == "multiple" and question.instruction == "Choose TWO." and len(question.options) == 5
+    assert {o.text for o in question.options if o.correct} == {"Amazon Kinesis Data Streams", "Amazon MSK"}
+    assert bank.ambiguities(question) == []
+
+
+STORAGE = TableFacts(
+    key="t1", title="S3 storage classes", subjects=("Standard", "Standard-IA", "One Zone-IA", "Glacier Instant", "Deep Archive"),
+    aspects=("Retrieval", "Minimum duration"),
+    cells=(("Milliseconds", "None"), ("Milliseconds", "30 days"), ("Seconds", "30 days"),
+           ("Minutes", "90 days"), ("Hours", "180 days")),
+    domain_ids=(2,), source_url="/notes/tables/t1/",
+)
+
+
+def test_a_table_where_exactly_two_share_a_value_makes_a_choose_two_question():
+    bank = Bank([], SERVICES, tables=[STORAGE])
+    questions = {q.stem: q for q in bank.multiple_from_tables(seed=1)}
+    assert set(questions) == {"S3 storage classes. Retrieval: which TWO have “Milliseconds”?",
+                              "S3 storage classes. Minimum duration: which TWO have “30 days”?"}
+    question = questions["S3 storage classes. Retrieval: which TWO have “Milliseconds”?"]
+    assert {o.text for o in question.options if o.correct} == {"Standard", "Standard-IA"}
+    hours = next(o for o in question.options if o.text == "Deep Archive")
+    assert hours.explanation == "Deep Archive: Retrieval — Hours."
+    assert bank.ambiguities(question) == []
+
+
+def test_the_ambiguity_check_catches_a_question_built_wrongly():
+    bank = Bank(STREAMS, SERVICES, tables=[STORAGE])
+    good = bank.single(STREAMS[0], seed=1)
+    bad_options = tuple(o if o.correct else type(o)(text="KDS", correct=False, explanation="") for o in good.options)
+    assert bank.ambiguities(type(good)(**{**good.__dict__, "options": bad_options}))
+    table_question = bank.multiple_from_tables(seed=1)[0]
+    flipped = tuple(type(o)(o.text, not o.correct, o.explanation) for o in table_question.options)
+    assert bank.ambiguities(type(table_question)(**{**table_question.__dict__, "options": flipped}))
+
+
+def test_a_scenario_keeps_its_options_and_their_explanations():
+    item = ScenarioItem("s1", "Partner files", "Partners send files over SFTP...", (
+        ("AWS Transfer Family", True, "a managed SFTP endpoint"), ("Amazon Kinesis Data Streams", False, "no SFTP"),
+        ("Amazon AppFlow", False, "SaaS sources only"), ("SFTP on EC2", False, "servers to run"),
+    ), (1,), "/notes/docs/scenarios/")
+    question = Bank([], SERVICES, [item]).scenario(item, seed=4)
+    assert question.kind == "scenario" and question.choose == 1
+    assert sorted((o.text, o.correct, o.explanation) for o in question.options) == sorted(item.options)
+
+
+def test_a_full_exam_is_split_by_domain_weight():
+    assert domain_shares(65, {1: 34, 2: 26, 3: 22, 4: 18}) == {1: 22, 2: 17, 3: 14, 4: 12}
+    assert domain_shares(10, {1: 34, 2: 26, 3: 22, 4: 18}) == {1: 3, 2: 3, 3: 2, 4: 2}
+    assert sum(domain_shares(33, {1: 34, 2: 26, 3: 22, 4: 18}).values()) == 33
