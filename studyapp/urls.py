@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("studyapp.accounts.urls")),
+    path("exams/", include("studyapp.exams.urls")),
     path("", include("studyapp.review.urls")),
     path("", include("studyapp.notes.urls")),
 ]

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 OPTIONS = 4
 MULTIPLE_OPTIONS = 5
@@ -93,6 +94,7 @@ class Question:
         return "Choose one." if self.choose == 1 else f"Choose {_count_word(self.choose)}."
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     text = re.sub(r"[^\w\s%./+-]", " ", text.casefold())
     text = re.sub(r"\b(amazon|aws)\b", " ", text)
@@ -158,35 +160,43 @@ class Bank:
 
     # Wrong options ----------------------------------------------------------------------------
 
-    def distractors(self, fact: Fact, rights: Iterable[str] | None = None) -> list[Option]:
-        """Every acceptable wrong option for a fact, same list or column first, in a fixed order."""
+    def distractors(self, fact: Fact, rights: Iterable[str] | None = None, limit: int | None = None,
+                    rng: random.Random | None = None) -> list[Option]:
+        """Acceptable wrong options for a fact: its own list's or column's answers first, then
+        services of the answer's category. Each group is scanned in a shuffled order when `rng`
+        is given, and the scan stops at `limit`, so a list of hundreds costs a few comparisons."""
         rights = list(rights) if rights is not None else list(self.right_answers(fact))
         chosen: list[Option] = []
+        for group in (self._family_offers(fact), self._category_offers(fact)):
+            if rng is not None:
+                rng.shuffle(group)
+            for text, explanation in group:
+                if limit is not None and len(chosen) >= limit:
+                    return chosen
+                if not any(self.same_answer(text, r) for r in rights + [o.text for o in chosen]):
+                    chosen.append(Option(text, False, explanation))
+        return chosen
 
-        def offer(text: str, explanation: str):
-            if any(self.same_answer(text, r) for r in rights) or any(self.same_answer(text, o.text) for o in chosen):
-                return
-            chosen.append(Option(text, False, explanation))
+    def _family_offers(self, fact: Fact) -> list[tuple[str, str]]:
+        cue = normalise(fact.prompt)
+        return [(other.answer, f"This is the answer to a different need: {other.prompt}.")
+                for other in self.families.get(fact.family, []) if normalise(other.prompt) != cue]
 
-        for other in self.families.get(fact.family, []):
-            if normalise(other.prompt) != normalise(fact.prompt):
-                offer(other.answer, f"This is the answer to a different need: {other.prompt}.")
+    def _category_offers(self, fact: Fact) -> list[tuple[str, str]]:
         service = self.service_of.get(normalise(fact.answer))
         category = self.category_of.get(service) if service else None
-        for other in self.by_category.get(category, []) if category else []:
-            offer(other.name, other.summary or f"{other.name} is another {category.lower()} service.")
-        return chosen
+        return [(other.name, other.summary or f"{other.name} is another {category.lower()} service.")
+                for other in self.by_category.get(category, [])] if category else []
 
     # Questions --------------------------------------------------------------------------------
 
     def single(self, fact: Fact, seed: int | str) -> Question | None:
         """One right answer of four; None when the fact has fewer than three good wrong options."""
-        wrong = self.distractors(fact)
+        rng = random.Random(f"{seed}:{fact.key}")
+        wrong = self.distractors(fact, limit=OPTIONS - 1, rng=rng)
         if len(wrong) < OPTIONS - 1:
             return None
-        rng = random.Random(f"{seed}:{fact.key}")
-        options = [Option(fact.answer, True, fact.explanation or "This is the answer the notes give."),
-                   *self._pick(fact, wrong, OPTIONS - 1, rng)]
+        options = [Option(fact.answer, True, fact.explanation or _where_from(fact)), *wrong]
         rng.shuffle(options)
         return Question(fact.key, "single", fact.prompt, tuple(options), fact.domain_ids, fact.source_url,
                         (fact.key,), fact.context)
@@ -209,14 +219,13 @@ class Bank:
             if len(distinct) != 2:
                 continue
             first, second = distinct
-            rights = [first.answer, second.answer]
-            wrong = [o for o in self.distractors(first, rights) if not self.is_right(second, o.text)]
+            rng = random.Random(f"{seed}:{first.key}:{second.key}")
+            # The second fact's cue is the first's, so its right answers are already excluded.
+            wrong = self.distractors(first, [first.answer, second.answer], limit=MULTIPLE_OPTIONS - 2, rng=rng)
             if len(wrong) < MULTIPLE_OPTIONS - 2:
                 continue
-            rng = random.Random(f"{seed}:{first.key}:{second.key}")
-            options = [Option(first.answer, True, first.explanation or "The notes give this answer."),
-                       Option(second.answer, True, second.explanation or "The notes give this answer too."),
-                       *self._pick(first, wrong, MULTIPLE_OPTIONS - 2, rng)]
+            options = [Option(first.answer, True, first.explanation or _where_from(first)),
+                       Option(second.answer, True, second.explanation or _where_from(second)), *wrong]
             rng.shuffle(options)
             questions.append(Question(f"two:{first.key}:{second.key}", "multiple", first.prompt, tuple(options),
                                       tuple(sorted({*first.domain_ids, *second.domain_ids})), first.source_url,
@@ -264,7 +273,7 @@ class Bank:
                 + [self.scenario(s, seed) for s in self.scenarios])
 
     def lacking_distractors(self) -> list[Fact]:
-        return [f for f in self.facts if len(self.distractors(f)) < OPTIONS - 1]
+        return [f for f in self.facts if len(self.distractors(f, limit=OPTIONS - 1)) < OPTIONS - 1]
 
     # Checks -------------------------------------------------------------------------------------
 
@@ -305,15 +314,6 @@ class Bank:
             problems.append(f"{question.choose} right options, expected 2")
         return problems
 
-    def _pick(self, fact: Fact, wrong: list[Option], count: int, rng: random.Random) -> list[Option]:
-        """`count` wrong options: from the fact's own list or column first, then the rest."""
-        family = {normalise(f.answer) for f in self.families.get(fact.family, [])}
-        own = [o for o in wrong if normalise(o.text) in family]
-        others = [o for o in wrong if normalise(o.text) not in family]
-        if len(own) >= count:
-            return rng.sample(own, count)
-        return own + rng.sample(others, count - len(own))
-
 
 def domain_shares(total: int, weights: dict) -> dict:
     """Split `total` questions by domain weight, rounding so the parts add up to the total
@@ -327,6 +327,10 @@ def domain_shares(total: int, weights: dict) -> dict:
     for key in by_remainder[:total - sum(shares.values())]:
         shares[key] += 1
     return shares
+
+
+def _where_from(fact: Fact) -> str:
+    return f"So the table “{fact.context}” gives it." if fact.context else "So the notes give it."
 
 
 def _count_word(n: int) -> str:

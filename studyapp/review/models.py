@@ -197,6 +197,8 @@ class ReviewLog(models.Model):
 
     class Mode(models.TextChoices):
         FLASHCARD = "flashcard"
+        CHOICE = "choice", "Multiple choice"
+        EXAM = "exam", "Mock exam"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
     card = models.ForeignKey(Card, on_delete=models.PROTECT, related_name="logs")

@@ -75,7 +75,8 @@ def start(user, now: datetime, study: StudySettings | None = None) -> Session:
 
 
 def tally_for(user, day: StudyDay) -> Tally:
-    totals = ReviewLog.objects.filter(user=user, day=day.date).aggregate(
+    # Mock exam answers feed the schedule but do not use up the daily limits.
+    totals = ReviewLog.objects.filter(user=user, day=day.date).exclude(mode=ReviewLog.Mode.EXAM).aggregate(
         new=Count("id", filter=Q(phase_before=Phase.NEW)),
         reviews=Count("id", filter=Q(phase_before=Phase.REVIEW)),
         answers=Count("id"),
@@ -187,7 +188,8 @@ class Graded:
     became_leech: bool
 
 
-def answer(user, session: Session, ticket_value: str, rating: Rating) -> Graded:
+def answer(user, session: Session, ticket_value: str, rating: Rating,
+           mode: str = ReviewLog.Mode.FLASHCARD) -> Graded:
     """Grade the card a ticket names, once: a second submission of the same ticket is stale."""
     ticket = read_ticket(ticket_value)
     with transaction.atomic(savepoint=False):
@@ -196,11 +198,7 @@ def answer(user, session: Session, ticket_value: str, rating: Rating) -> Graded:
             raise StaleTicket("That card is not due now.")
         state = state or ReviewState(user=user, card=card)
         before, phase_before = state.snapshot(), Phase(state.phase)
-        outcome = scheduler.grade(state.memory, rating, session.now, session.study.preferences(fuzz=settings.REVIEW_FUZZ))
-        state.remember(outcome.memory)
-        if outcome.became_leech:
-            state.suspended = state.leech = True
-        state.version += 1
+        became_leech = _apply(state, rating, session.now, session.study)
         try:
             state.save()
         except IntegrityError as exc:
@@ -212,9 +210,42 @@ def answer(user, session: Session, ticket_value: str, rating: Rating) -> Graded:
         log = ReviewLog.objects.create(
             user=user, card=card, rating=int(rating), reviewed_at=session.now, day=session.day.date,
             duration_ms=min(max(duration, 0), ANSWER_CAP_MS), phase_before=phase_before, state_before=before,
+            mode=mode,
         )
     session.tally = session.tally.after(phase_before)
-    return Graded(card, state, log, outcome.became_leech)
+    return Graded(card, state, log, became_leech)
+
+
+def _apply(state: ReviewState, rating: Rating, now: datetime, study: StudySettings) -> bool:
+    """Schedule one answer on a card's state (unsaved); True when it made the card a leech."""
+    outcome = scheduler.grade(state.memory, rating, now, study.preferences(fuzz=settings.REVIEW_FUZZ))
+    state.remember(outcome.memory)
+    if outcome.became_leech:
+        state.suspended = state.leech = True
+    state.version += 1
+    return outcome.became_leech
+
+
+def record_exam_answers(user, results: list[tuple[Card, bool]], now: datetime) -> int:
+    """Mock exam answers count as reviews, right as Good and wrong as Again, due or not:
+    FSRS schedules an early review by how much the learner could have forgotten by then."""
+    study = StudySettings.objects.for_user(user)
+    day = study_day(now, study.time_zone)
+    with transaction.atomic(savepoint=False):
+        states = {s.card_id: s for s in ReviewState.objects.select_for_update().filter(
+            user=user, card__in=[card for card, _ in results])}
+        logs = []
+        for card, correct in results:
+            state = states.setdefault(card.pk, ReviewState(user=user, card=card))
+            before, phase_before = state.snapshot(), Phase(state.phase)
+            rating = Rating.GOOD if correct else Rating.AGAIN
+            _apply(state, rating, now, study)
+            state.save()
+            logs.append(ReviewLog(user=user, card=card, rating=int(rating), reviewed_at=now, day=day.date,
+                                  duration_ms=0, mode=ReviewLog.Mode.EXAM, phase_before=phase_before,
+                                  state_before=before))
+        ReviewLog.objects.bulk_create(logs)
+    return len(logs)
 
 
 def set_aside(user, session: Session, ticket_value: str, how: str) -> Card:
@@ -235,7 +266,7 @@ def set_aside(user, session: Session, ticket_value: str, how: str) -> Card:
 def undo(user, session: Session) -> tuple[Card, ReviewState] | None:
     """Take back today's last answer: the card's exact previous schedule, and no log entry."""
     with transaction.atomic(savepoint=False):
-        log = (ReviewLog.objects.filter(user=user, day=session.day.date, mode=ReviewLog.Mode.FLASHCARD)
+        log = (ReviewLog.objects.filter(user=user, day=session.day.date).exclude(mode=ReviewLog.Mode.EXAM)
                .select_related("card__source", "card__table").order_by("-id").first())
         if log is None:
             return None

@@ -1,0 +1,15 @@
+from django import forms
+
+from studyapp.notes.models import Domain
+
+
+class CustomExamForm(forms.Form):
+    questions = forms.IntegerField(min_value=1, max_value=130, initial=20, label="Questions")
+    minutes = forms.IntegerField(min_value=1, max_value=300, initial=40, label="Minutes")
+    domains = forms.ModelMultipleChoiceField(Domain.objects.none(), required=False,
+                                             widget=forms.CheckboxSelectMultiple,
+                                             help_text="Leave all unticked for every domain.")
+
+    def __init__(self, *args, exam=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domains"].queryset = Domain.objects.filter(exam=exam)

@@ -1,0 +1,160 @@
+"""Mock exams: drawing the questions, holding the clock, scoring, and feeding the schedule."""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+
+from studyapp.notes.models import Domain, Exam
+from studyapp.review.models import Card, ReviewState
+from studyapp.review.session import record_exam_answers
+
+from .models import Attempt, AttemptQuestion, BankQuestion
+from .questions import domain_shares
+
+# Questions seen in an attempt this recently are drawn only when nothing fresher is left.
+RECENT = timedelta(days=14)
+PASS_FRACTION = 0.70  # the share of right answers this estimate puts at the 720 pass line
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    label: str
+    fraction: float  # of the exam's questions and minutes
+
+    def size(self, exam: Exam) -> tuple[int, int]:
+        count = exam.question_count or 65
+        minutes = exam.minutes or 130
+        if self.name == "quick":
+            return 10, max(round(minutes * 10 / count), 5)
+        return max(round(count * self.fraction), 1), max(round(minutes * self.fraction), 1)
+
+
+PRESETS = {
+    "full": Preset("full", "Full exam", 1.0),
+    "half": Preset("half", "Half exam", 0.5),
+    "quick": Preset("quick", "Quick quiz", 0.0),
+}
+
+
+class ExamClosed(Exception):
+    """The attempt is finished, or its time is up: answers are no longer taken."""
+
+
+def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int,
+          domains: list[Domain] | None = None, seed: int | None = None, only_keys: list[str] | None = None,
+          retake_of: Attempt | None = None) -> Attempt:
+    seed = seed if seed is not None else random.SystemRandom().randrange(2**62)
+    keys = only_keys or draw(user, exam, count, domains or list(exam.domains.all()), now, seed)
+    bank = {q.key: q for q in BankQuestion.objects.filter(key__in=keys)}
+    rng = random.Random(seed)
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            user=user, exam=exam, preset=preset, seed=seed, minutes=minutes, started_at=now,
+            deadline=now + timedelta(minutes=minutes), total=len(keys), retake_of=retake_of,
+        )
+        rows = []
+        for position, key in enumerate(keys, start=1):
+            question = bank[key]
+            options = list(question.options)
+            rng.shuffle(options)  # a fresh order each attempt, so positions are not learnt by heart
+            rows.append(AttemptQuestion(
+                attempt=attempt, position=position, bank_key=key, kind=question.kind, stem=question.stem,
+                context=question.context, options=options, card_keys=question.card_keys,
+                source_url=question.source_url, domain_id=question.domain_id,
+            ))
+        AttemptQuestion.objects.bulk_create(rows)
+    return attempt
+
+
+def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, seed: int) -> list[str]:
+    """Question keys by domain weight: weak cards first, then unseen, then the rest, shuffled by seed."""
+    shares = domain_shares(count, {d.pk: float(d.weight) for d in domains})
+    candidates = list(BankQuestion.objects.filter(exam=exam, domain__in=domains, retired_at__isnull=True)
+                      .values_list("key", "domain_id", "card_keys"))
+    recent = set(AttemptQuestion.objects.filter(attempt__user=user, attempt__started_at__gte=now - RECENT)
+                 .values_list("bank_key", flat=True))
+    weak = set(ReviewState.objects.filter(user=user).filter(Q(lapses__gt=0) | Q(difficulty__gte=7))
+               .values_list("card__key", flat=True))
+    rng = random.Random(seed)
+
+    def rank(item):
+        key, _, card_keys = item
+        return (not (set(card_keys) & weak), key in recent, rng.random())
+
+    by_domain: dict[int, list] = {}
+    for item in sorted(candidates, key=rank):
+        by_domain.setdefault(item[1], []).append(item[0])
+    chosen = []
+    for domain_id, share in shares.items():
+        chosen.extend(by_domain.get(domain_id, [])[:share])
+    if len(chosen) < count:  # a domain ran short: fill from the others, best ranked first
+        taken = set(chosen)
+        chosen.extend([k for k, _, _ in sorted(candidates, key=rank) if k not in taken][:count - len(chosen)])
+    rng.shuffle(chosen)
+    return chosen
+
+
+def answer(attempt: Attempt, question: AttemptQuestion, chosen: list[int], now: datetime):
+    """Save the options chosen, as they are clicked; a one-answer question keeps the last."""
+    if not attempt.open_at(now):
+        raise ExamClosed
+    valid = sorted({i for i in chosen if 0 <= i < len(question.options)})
+    question.chosen = valid[-1:] if question.choose == 1 else valid
+    question.answered_at = now
+    question.save(update_fields=["chosen", "answered_at"])
+
+
+def flag(attempt: Attempt, question: AttemptQuestion, now: datetime):
+    if not attempt.open_at(now):
+        raise ExamClosed
+    question.flagged = not question.flagged
+    question.save(update_fields=["flagged"])
+
+
+def finish(attempt: Attempt, now: datetime) -> Attempt:
+    """Score the attempt as it stands (at most at its deadline) and count its answers as reviews."""
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.finished:
+            return attempt
+        questions = list(attempt.questions.all())
+        attempt.finished_at = min(now, attempt.deadline)
+        attempt.correct = sum(q.is_correct for q in questions)
+        attempt.scaled_score = scaled_score(attempt.correct, attempt.total, attempt.exam)
+        attempt.save(update_fields=["finished_at", "correct", "scaled_score"])
+        answered = [q for q in questions if q.chosen]
+        cards = {c.key: c for c in Card.objects.filter(key__in={k for q in answered for k in q.card_keys})}
+        results = [(cards[k], q.is_correct) for q in answered for k in q.card_keys if k in cards]
+        record_exam_answers(attempt.user, results, attempt.finished_at)
+    return attempt
+
+
+def finish_if_over(attempt: Attempt, now: datetime) -> Attempt:
+    if not attempt.finished and now >= attempt.deadline:
+        return finish(attempt, now)
+    return attempt
+
+
+def scaled_score(correct: int, total: int, exam: Exam) -> int:
+    """An estimate on the exam's scale: AWS does not publish its scaling, so this puts 70% right
+    at the pass line and runs straight from the bottom of the scale to the top through it."""
+    low, high, passing = exam.score_min or 100, exam.score_max or 1000, exam.passing_score or 720
+    fraction = correct / total if total else 0
+    if fraction <= PASS_FRACTION:
+        return round(low + (passing - low) * fraction / PASS_FRACTION)
+    return round(passing + (high - passing) * (fraction - PASS_FRACTION) / (1 - PASS_FRACTION))
+
+
+def by_domain(attempt: Attempt, questions: list[AttemptQuestion]) -> list[dict]:
+    rows: dict = {}
+    for question in questions:
+        row = rows.setdefault(question.domain_id, {"domain": question.domain, "right": 0, "total": 0})
+        row["total"] += 1
+        row["right"] += question.is_correct
+    for row in rows.values():
+        row["percent"] = round(100 * row["right"] / row["total"])
+    return sorted(rows.values(), key=lambda r: (r["domain"] is None, r["domain"].number if r["domain"] else 0))

@@ -1,0 +1,127 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from studyapp.notes.models import Domain, Exam
+
+
+class BankQuestion(models.Model):
+    """A question built at import time from the notes; attempts copy what they show."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", "One answer"
+        MULTIPLE = "multiple", "Choose two"
+        SCENARIO = "scenario", "Scenario"
+
+    key = models.CharField(max_length=200, unique=True)
+    exam = models.ForeignKey(Exam, null=True, on_delete=models.SET_NULL, related_name="questions")
+    domain = models.ForeignKey(Domain, null=True, on_delete=models.SET_NULL, related_name="questions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    stem = models.TextField()
+    context = models.CharField(max_length=300, blank=True)
+    options = models.JSONField(help_text="[{text, correct, explanation}]")
+    card_keys = models.JSONField(default=list, blank=True)
+    source_url = models.CharField(max_length=500, blank=True)
+    content_hash = models.CharField(max_length=64)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["exam", "domain", "retired_at"])]
+
+    def __str__(self):
+        return self.stem[:80]
+
+
+class AttemptQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+
+class Attempt(models.Model):
+    """One sitting of a mock exam. The server's deadline is the only clock."""
+
+    class Preset(models.TextChoices):
+        FULL = "full", "Full exam"
+        HALF = "half", "Half exam"
+        QUICK = "quick", "Quick quiz"
+        CUSTOM = "custom", "Custom"
+        RETAKE = "retake", "Retake of missed questions"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="attempts")
+    preset = models.CharField(max_length=10, choices=Preset.choices)
+    seed = models.BigIntegerField()
+    minutes = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    correct = models.PositiveSmallIntegerField(null=True, blank=True)
+    total = models.PositiveSmallIntegerField(default=0)
+    scaled_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    retake_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retakes")
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_preset_display()} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("exams:question", args=[self.pk, 1])
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+    def open_at(self, now) -> bool:
+        return self.finished_at is None and now < self.deadline
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.correct or 0) / self.total) if self.total else 0
+
+    @property
+    def passed(self) -> bool:
+        return self.scaled_score is not None and self.scaled_score >= (self.exam.passing_score or 720)
+
+
+class AttemptQuestion(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    bank_key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=BankQuestion.Kind.choices)
+    stem = models.TextField()
+    context = models.CharField(max_length=300, blank=True)
+    options = models.JSONField(help_text="[{text, correct, explanation}], in the order shown")
+    card_keys = models.JSONField(default=list, blank=True)
+    source_url = models.CharField(max_length=500, blank=True)
+    domain = models.ForeignKey(Domain, null=True, on_delete=models.SET_NULL, related_name="+")
+    chosen = models.JSONField(default=list, blank=True, help_text="Indices of the options chosen")
+    flagged = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="one_question_per_position")]
+
+    def __str__(self):
+        return f"{self.attempt_id} #{self.position}"
+
+    @property
+    def right(self) -> list[int]:
+        return [i for i, option in enumerate(self.options) if option["correct"]]
+
+    @property
+    def choose(self) -> int:
+        return len(self.right)
+
+    @property
+    def is_correct(self) -> bool:
+        return sorted(self.chosen) == self.right
+
+    @property
+    def answered(self) -> bool:
+        return len(self.chosen) == self.choose

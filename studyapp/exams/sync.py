@@ -1,0 +1,54 @@
+"""Keeps the question bank in step with the cards; runs inside each import's transaction."""
+
+import hashlib
+
+from studyapp.notes.models import Domain, Exam
+
+from .bank import load_bank
+from .models import BankQuestion
+
+# Options are shuffled again for every attempt; this seed only fixes which wrong options a
+# question offers, so that the bank does not change from one import to the next.
+BANK_SEED = 0
+FIELDS = ["exam_id", "domain_id", "kind", "stem", "context", "options", "card_keys", "source_url",
+          "content_hash", "retired_at"]
+
+
+def on_notes_imported(sender, now, changed, **kwargs):
+    if changed or not BankQuestion.objects.exists():
+        sync_questions(now)
+
+
+def bank_key(question_key: str) -> str:
+    return question_key if len(question_key) <= 200 else "h:" + hashlib.sha256(question_key.encode()).hexdigest()
+
+
+def sync_questions(now) -> dict:
+    bank = load_bank()
+    exam_of = dict(Domain.objects.values_list("pk", "exam_id"))
+    exams = list(Exam.objects.values_list("pk", flat=True)[:2])
+    only_exam = exams[0] if len(exams) == 1 else None
+    existing = {q.key: q for q in BankQuestion.objects.all()}
+    created, changed, live = [], [], set()
+    for question in bank.all_questions(BANK_SEED):
+        key = bank_key(question.key)
+        live.add(key)
+        domain_id = question.domain_ids[0] if question.domain_ids else None
+        options = [{"text": o.text, "correct": o.correct, "explanation": o.explanation} for o in question.options]
+        values = dict(
+            exam_id=exam_of.get(domain_id, only_exam), domain_id=domain_id, kind=question.kind, stem=question.stem,
+            context=question.context[:300], options=options, card_keys=list(question.card_keys),
+            source_url=question.source_url[:500], retired_at=None,
+        )
+        values["content_hash"] = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
+        row = existing.get(key)
+        if row is None:
+            created.append(BankQuestion(key=key, **values))
+        elif row.content_hash != values["content_hash"] or row.retired_at is not None:
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    BankQuestion.objects.bulk_create(created, batch_size=500)
+    BankQuestion.objects.bulk_update(changed, FIELDS, batch_size=500)
+    retired = BankQuestion.objects.filter(retired_at__isnull=True).exclude(key__in=live).update(retired_at=now)
+    return {"questions": len(live), "created": len(created), "changed": len(changed), "retired": retired}

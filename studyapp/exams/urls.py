@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exams"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("practice/", views.practice, name="practice"),
+    path("start/", views.start, name="start"),
+    path("<int:pk>/<int:number>/", views.question, name="question"),
+    path("<int:pk>/finish/", views.finish, name="finish"),
+    path("<int:pk>/results/", views.results, name="results"),
+    path("<int:pk>/retake/", views.retake, name="retake"),
+]

@@ -1,0 +1,208 @@
+import random
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.db import transaction
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from studyapp.notes.models import Exam
+from studyapp.review import session as review
+from studyapp.review.models import ReviewLog
+from studyapp.review.scheduler import Rating
+from studyapp.web import partial_template, vary_on_htmx
+
+from . import mock
+from .forms import CustomExamForm
+from .models import Attempt, BankQuestion
+
+
+def _exam():
+    exam = Exam.objects.filter(declared=True).first() or Exam.objects.first()
+    if exam is None:
+        raise Http404("No exam is imported yet.")
+    return exam
+
+
+def _attempt_for_user(request, pk) -> Attempt:
+    return get_object_or_404(Attempt.objects.select_related("exam"), pk=pk, user=request.user)
+
+
+def _go(request, url):
+    """Leave the page: a full navigation for htmx requests too."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@login_required
+def index(request):
+    exam = _exam()
+    now = timezone.now()
+    attempts = list(Attempt.objects.for_user(request.user).filter(exam=exam)[:30])
+    ongoing = next((a for a in attempts if a.open_at(now)), None)
+    finished = [a for a in attempts if a.finished]
+    return TemplateResponse(request, "exams/index.html", {
+        "exam": exam, "presets": [(p, *p.size(exam)) for p in mock.PRESETS.values()],
+        "form": CustomExamForm(exam=exam), "ongoing": ongoing, "history": finished,
+        "trend": list(reversed(finished[:10])),
+        "available": BankQuestion.objects.filter(exam=exam, retired_at__isnull=True).count(),
+    })
+
+
+@login_required
+@require_POST
+def start(request):
+    exam = _exam()
+    name = request.POST.get("preset", "")
+    if name in mock.PRESETS:
+        count, minutes = mock.PRESETS[name].size(exam)
+        domains = None
+    else:
+        form = CustomExamForm(request.POST, exam=exam)
+        if not form.is_valid():
+            messages.error(request, "Choose between 1 and 130 questions and between 1 and 300 minutes.")
+            return redirect("exams:index")
+        name, count, minutes = "custom", form.cleaned_data["questions"], form.cleaned_data["minutes"]
+        domains = list(form.cleaned_data["domains"]) or None
+    attempt = mock.start(request.user, exam, name, timezone.now(), count, minutes, domains)
+    return redirect("exams:question", pk=attempt.pk, number=1)
+
+
+@login_required
+def question(request, pk, number):
+    attempt = mock.finish_if_over(_attempt_for_user(request, pk), timezone.now())
+    if attempt.finished:
+        return _go(request, f"/exams/{attempt.pk}/results/")
+    questions = list(attempt.questions.all())
+    if not 1 <= number <= len(questions):
+        raise Http404("No such question.")
+    current = questions[number - 1]
+    if request.method == "POST":
+        try:
+            if "flag" in request.POST:
+                mock.flag(attempt, current, timezone.now())
+            else:
+                mock.answer(attempt, current, [int(v) for v in request.POST.getlist("choice") if v.isdigit()],
+                            timezone.now())
+        except mock.ExamClosed:
+            mock.finish(attempt, timezone.now())
+            messages.info(request, "Time was up, so that answer was not saved. Here is how you did.")
+            return _go(request, f"/exams/{attempt.pk}/results/")
+        if not request.htmx:
+            target = number + 1 if "next" in request.POST and number < len(questions) else number
+            return redirect("exams:question", pk=attempt.pk, number=target)
+    remaining = max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
+    template = partial_template(request, "exams/question.html", "progress")
+    return vary_on_htmx(TemplateResponse(request, template, {
+        "attempt": attempt, "questions": questions, "current": current, "number": number,
+        "remaining": remaining, "clock": _clock(remaining), "answered": sum(q.answered for q in questions),
+    }))
+
+
+def _clock(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02}:{rest % 60:02}"
+
+
+@login_required
+@require_POST
+def finish(request, pk):
+    attempt = mock.finish(_attempt_for_user(request, pk), timezone.now())
+    return redirect("exams:results", pk=attempt.pk)
+
+
+@login_required
+def results(request, pk):
+    attempt = mock.finish_if_over(_attempt_for_user(request, pk), timezone.now())
+    if not attempt.finished:
+        return redirect("exams:question", pk=attempt.pk, number=1)
+    questions = list(attempt.questions.select_related("domain"))
+    used = attempt.finished_at - attempt.started_at
+    return TemplateResponse(request, "exams/results.html", {
+        "attempt": attempt, "questions": questions, "domains": mock.by_domain(attempt, questions),
+        "minutes_used": int(used.total_seconds() // 60), "seconds_used": int(used.total_seconds() % 60),
+        "missed": sum(not q.is_correct for q in questions),
+    })
+
+
+@login_required
+@require_POST
+def retake(request, pk):
+    attempt = _attempt_for_user(request, pk)
+    missed = [q.bank_key for q in attempt.questions.all() if not q.is_correct]
+    if not attempt.finished or not missed:
+        return redirect("exams:results", pk=attempt.pk)
+    exam = attempt.exam
+    minutes = max(round(len(missed) * (exam.minutes or 130) / (exam.question_count or 65)), 1)
+    again = mock.start(request.user, exam, Attempt.Preset.RETAKE, timezone.now(), len(missed), minutes,
+                       only_keys=missed, retake_of=attempt)
+    return redirect("exams:question", pk=again.pk, number=1)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice(request):
+    """The daily review as multiple choice: the same queue, the exam questions of its cards."""
+    now = timezone.now()
+    outcome = None
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                current = review.start(request.user, now)
+                outcome = _choose(request, current)
+        except review.StaleTicket as stale:
+            current = review.start(request.user, now)
+            messages.info(request, f"{stale} Here is the current card.")
+        if not request.htmx:
+            if outcome:
+                messages.info(request, outcome.summary)
+            return redirect("exams:practice")
+    else:
+        current = review.start(request.user, now)
+    review.fill(current)
+    question = None
+    if current.card:
+        question = BankQuestion.objects.filter(key=current.card.key, kind=BankQuestion.Kind.SINGLE,
+                                               retired_at__isnull=True).first()
+    template = partial_template(request, "exams/practice.html", "practice")
+    return vary_on_htmx(TemplateResponse(request, template, {
+        "session": current, "question": question, "outcome": outcome,
+        "options": _shuffled(question, current) if question else [],
+    }))
+
+
+class Outcome:
+    def __init__(self, card, question_options, chosen):
+        self.card = card
+        self.chosen = question_options[chosen] if chosen is not None else None
+        self.right = next(o for o in question_options if o["correct"])
+        self.correct = bool(self.chosen and self.chosen["correct"])
+
+    @property
+    def summary(self) -> str:
+        if self.correct:
+            return f"Right: {self.right['text']}."
+        return f"The answer was {self.right['text']}."
+
+
+def _shuffled(question, session) -> list[tuple[int, dict]]:
+    # The order changes from one showing to the next, but not when the page is reloaded.
+    order = list(enumerate(question.options))
+    random.Random(f"{question.key}:{session.state.version if session.state else 0}").shuffle(order)
+    return order
+
+
+def _choose(request, current):
+    ticket = review.read_ticket(request.POST.get("ticket", ""))
+    question = BankQuestion.objects.filter(key=ticket["card"], kind=BankQuestion.Kind.SINGLE).first()
+    choice = request.POST.get("choice", "")
+    if question is None or not choice.isdigit() or int(choice) >= len(question.options):
+        raise review.StaleTicket("That answer could not be read.")
+    outcome = Outcome(None, question.options, int(choice))
+    rating = Rating.GOOD if outcome.correct else Rating.AGAIN
+    graded = review.answer(request.user, current, request.POST["ticket"], rating, mode=ReviewLog.Mode.CHOICE)
+    outcome.card = graded.card
+    return outcome
