@@ -1,0 +1,73 @@
+"""A short mock exam in Chromium, from the keyboard, with a reload in the middle."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from studyapp.exams.models import Attempt
+from tests.browser.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def learner(page, live_server, review_notes, django_user_model):
+    call_command("import_notes", str(review_notes), stdout=io.StringIO())
+    django_user_model.objects.create_user("gail", password="a long enough passphrase")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("gail")
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    return page
+
+
+def seconds_left(page) -> int:
+    hours, minutes, seconds = map(int, page.locator("#timer").inner_text().split(":"))
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def test_a_short_mock_exam_survives_a_reload_and_ends_with_results_by_domain(learner, live_server):
+    page = learner
+    page.goto(f"{live_server.url}/exams/")
+    page.get_by_role("button", name="Start the quick quiz").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile(r"Question 1 of \d+"))).to_be_visible()
+    page.wait_for_load_state()  # the page's script listens for keys once it has run
+    total = Attempt.objects.get().total
+
+    page.keyboard.press("1")
+    expect(page.locator("#answered-count")).to_have_text(f"1 of {total} answered")
+    page.keyboard.press("n")
+    expect(page.get_by_role("heading", name=f"Question 2 of {total}")).to_be_visible()
+    page.wait_for_load_state()
+    page.keyboard.press("2")
+    expect(page.locator("#answered-count")).to_have_text(f"2 of {total} answered")
+    page.keyboard.press("f")
+    expect(page.locator("#flag")).to_have_attribute("aria-pressed", "true")
+    screenshot(page, "exam-question-wide")
+
+    before = seconds_left(page)
+    page.wait_for_timeout(1500)
+    page.reload()
+    page.wait_for_load_state()
+    expect(page.locator('input[name="choice"]').nth(1)).to_be_checked()
+    expect(page.locator("#answered-count")).to_have_text(f"2 of {total} answered")
+    expect(page.locator(".navigator a.flagged")).to_have_count(1)
+    after = seconds_left(page)
+    assert after < before and before - after < 30  # the server's clock kept running, and did not restart
+
+    page.keyboard.press("p")
+    page.wait_for_load_state()
+    expect(page.locator('input[name="choice"]').first).to_be_checked()
+    page.get_by_role("button", name="Finish and see results").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+    rows = page.locator("table.domain-results tbody tr")
+    expect(rows.first).to_be_visible()
+    assert sum(int(t.split("/")[1]) for t in rows.locator("td.num").all_inner_texts() if "/" in t) == total
+    expect(page.locator("#scaled")).to_have_text(re.compile(r"^\d+$"))
+    screenshot(page, "exam-results-wide")

@@ -1,0 +1,208 @@
+"""Mock exams: presets, the server's clock, scoring, retakes, and answers feeding the schedule."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from studyapp.exams import mock
+from studyapp.exams.models import Attempt, AttemptQuestion, BankQuestion
+from studyapp.notes.models import Exam
+from studyapp.review.models import Card, ReviewLog, ReviewState
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def learner(client, alice, clock):
+    client.force_login(alice)
+    return client
+
+
+def start(client, preset="quick", **fields):
+    response = client.post("/exams/start/", {"preset": preset, **fields})
+    assert response.status_code == 302, response
+    pk = int(response["Location"].split("/")[2])
+    return Attempt.objects.get(pk=pk)
+
+
+def right_choice(question, correct=True):
+    return [i for i, o in enumerate(question.options) if o["correct"] == correct][:question.choose]
+
+
+def test_exam_pages_need_a_login_and_belong_to_their_learner(client, alice, bob, imported, clock):
+    client.force_login(alice)
+    attempt = start(client)
+    client.logout()
+    for url in ["/exams/", "/exams/practice/", f"/exams/{attempt.pk}/1/", f"/exams/{attempt.pk}/results/"]:
+        assert client.get(url)["Location"].startswith("/accounts/login/?next=")
+    client.force_login(bob)
+    assert client.get(f"/exams/{attempt.pk}/1/").status_code == 404
+    assert client.post(f"/exams/{attempt.pk}/1/", {"choice": "0"}).status_code == 404
+    assert client.post(f"/exams/{attempt.pk}/finish/").status_code == 404
+    assert client.get(f"/exams/{attempt.pk}/results/").status_code == 404
+    assert client.post(f"/exams/{attempt.pk}/retake/").status_code == 404
+    assert not AttemptQuestion.objects.exclude(chosen=[]).exists()
+
+
+def test_a_full_exam_has_the_real_size_time_and_domain_mix(learner, content):
+    attempt = start(learner, "full")
+    assert (attempt.total, attempt.minutes, attempt.deadline) == (65, 130, NOW + timedelta(minutes=130))
+    mix = [attempt.questions.filter(domain__number=n).count() for n in (1, 2, 3, 4)]
+    assert mix == [22, 17, 14, 12]
+    assert len(set(attempt.questions.values_list("bank_key", flat=True))) == 65
+    assert {q.kind for q in attempt.questions.all()} >= {"single", "scenario"}
+
+
+def test_half_quick_and_custom_exams(learner, content):
+    exam = Exam.objects.get(code="DEA-C01")
+    half = start(learner, "half")
+    assert (half.total, half.minutes) == mock.PRESETS["half"].size(exam)
+    quick = start(learner, "quick")
+    assert (quick.total, quick.minutes) == (10, 20)
+    domain = exam.domains.get(number=3)
+    custom = start(learner, "custom", questions="12", minutes="15", domains=[domain.pk])
+    assert (custom.total, custom.minutes) == (12, 15)
+    assert set(custom.questions.values_list("domain__number", flat=True)) == {3}
+    response = learner.post("/exams/start/", {"preset": "custom", "questions": "0", "minutes": "15"})
+    assert response["Location"] == "/exams/"
+
+
+def test_answers_are_saved_as_they_are_clicked_and_kept_on_reload(learner, imported, clock, django_assert_num_queries):
+    attempt = start(learner)
+    question = attempt.questions.get(position=1)
+    # session, user, the attempt, its questions, save the answer
+    with django_assert_num_queries(5):
+        response = learner.post(f"/exams/{attempt.pk}/1/", {"choice": str(right_choice(question)[0])},
+                                headers={"HX-Request": "true"})
+    assert b'id="progress"' in response.content and b"<html" not in response.content
+    assert "1 of" in response.content.decode()
+    clock.shift(timedelta(minutes=7))
+    page = learner.get(f"/exams/{attempt.pk}/1/").content.decode()
+    assert re.search(r'name="choice" value="\d+" checked', page)
+    remaining = int(re.search(r'data-remaining="(\d+)"', page).group(1))
+    assert remaining == attempt.minutes * 60 - 7 * 60  # the clock did not restart
+
+
+def test_flagging_toggles_and_shows_in_the_navigator(learner, imported):
+    attempt = start(learner)
+    learner.post(f"/exams/{attempt.pk}/2/", {"flag": "1"}, headers={"HX-Request": "true"})
+    assert attempt.questions.get(position=2).flagged
+    page = learner.get(f"/exams/{attempt.pk}/2/").content.decode()
+    assert 'class=" flagged"' in page and "Unflag" in page
+
+
+def test_an_answer_after_the_deadline_is_refused_and_the_attempt_is_scored_as_it_stood(learner, imported, clock):
+    attempt = start(learner)
+    first = attempt.questions.get(position=1)
+    learner.post(f"/exams/{attempt.pk}/1/", {"choice": str(right_choice(first)[0])})
+    clock.shift(timedelta(minutes=attempt.minutes, seconds=1))
+    second = attempt.questions.get(position=2)
+    response = learner.post(f"/exams/{attempt.pk}/2/", {"choice": str(right_choice(second)[0])},
+                            headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == f"/exams/{attempt.pk}/results/"
+    attempt.refresh_from_db()
+    assert attempt.finished_at == attempt.deadline and attempt.correct == 1
+    assert attempt.questions.get(position=2).chosen == []
+
+
+def test_opening_an_attempt_past_its_deadline_finishes_it(learner, imported, clock):
+    attempt = start(learner)
+    clock.shift(timedelta(hours=5))
+    response = learner.get(f"/exams/{attempt.pk}/3/")
+    assert response["Location"] == f"/exams/{attempt.pk}/results/"
+    attempt.refresh_from_db()
+    assert attempt.finished_at == attempt.deadline and attempt.correct == 0 and attempt.scaled_score == 100
+
+
+def test_results_show_the_score_each_domain_and_every_explanation(learner, imported, clock):
+    attempt = start(learner)
+    questions = list(attempt.questions.all())
+    for question in questions[:3]:
+        learner.post(f"/exams/{attempt.pk}/{question.position}/", {"choice": right_choice(question)})
+    learner.post(f"/exams/{attempt.pk}/4/", {"choice": right_choice(questions[3], correct=False)})
+    clock.shift(timedelta(minutes=4, seconds=5))
+    learner.post(f"/exams/{attempt.pk}/finish/")
+    html = learner.get(f"/exams/{attempt.pk}/results/").content.decode()
+    assert f"3 / {attempt.total}" in html and "4:05" in html and "estimate" in html
+    assert re.search(r'id="verdict">(At or above|Below) the pass line of 720', html)
+    for question in questions:
+        for option in question.options:
+            assert option["explanation"].replace("'", "&#x27;").replace("“", "“")[:20] in html
+    assert html.count("Your answer") == 4 and "Read the note" in html
+    rows = re.findall(r'<th scope="row">(\d)\. [^<]+</th>\s*<td class="num">(\d+) / (\d+)</td>', html)
+    assert sum(int(total) for _, _, total in rows) == attempt.total
+
+
+def test_finishing_counts_each_answer_as_a_review_of_its_card(learner, alice, imported):
+    attempt = start(learner)
+    singles = list(attempt.questions.filter(kind="single").order_by("position")[:2])
+    right, wrong = singles
+    learner.post(f"/exams/{attempt.pk}/{right.position}/", {"choice": right_choice(right)})
+    learner.post(f"/exams/{attempt.pk}/{wrong.position}/", {"choice": right_choice(wrong, correct=False)})
+    learner.post(f"/exams/{attempt.pk}/finish/")
+    logs = {log.card.key: log for log in ReviewLog.objects.filter(user=alice).select_related("card")}
+    assert {key: (log.rating, log.mode) for key, log in logs.items()} == {
+        right.card_keys[0]: (3, "exam"), wrong.card_keys[0]: (1, "exam")}
+    assert ReviewState.objects.get(user=alice, card__key=right.card_keys[0]).reps == 1
+    learner.post(f"/exams/{attempt.pk}/finish/")  # finishing again changes nothing
+    assert ReviewLog.objects.filter(user=alice).count() == 2
+    page = learner.get("/review/").content.decode()
+    new_cards = Card.objects.active().count() - 2
+    assert f'id="count-new">{min(20, new_cards)}<' in page  # exam answers do not use up the daily limits
+
+
+def test_retaking_the_missed_questions(learner, imported):
+    attempt = start(learner)
+    first = attempt.questions.get(position=1)
+    learner.post(f"/exams/{attempt.pk}/1/", {"choice": right_choice(first)})
+    learner.post(f"/exams/{attempt.pk}/finish/")
+    response = learner.post(f"/exams/{attempt.pk}/retake/")
+    again = Attempt.objects.exclude(pk=attempt.pk).get()
+    assert response["Location"] == f"/exams/{again.pk}/1/"
+    assert again.retake_of == attempt and again.total == attempt.total - 1
+    assert first.bank_key not in set(again.questions.values_list("bank_key", flat=True))
+
+
+def test_the_history_lists_past_attempts_and_the_trend(learner, imported):
+    for _ in range(2):
+        attempt = start(learner)
+        learner.post(f"/exams/{attempt.pk}/finish/")
+    ongoing = start(learner)
+    html = learner.get("/exams/").content.decode()
+    assert html.count("Results</a>") == 2 and "Trend over your last 2 attempts" in html
+    assert f"/exams/{ongoing.pk}/1/" in html
+
+
+def test_draw_prefers_weak_cards_then_unseen_questions(alice, imported):
+    exam = Exam.objects.get()
+    keys = list(BankQuestion.objects.filter(kind="single").values_list("key", flat=True))
+    weak = Card.objects.get(key=keys[-1])
+    ReviewState.objects.create(user=alice, card=weak, phase=2, due=NOW, lapses=3, stability=1, difficulty=8)
+    drawn = mock.draw(alice, exam, 1, list(exam.domains.filter(questions__key=weak.key)), NOW, seed=1)
+    assert drawn == [weak.key]
+
+
+def test_the_scaled_score_estimate_puts_seventy_percent_at_the_pass_line(imported):
+    exam = Exam.objects.get()
+    assert [mock.scaled_score(n, 100, exam) for n in (0, 35, 70, 85, 100)] == [100, 410, 720, 860, 1000]
+
+
+def test_multiple_choice_review_grades_right_as_good_and_wrong_as_again(learner, alice, imported):
+    asked = BankQuestion.objects.filter(kind="single").first()
+    ReviewState.objects.create(user=alice, card=Card.objects.get(key=asked.key), phase=2, due=NOW - timedelta(days=1),
+                               stability=3, difficulty=5, last_review=NOW - timedelta(days=4), reps=2)
+    page = learner.get("/exams/practice/").content.decode()
+    ticket = re.search(r'name="ticket" value="([^"]+)"', page).group(1)
+    key = re.search(r'data-card="([0-9a-f]+)"', page).group(1)
+    question = BankQuestion.objects.get(key=key)
+    wrong = next(i for i, o in enumerate(question.options) if not o["correct"])
+    response = learner.post("/exams/practice/", {"ticket": ticket, "choice": str(wrong)}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "Not quite." in html and "You chose" in html
+    log = ReviewLog.objects.get(user=alice)
+    assert (log.card.key, log.rating, log.mode) == (key, 1, "choice")
+    again = learner.post("/exams/practice/", {"ticket": ticket, "choice": str(wrong)}, headers={"HX-Request": "true"})
+    assert ReviewLog.objects.filter(user=alice).count() == 1 and again.status_code == 200
