@@ -1,6 +1,9 @@
+import io
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTES = FIXTURES / "notes"
@@ -27,3 +30,28 @@ def steady_schedule(settings):
 @pytest.fixture
 def review_notes():
     return REVIEW_NOTES
+
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def clock(time_machine):
+    """The clock stands still at NOW until a test moves it."""
+    time_machine.move_to(NOW, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def imported(review_notes):
+    call_command("import_notes", str(review_notes), stdout=io.StringIO())
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user("alice", password="alice-password-1")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob", password="bob-password-1")

@@ -1,12 +1,10 @@
 """The question bank as the database holds it: active cards, services and scenario items."""
 
-from collections import defaultdict
-
 from studyapp.notes.models import ComparisonTable, Scenario, Service, SourceFile
 from studyapp.notes.sync import MentionFinder
 from studyapp.review.cards import TableItem, table_grid
 from studyapp.review.models import Card
-from studyapp.review.sync import sources_without_flashcards
+from studyapp.review.sync import sources_without_flashcards, through_pairs
 
 from .questions import Bank, Fact, ScenarioItem, ServiceInfo, TableFacts
 
@@ -17,9 +15,7 @@ def load_bank(exam=None) -> Bank:
     if exam is not None:
         cards = cards.filter(exam=exam)
         scenarios = scenarios.filter(domain__exam=exam)
-    domains = defaultdict(list)
-    for card_id, domain_id in Card.domains.through.objects.values_list("card_id", "domain_id"):
-        domains[card_id].append(domain_id)
+    domains = through_pairs(Card.domains.through, "card_id", "domain_id")
     facts = [
         Fact(key=c.key, prompt=c.front, answer=c.answer, explanation=c.explanation, family=c.family,
              domain_ids=tuple(sorted(domains[c.pk])), source_url=c.note_url(), context=c.context)
@@ -45,9 +41,7 @@ def _tables(exam) -> list[TableFacts]:
     def services_named(text):
         return tuple(mentions.ids[name] for name in mentions.find(text))
 
-    source_domains = defaultdict(list)
-    for source_id, domain_id in SourceFile.domains.through.objects.values_list("sourcefile_id", "domain_id"):
-        source_domains[source_id].append(domain_id)
+    source_domains = through_pairs(SourceFile.domains.through, "sourcefile_id", "domain_id")
     tables = (ComparisonTable.objects.active().exclude(source__in=sources_without_flashcards())
               .select_related("source"))
     if exam is not None:

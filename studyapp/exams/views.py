@@ -175,17 +175,17 @@ def practice(request):
 
 
 class Outcome:
-    def __init__(self, card, question_options, chosen):
+    """What the learner chose in a multiple-choice review, for the feedback above the next card."""
+
+    def __init__(self, card, options: list[dict], chosen: int):
         self.card = card
-        self.chosen = question_options[chosen] if chosen is not None else None
-        self.right = next(o for o in question_options if o["correct"])
-        self.correct = bool(self.chosen and self.chosen["correct"])
+        self.chosen = options[chosen]
+        self.right = next(o for o in options if o["correct"])
+        self.correct = self.chosen["correct"]
 
     @property
     def summary(self) -> str:
-        if self.correct:
-            return f"Right: {self.right['text']}."
-        return f"The answer was {self.right['text']}."
+        return f"Right: {self.right['text']}." if self.correct else f"The answer was {self.right['text']}."
 
 
 def _shuffled(question, session) -> list[tuple[int, dict]]:
@@ -201,8 +201,6 @@ def _choose(request, current):
     choice = request.POST.get("choice", "")
     if question is None or not choice.isdigit() or int(choice) >= len(question.options):
         raise review.StaleTicket("That answer could not be read.")
-    outcome = Outcome(None, question.options, int(choice))
-    rating = Rating.GOOD if outcome.correct else Rating.AGAIN
+    rating = Rating.GOOD if question.options[int(choice)]["correct"] else Rating.AGAIN
     graded = review.answer(request.user, current, request.POST["ticket"], rating, mode=ReviewLog.Mode.CHOICE)
-    outcome.card = graded.card
-    return outcome
+    return Outcome(graded.card, question.options, int(choice))

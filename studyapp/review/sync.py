@@ -59,7 +59,7 @@ def sync_cards(now) -> dict:
 
 
 def _pattern_items() -> list[PatternItem]:
-    services = _pairs(QuestionPattern.answer_services.through, "questionpattern_id", "service_id")
+    services = through_pairs(QuestionPattern.answer_services.through, "questionpattern_id", "service_id")
     anchors = _section_anchors()
     exams = _ExamLookup()
     patterns = (QuestionPattern.objects.active().exclude(source__in=sources_without_flashcards())
@@ -76,8 +76,8 @@ def _pattern_items() -> list[PatternItem]:
 
 
 def _table_drafts() -> list[CardDraft]:
-    services = _pairs(ComparisonTable.services.through, "comparisontable_id", "service_id")
-    source_domains = _pairs(SourceFile.domains.through, "sourcefile_id", "domain_id")
+    services = through_pairs(ComparisonTable.services.through, "comparisontable_id", "service_id")
+    source_domains = through_pairs(SourceFile.domains.through, "sourcefile_id", "domain_id")
     exams = _ExamLookup()
     mentions = MentionFinder()
 
@@ -102,7 +102,7 @@ def sources_without_flashcards():
     return SourceFile.objects.filter(front_matter__flashcards=False).values("pk")
 
 
-def _pairs(through, owner: str, target: str) -> dict[int, list[int]]:
+def through_pairs(through, owner: str, target: str) -> dict[int, list[int]]:
     grouped = defaultdict(list)
     for owner_id, target_id in through.objects.values_list(owner, target):
         grouped[owner_id].append(target_id)

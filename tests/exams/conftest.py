@@ -4,10 +4,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.review.conftest import NOW, alice, bob, clock, imported  # noqa: F401  (shared personas and clock)
-
-__all__ = ["NOW"]
-
 
 @pytest.fixture
 def content():

@@ -10,7 +10,7 @@ from studyapp.exams.models import Attempt, AttemptQuestion, BankQuestion
 from studyapp.notes.models import Exam
 from studyapp.review.models import Card, ReviewLog, ReviewState
 
-from .conftest import NOW
+from tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

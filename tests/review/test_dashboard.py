@@ -8,7 +8,9 @@ import pytest
 from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase
 
-from .conftest import NOW, grade, show
+from tests.conftest import NOW
+
+from .conftest import grade, show
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,9 @@ from django.core.management import call_command
 from studyapp.review.models import AppendOnlyError, Card, ReviewLog, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase
 
-from .conftest import NOW, Page, grade, show
+from tests.conftest import NOW
+
+from .conftest import Page, grade, show
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
