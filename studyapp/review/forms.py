@@ -8,11 +8,10 @@ from .models import StudySettings
 
 
 class StepsField(forms.CharField):
-    """Learning steps written as Anki writes them: '1m 10m'."""
+    """Learning steps written as Anki writes them: '1m 10m'. Empty is allowed: no steps."""
 
-    def __init__(self, *, allow_empty: bool, **kwargs):
-        self.allow_empty = allow_empty
-        super().__init__(required=not allow_empty, **kwargs)
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, list):
@@ -33,8 +32,8 @@ class StepsField(forms.CharField):
 
 
 class StudySettingsForm(forms.ModelForm):
-    learning_steps = StepsField(allow_empty=True, help_text="Waits between the first answers to a new card, e.g. “1m 10m”.")
-    relearning_steps = StepsField(allow_empty=True, help_text="Waits after forgetting a card, e.g. “10m”.")
+    learning_steps = StepsField(help_text="Waits between the first answers to a new card, e.g. “1m 10m”.")
+    relearning_steps = StepsField(help_text="Waits after forgetting a card, e.g. “10m”.")
     time_zone = forms.ChoiceField(choices=[(z, z) for z in TIME_ZONES],
                                   help_text="Your study day starts at 04:00 in this time zone.")
     exams = forms.ModelMultipleChoiceField(Exam.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)

@@ -60,10 +60,6 @@ class Session:
         return max(self.study.reviews_per_day - self.tally.reviews, 0)
 
     @property
-    def remaining(self) -> int:
-        return self.new_count + self.learning_count + self.review_count
-
-    @property
     def ticket(self) -> str:
         return make_ticket(self.card.key, self.state.version if self.state else 0, self.now)
 
