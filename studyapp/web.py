@@ -13,3 +13,8 @@ def partial_template(request, template: str, name: str) -> str:
 def vary_on_htmx(response):
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def csp_nonce(request):
+    """The nonce under the name django-htmx's `{% htmx_script %}` and our script tags read."""
+    return {"csp_nonce": getattr(request, "csp_nonce", "")}

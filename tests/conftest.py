@@ -27,6 +27,12 @@ def steady_schedule(settings):
     settings.REVIEW_FUZZ = False
 
 
+@pytest.fixture(autouse=True)
+def quick_passwords(settings):
+    """Production hashes passwords slowly on purpose; tests that log in dozens of times need not."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def review_notes():
     return REVIEW_NOTES

@@ -37,10 +37,15 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh page; the test fails if anything on it broke the Content Security Policy."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert violations == []
 
 
 def screenshot(page, name):
