@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test setup chromium clean
+.PHONY: run test bench setup chromium clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ chromium: setup
 
 test: setup chromium
 	$(BIN)/python -m pytest
+
+# The benchmark (README, Performance): make bench ARGS="--json" for machine-readable figures.
+bench: setup
+	$(BIN)/python manage.py bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .test-db.sqlite3* media staticfiles

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "studyapp.review",
     "studyapp.exams",
     "studyapp.accounts",
+    "studyapp.bench",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,6 @@
 """Helpers every app's views share."""
 
+from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 
@@ -18,3 +19,8 @@ def vary_on_htmx(response):
 def csp_nonce(request):
     """The nonce under the name django-htmx's `{% htmx_script %}` and our script tags read."""
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
+
+
+def health(request):
+    """The trivial page: a proxy's health check, and the yardstick the benchmark measures against."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -16,6 +16,7 @@ from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC = {
+    "health",
     "review:dashboard",  # a visitor sees the public home, a learner their own day
     "notes:index", "notes:service", "notes:document", "notes:tables", "notes:table", "notes:search",
     "accounts:signup", "accounts:login", "accounts:logout",

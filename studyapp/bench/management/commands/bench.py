@@ -1,0 +1,238 @@
+"""`manage.py bench`: the app at the scale of a heavy user, measured through gunicorn.
+
+The command runs itself again in a child process pointed at a throwaway SQLite database, so the
+configured database is never touched. The child builds the collection (a generated corpus
+imported for real, then a year of reviews), starts gunicorn, and drives it from a load client in a
+process of its own.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from studyapp.bench import corpus, history
+from studyapp.exams import mock
+from studyapp.exams.models import Attempt
+from studyapp.notes.models import Exam, Service
+from studyapp.notes.sync import import_notes
+from studyapp.review import session as review
+from studyapp.review.models import Card, ReviewState, StudySettings
+
+THROWAWAY = "STUDYAPP_BENCH_DATABASE"
+PARTIALS = {"next card", "grade and next", "exam answer"}
+SEARCH_WORDS = ["stream", "replica", "encryption", "bench service 004", "lineage catalog", "queue", "cost", "archive"]
+
+
+class Command(BaseCommand):
+    help = "Benchmark the app at scale through gunicorn (2 workers) in a throwaway database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--notes", type=int, default=5_000)
+        parser.add_argument("--cards", type=int, default=100_000)
+        parser.add_argument("--logs", type=int, default=1_000_000)
+        parser.add_argument("--days", type=int, default=365)
+        parser.add_argument("--clients", type=int, default=8, help="concurrent load clients")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+        parser.add_argument("--seconds", type=float, default=5.0, help="measured time per request kind")
+        parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+        parser.add_argument("--keep", action="store_true", help="keep the throwaway database and say where")
+
+    def handle(self, *args, **options):
+        if os.environ.get(THROWAWAY):
+            figures = Bench(options, self.stderr).run()
+            self.stdout.write(json.dumps(figures, indent=2) if options["json"] else table(figures))
+            return
+        folder = Path(tempfile.mkdtemp(prefix="studyapp-bench-"))
+        database = folder / "bench.sqlite3"
+        env = {**os.environ, THROWAWAY: str(database), "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "0",
+               "HTTPS": "0"}
+        arguments = [f"--{name}={options[name]}" for name in ("notes", "cards", "logs", "days", "clients",
+                                                              "workers", "seconds")]
+        try:
+            result = subprocess.run(
+                [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench", *arguments,
+                 *(["--json"] if options["json"] else [])],
+                cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+        finally:
+            if options["keep"]:
+                self.stderr.write(f"bench: kept {database}")
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+        self.stderr.write(result.stderr, ending="")
+        self.stdout.write(result.stdout, ending="")
+        if result.returncode:
+            sys.exit(result.returncode)
+
+
+class Bench:
+    def __init__(self, options, log):
+        self.options, self.log = options, log
+        self.folder = Path(os.environ[THROWAWAY]).parent
+
+    def say(self, message):
+        self.log.write(f"bench: {message}")
+
+    def run(self) -> dict:
+        call_command("migrate", verbosity=0)
+        figures = {"sizes": {}, "import": self.measure_import()}
+        user = get_user_model().objects.create_user("bench", password="bench-password-not-secret")
+        # A heavy user's limits: the benchmark grades thousands of cards in a day.
+        StudySettings.objects.create(user=user, new_per_day=20, reviews_per_day=9999)
+        now = timezone.now()
+        self.say(f"writing {self.options['logs']:,} review log entries")
+        made = history.synthesise(user, now, logs=self.options["logs"], days=self.options["days"])
+        figures["sizes"] = {**made, "notes": self.options["notes"], "services": Service.objects.count()}
+        client = Client(SERVER_NAME="127.0.0.1")
+        client.force_login(user)
+        cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+        client.get("/")  # sets the CSRF cookie
+        token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else None
+        scenarios = self.scenarios(user, now, token)
+        figures["queries"] = self.count_queries(client, scenarios)
+        cookies.update({name: morsel.value for name, morsel in client.cookies.items()})
+        figures["requests"] = self.load(scenarios, cookies, token)
+        trivial = next(r for r in figures["requests"] if r["name"] == "trivial")
+        for row in figures["requests"]:
+            row["queries"] = figures["queries"].get(row["name"])
+            row["rps_ratio"] = round(row["rps"] / trivial["rps"], 3) if trivial["rps"] else None
+            row["kind"] = "partial" if row["name"] in PARTIALS else "trivial" if row["name"] == "trivial" else "page"
+        return figures
+
+    def measure_import(self) -> dict:
+        notes = corpus.generate(self.options["notes"], self.options["cards"])
+        folder = self.folder / "corpus"
+        for note in notes:
+            path = folder / note.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(note.text, encoding="utf-8")
+        size = sum(len(note.text.encode()) for note in notes)
+        self.say(f"importing {len(notes):,} generated notes ({size / 1e6:.1f} MB)")
+        started = time.perf_counter()
+        report = import_notes([str(folder)])
+        first = time.perf_counter() - started
+        if report.errors:
+            raise RuntimeError(f"the generated corpus did not import: {report.as_dict()['errors'][:3]}")
+        started = time.perf_counter()
+        import_notes([str(folder)])
+        again = time.perf_counter() - started
+        return {"megabytes": round(size / 1e6, 2), "files": len(notes), "cards": Card.objects.count(),
+                "seconds": round(first, 2), "mb_per_s": round(size / 1e6 / first, 2),
+                "reimport_seconds": round(again, 2), "reimport_speedup": round(first / again, 1)}
+
+    def scenarios(self, user, now, token) -> list[dict]:
+        """Each kind of request, with enough distinct requests for the measured time."""
+        htmx = {"HX-Request": "true"}
+        post = {"X-CSRFToken": token}
+        due = (ReviewState.objects.filter(user=user, due__lte=now, suspended=False).select_related("card")
+               .order_by("due")[:5_000])
+        tickets = [review.make_ticket(state.card.key, state.version, now) for state in due]
+        exam = Exam.objects.get(code="BENCH-01")
+        attempts = [mock.start(user, exam, "full", now, 65, 130, seed=n) for n in range(self.options["clients"])]
+        answers = [{"method": "POST", "path": f"/exams/{attempt.pk}/{n}/", "body": f"choice={n % 4}",
+                    "headers": {**htmx, **post}} for n in range(1, 66) for attempt in attempts]
+        slugs = list(Service.objects.order_by("slug").values_list("slug", flat=True)[:500])
+        return [
+            {"name": "trivial", "requests": [{"method": "GET", "path": "/healthz/"}]},
+            {"name": "dashboard", "requests": [{"method": "GET", "path": "/"}]},
+            {"name": "next card", "requests": [{"method": "GET", "path": "/review/", "headers": htmx}]},
+            {"name": "grade and next", "cycle": False, "requests": [
+                {"method": "POST", "path": "/review/", "body": f"ticket={ticket}&grade=3", "headers": {**htmx, **post}}
+                for ticket in tickets]},
+            {"name": "service page", "requests": [{"method": "GET", "path": f"/notes/services/{slug}/"} for slug in slugs]},
+            {"name": "search", "requests": [{"method": "GET", "path": f"/search/?q={word.replace(' ', '+')}"}
+                                            for word in SEARCH_WORDS]},
+            {"name": "start full exam", "requests": [
+                {"method": "POST", "path": "/exams/start/", "body": "preset=full", "headers": post, "expect": 302}]},
+            {"name": "exam answer", "requests": answers},
+        ]
+
+    def count_queries(self, client, scenarios) -> dict:
+        """Queries per request, counted in this process on the same database."""
+        counts = {}
+        for scenario in scenarios:
+            request = scenario["requests"][-1]  # the last: the load itself starts from the first
+            headers = {key: value for key, value in request.get("headers", {}).items() if key != "X-CSRFToken"}
+            with CaptureQueriesContext(connection) as queries:
+                if request["method"] == "GET":
+                    client.get(request["path"], headers=headers)
+                else:
+                    client.post(request["path"], request["body"], content_type="application/x-www-form-urlencoded",
+                                headers=headers)
+            counts[scenario["name"]] = len(queries)
+        if scenarios[3]["requests"]:
+            scenarios[3]["requests"].pop()  # that ticket is spent
+        return counts
+
+    def load(self, scenarios, cookies, token) -> list[dict]:
+        port = _free_port()
+        env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1"}
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "studyapp.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(self.options["workers"]), "--log-level", "warning"],
+            cwd=settings.BASE_DIR, env=env)
+        try:
+            _wait_for(f"http://127.0.0.1:{port}/healthz/")
+            cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+            for scenario in scenarios:
+                for request in scenario["requests"]:
+                    request["headers"] = {**request.get("headers", {}), "Cookie": cookie}
+            plan = {"host": "127.0.0.1", "port": port, "clients": self.options["clients"],
+                    "seconds": self.options["seconds"], "scenarios": scenarios}
+            self.say(f"driving gunicorn ({self.options['workers']} workers) with {self.options['clients']} clients")
+            result = subprocess.run([sys.executable, "-m", "studyapp.bench.load"], input=json.dumps(plan),
+                                    capture_output=True, text=True, cwd=settings.BASE_DIR, check=True)
+            return json.loads(result.stdout)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(url: str, seconds: float = 30):
+    stop = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            if time.monotonic() > stop:
+                raise
+            time.sleep(0.1)
+
+
+def table(figures: dict) -> str:
+    imported = figures["import"]
+    sizes = figures["sizes"]
+    lines = [
+        f"Collection: {sizes['cards']:,} cards, {sizes['logs']:,} review log entries, {sizes['notes']:,} notes, "
+        f"{sizes['due_now']:,} cards due.",
+        f"Import: {imported['megabytes']} MB in {imported['seconds']} s = {imported['mb_per_s']} MB/s; "
+        f"unchanged re-import {imported['reimport_seconds']} s ({imported['reimport_speedup']}x faster).",
+        "",
+        f"{'request':<18}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'x trivial':>11}{'queries':>9}{'failed':>8}",
+    ]
+    for row in figures["requests"]:
+        lines.append(f"{row['name']:<18}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['rps']:>9}"
+                     f"{row['rps_ratio']:>11}{row['queries']:>9}{row['failures']:>8}")
+    return "\n".join(lines) + "\n"
