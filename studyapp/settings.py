@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "studyapp.ops",
     "studyapp.notes",
     "studyapp.review",
     "studyapp.exams",
@@ -114,6 +115,11 @@ LOGOUT_REDIRECT_URL = "/"
 # FSRS spreads intervals by a few percent so that cards learnt together do not stay together.
 # Tests switch it off, so that a schedule is exact.
 REVIEW_FUZZ = env_bool("REVIEW_FUZZ", True)
+
+# Backups: `manage.py backup` writes here by default, and every import that changes something
+# backs the database up here first, keeping the newest BACKUP_KEEP of those.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "10"))
 
 # Notes import limits (documented in content/README.md).
 NOTES_MAX_FILE_BYTES = 2 * 1024 * 1024
