@@ -99,8 +99,9 @@ def backups(prefix: str) -> list[Path]:
 
 
 def prune(prefix: str, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` backups with this prefix; returns what was deleted."""
-    old = backups(prefix)[:-keep] if keep > 0 else backups(prefix)
+    """Delete all but the newest `keep` backups with this prefix (at least the newest one, which
+    may have been taken a moment ago); returns what was deleted."""
+    old = backups(prefix)[:-max(keep, 1)]
     for path in old:
         path.unlink(missing_ok=True)
     return old

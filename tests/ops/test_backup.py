@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from studyapp.ops.backup import create_backup
+from studyapp.ops.backup import BackupError, _pg_tool, create_backup
 from studyapp.review.models import Card
 from studyapp.review.session import record_exam_answers
 
@@ -196,3 +196,9 @@ def test_restore_refuses_a_backup_from_a_newer_version_of_the_app(history, backu
     with pytest.raises(CommandError, match="newer or different version.*notes.9999_from_the_future"):
         restore(saved, "--noinput")
     assert database_rows() == before
+
+
+def test_a_missing_pg_dump_is_named_with_how_to_install_it(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(BackupError, match="pg_dump is not installed: .*postgresql-client"):
+        _pg_tool("pg_dump")
