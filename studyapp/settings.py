@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "studyapp.ops",
     "studyapp.notes",
     "studyapp.review",
     "studyapp.exams",
@@ -172,6 +173,11 @@ LOGOUT_REDIRECT_URL = "/"
 # FSRS spreads intervals by a few percent so that cards learnt together do not stay together.
 # Tests switch it off, so that a schedule is exact.
 REVIEW_FUZZ = env_bool("REVIEW_FUZZ", True)
+
+# Backups: `manage.py backup` writes here by default, and every import that changes something
+# backs the database up here first, keeping the newest BACKUP_KEEP of those.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "10"))
 
 # Notes import limits (documented in content/README.md).
 NOTES_MAX_FILE_BYTES = 2 * 1024 * 1024

@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -31,6 +32,23 @@ def steady_schedule(settings):
 def quick_passwords(settings):
     """Production hashes passwords slowly on purpose; tests that log in dozens of times need not."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def backup_dir(settings, tmp_path, monkeypatch):
+    """Backups (every import takes one) go to the test's own folder, never the project's; the
+    environment says so too, for imports that run in a child process."""
+    folder = tmp_path / "backups"
+    settings.BACKUP_DIR = folder
+    monkeypatch.setenv("BACKUP_DIR", str(folder))
+    return folder
+
+
+def database_rows() -> dict[str, list[tuple]]:
+    """Every row of every table the project's models (and their many-to-many links) use, in key
+    order: two calls return equal values exactly when the database holds the same data."""
+    return {model._meta.db_table: list(model.objects.order_by("pk").values_list())
+            for model in apps.get_models(include_auto_created=True)}
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 An import reads and parses every file first, renders their sections in a bounded worker, and
 only then writes, in one transaction: either the whole import applies or none of it does. A file
-that cannot be read is reported and skipped; what it held before stays as it was.
+that cannot be read is reported and skipped; what it held before stays as it was. An import that
+is going to change something backs the whole database up first.
 """
 
 import hashlib
@@ -15,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+
+from studyapp.ops.backup import import_backup
 
 from .identity import Candidate, match
 from .models import (
@@ -70,6 +73,7 @@ class FileReport:
 class Report:
     files: list[FileReport] = field(default_factory=list)
     totals: dict = field(default_factory=dict)
+    backup: str | None = None  # where the database was backed up before this import wrote
 
     @property
     def errors(self):
@@ -83,6 +87,7 @@ class Report:
             "unchanged": sum(f.status == "unchanged" for f in self.files),
             "failed": len(self.errors),
             "totals": self.totals,
+            "backup": self.backup,
             "warnings": [w for f in files for w in f["warnings"]],
             "errors": [f["error"] for f in files if f["error"]],
             "details": files,
@@ -152,6 +157,9 @@ def import_notes(arguments, progress=None, now=None, names=None) -> Report:
     _render(changed, registry)
     changed = [i for i in changed if i.report.status != "error"]
 
+    if changed:
+        # Only an import that will write is backed up, so re-importing unchanged notes costs no disk.
+        report.backup = str(import_backup().path)
     with transaction.atomic():
         writer = Writer(now, registry)
         # Files first, then what is in them: an item may name a service defined by a later file.

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -192,6 +192,26 @@ class AppendOnlyError(Exception):
     pass
 
 
+class ReviewLogQuerySet(models.QuerySet):
+    def exported(self):
+        """Each entry, oldest first, as a dict of ReviewLog.EXPORT_COLUMNS holding plain values. One query,
+        read in chunks, so that a year of reviews is never in memory at once."""
+        rows = self.order_by("reviewed_at", "pk").values_list(
+            "card__key", "card__front", "card__answer", "reviewed_at", "day", "rating", "duration_ms", "mode",
+            "phase_before", "state_before",
+        ).iterator(chunk_size=500)
+        for key, front, answer, reviewed_at, day, rating, duration_ms, mode, phase_before, state_before in rows:
+            yield {
+                "card_key": key, "card_front": front, "card_answer": answer,
+                "reviewed_at": reviewed_at.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace(
+                    "+00:00", "Z"),
+                "day": day.isoformat(), "rating": rating, "rating_name": scheduler.Rating(rating).name.title(),
+                "duration_ms": duration_ms, "mode": mode,
+                "phase_before": phase_before, "phase_before_name": Phase(phase_before).name.title(),
+                "state_before": state_before,
+            }
+
+
 class ReviewLog(models.Model):
     """One answer, as it was given. Rows are added, and removed only by undo; never changed."""
 
@@ -209,6 +229,13 @@ class ReviewLog(models.Model):
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.FLASHCARD)
     phase_before = models.PositiveSmallIntegerField(choices=ReviewState._meta.get_field("phase").choices)
     state_before = models.JSONField(help_text="The card's schedule before this answer, for undo")
+
+    objects = ReviewLogQuerySet.as_manager()
+
+    # What a learner's download holds: enough to rebuild the schedule elsewhere (which card,
+    # when in UTC, the rating as number and name), and the schedule each answer started from.
+    EXPORT_COLUMNS = ["card_key", "card_front", "card_answer", "reviewed_at", "day", "rating", "rating_name",
+                      "duration_ms", "mode", "phase_before", "phase_before_name", "state_before"]
 
     class Meta:
         indexes = [models.Index(fields=["user", "day"]), models.Index(fields=["user", "-id"])]

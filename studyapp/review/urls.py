@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("review/settings/", views.study_settings, name="settings"),
     path("review/suspended/", views.suspended, name="suspended"),
     path("review/suspended/<int:pk>/unsuspend/", views.unsuspend, name="unsuspend"),
+    re_path(r"^review/history\.(?P<fmt>csv|json)$", views.history, name="history"),
 ]

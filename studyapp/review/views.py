@@ -1,18 +1,22 @@
+import csv
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from studyapp.notes import views as notes_views
 from studyapp.web import partial_template, vary_on_htmx
 
 from . import session as review
 from .forms import StudySettingsForm
-from .models import ReviewState, StudySettings
+from .models import ReviewLog, ReviewState, StudySettings
 from .scheduler import Rating
 
 
@@ -123,3 +127,38 @@ def unsuspend(request, pk):
     state.save(update_fields=["suspended", "version"])
     messages.success(request, f"Unsuspended: “{state.card.front}”.")
     return redirect("review:suspended")
+
+
+@login_required
+@require_safe
+def history(request, fmt):
+    """The learner's own review log, CSV or JSON, streamed as it is read from the database."""
+    rows = ReviewLog.objects.filter(user=request.user).exported()
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(_json_array(rows), content_type="application/json")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"review-history-{timezone.now():%Y-%m-%d}.{fmt}")
+    return response
+
+
+class _Echo:
+    """A file that hands back what is written to it, so csv.writer can feed a stream."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_lines(rows):
+    writer = csv.DictWriter(_Echo(), fieldnames=ReviewLog.EXPORT_COLUMNS)
+    yield writer.writeheader()
+    for row in rows:
+        yield writer.writerow({**row, "state_before": json.dumps(row["state_before"], sort_keys=True)})
+
+
+def _json_array(rows):
+    yield "["
+    for index, row in enumerate(rows):
+        yield ("\n" if index == 0 else ",\n") + json.dumps(row, ensure_ascii=False)
+    yield "\n]\n"

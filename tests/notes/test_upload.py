@@ -31,7 +31,7 @@ def wait_for(run_pk, seconds=90):
     raise AssertionError(f"import {run_pk} did not finish in {seconds} s")
 
 
-def test_staff_upload_notes_and_see_the_same_report(client, alice, settings, tmp_path):
+def test_staff_upload_notes_and_see_the_same_report(client, alice, settings, tmp_path, backup_dir):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(alice)
     note = SimpleUploadedFile("cues.md", "# Cues\n\nDefault encryption → SSE-S3\n\n| a |\n".encode())
@@ -45,6 +45,8 @@ def test_staff_upload_notes_and_see_the_same_report(client, alice, settings, tmp
     assert run.report["errors"][0]["file"] == "uploads/broken.md"
     page = client.get(f"/notes/upload/{run.pk}/").content.decode()
     assert "1 imported, 0 unchanged, 1 failed" in page and "uploads/broken.md" in page and "binary" in page
+    assert f"The database was backed up first, to <code>{run.report['backup']}</code>" in page
+    assert run.report["backup"].startswith(str(backup_dir / "import-"))  # the child process was told where
 
 
 def test_upload_progress_is_a_partial_for_htmx(client, alice):

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         folder = Path(tempfile.mkdtemp(prefix="studyapp-bench-"))
         database = folder / "bench.sqlite3"
         env = {**os.environ, THROWAWAY: str(database), "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "0",
-               "HTTPS": "0"}
+               "HTTPS": "0", "BACKUP_DIR": str(folder / "backups")}
         arguments = [f"--{name}={options[name]}" for name in ("notes", "cards", "logs", "days", "clients",
                                                               "workers", "seconds")]
         try:

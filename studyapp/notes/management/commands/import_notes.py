@@ -70,6 +70,8 @@ class Command(BaseCommand):
             f"{totals['tables']} tables, {totals['patterns']} question patterns, "
             f"{totals['scenarios']} scenarios, {totals['exams']} exams."
         )
+        if summary["backup"]:
+            self.stdout.write(f"The database was backed up first, to {summary['backup']}.")
         for warning in summary["warnings"]:
             self.stdout.write(self.style.WARNING(f"warning: {_where(warning)}: {warning['message']}"))
         for error in summary["errors"]:
