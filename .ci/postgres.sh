@@ -47,27 +47,32 @@ if [ "$(id -u)" = 0 ]; then
     id "$owner" >/dev/null 2>&1 || owner=nobody
     as_server=(runuser -u "$owner" --)
 fi
+# From /, which every user may enter, whichever folder this runs in.
+as_server() { (cd / && "${as_server[@]}" "$@"); }
 
 PGROOT=$PWD/.pg
 # A socket path has to fit in about 100 bytes, and the server's user has to reach the folder
 # (a checkout under /root is closed to it): otherwise the cluster goes in a temporary folder.
 mkdir -p "$PGROOT"
 [ -n "${owner:-}" ] && chown "$owner" "$PGROOT"
-if [ ${#PGROOT} -gt 80 ] || ! "${as_server[@]}" test -w "$PGROOT"; then
+if [ ${#PGROOT} -gt 80 ] || ! as_server test -w "$PGROOT"; then
     PGROOT=$(mktemp -d /tmp/studyapp-pg.XXXXXX)
     [ -n "${owner:-}" ] && chown "$owner" "$PGROOT"
 fi
 DATA=$PGROOT/data
-pg_ctl() { "${as_server[@]}" "$BINDIR/pg_ctl" "$@"; }
+pg_ctl() { as_server "$BINDIR/pg_ctl" "$@"; }
 
 # A server left running by an interrupted run would hold the folder.
 [ -f "$DATA/postmaster.pid" ] && pg_ctl stop -D "$DATA" -m immediate >/dev/null 2>&1 || true
 rm -rf "$DATA"
 
 # No locale: text sorts bytewise, as it does in SQLite.
-"${as_server[@]}" "$BINDIR/initdb" -D "$DATA" -U studyapp --auth=trust --encoding=UTF8 --no-locale \
+as_server "$BINDIR/initdb" -D "$DATA" -U studyapp --auth=trust --encoding=UTF8 --no-locale \
     --no-sync >/dev/null
-stop() { pg_ctl stop -D "$DATA" -m fast >/dev/null || true; }
+stop() {
+    pg_ctl stop -D "$DATA" -m fast >/dev/null || true
+    [ "$PGROOT" = "$PWD/.pg" ] || rm -rf "$PGROOT"
+}
 trap stop EXIT
 # Durability is worth nothing to a throwaway cluster; speed is.
 pg_ctl start -D "$DATA" -l "$PGROOT/server.log" -w -o "-c listen_addresses='' -k '$PGROOT' \
