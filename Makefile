@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test bench setup chromium clean
+.PHONY: run test test-postgres bench setup chromium clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,9 +32,13 @@ chromium: setup
 test: setup chromium
 	$(BIN)/python -m pytest
 
+# The same suite on PostgreSQL: the server in DATABASE_URL, else a throwaway one in .pg/.
+test-postgres: setup chromium
+	bash .ci/postgres.sh
+
 # The benchmark (README, Performance): make bench ARGS="--json" for machine-readable figures.
 bench: setup
 	$(BIN)/python manage.py bench $(ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .test-db.sqlite3* media staticfiles
+	rm -rf $(VENV) .pg db.sqlite3 db.sqlite3-* .test-db.sqlite3* media staticfiles

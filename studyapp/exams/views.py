@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.db import transaction
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -150,8 +149,7 @@ def practice(request):
     outcome = None
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                current = review.start(request.user, now)
+            with review.answering(request.user, now) as current:
                 outcome = _choose(request, current)
         except review.StaleTicket as stale:
             current = review.start(request.user, now)

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path, PurePath
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db import connection
@@ -46,14 +47,19 @@ def _spawn(run, folder):
     )
 
 
-def database_url() -> str:
-    """The database this process is using, as a URL a child process can be given."""
-    db = connection.settings_dict
+def database_url(db: dict | None = None) -> str:
+    """The database this process is using (or `db`, a settings dict), as a URL a child process
+    can be given."""
+    db = db or connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
-    from urllib.parse import quote
-
     auth = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
-    host = db["HOST"] or "localhost"
+    host, options = db["HOST"] or "", dict(db.get("OPTIONS") or {})
+    if host.startswith("/"):
+        # A unix socket's folder: URL parsers lowercase a host name, so it goes in the query.
+        options["host"], host = host, ""
+    elif ":" in host:
+        host = f"[{host}]"
     port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
+    query = urlencode({k: v for k, v in options.items() if isinstance(v, str | int)})
+    return f"postgres://{auth}@{host}{port}/{quote(db['NAME'], safe='')}" + (f"?{query}" if query else "")

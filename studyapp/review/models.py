@@ -91,8 +91,10 @@ def default_relearning_steps():
 
 
 class StudySettingsManager(models.Manager):
-    def for_user(self, user) -> "StudySettings":
-        return self.get_or_create(user=user)[0]
+    def for_user(self, user, lock: bool = False) -> "StudySettings":
+        """The learner's settings, made on first use. `lock` holds the row until the transaction
+        ends: every write to a learner's schedule takes it first, so they happen one at a time."""
+        return (self.select_for_update() if lock else self).get_or_create(user=user)[0]
 
 
 class StudySettings(models.Model):

@@ -3,6 +3,7 @@
 Every function here runs a fixed number of queries, whatever the size of the collection.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -64,10 +65,23 @@ class Session:
         return make_ticket(self.card.key, self.state.version if self.state else 0, self.now)
 
 
-def start(user, now: datetime, study: StudySettings | None = None) -> Session:
-    study = study or StudySettings.objects.for_user(user)
+def start(user, now: datetime, study: StudySettings | None = None, lock: bool = False) -> Session:
+    study = study or StudySettings.objects.for_user(user, lock=lock)
     day = study_day(now, study.time_zone)
     return Session(study, now, day, tally_for(user, day))
+
+
+@contextmanager
+def answering(user, now: datetime):
+    """A session to answer, bury, suspend or undo in, all in one transaction.
+
+    The learner's settings row is locked first, so one learner's answers are taken one at a time
+    and each reads the day's tally as the one before left it. Without the lock, PostgreSQL would
+    let two answers at once both take the last new card of the day (SQLite's IMMEDIATE
+    transactions queue them anyway).
+    """
+    with transaction.atomic():
+        yield start(user, now, lock=True)
 
 
 def tally_for(user, day: StudyDay) -> Tally:
@@ -225,9 +239,9 @@ def _apply(state: ReviewState, rating: Rating, now: datetime, study: StudySettin
 def record_exam_answers(user, results: list[tuple[Card, bool]], now: datetime) -> int:
     """Mock exam answers count as reviews, right as Good and wrong as Again, due or not:
     FSRS schedules an early review by how much the learner could have forgotten by then."""
-    study = StudySettings.objects.for_user(user)
-    day = study_day(now, study.time_zone)
     with transaction.atomic(savepoint=False):
+        study = StudySettings.objects.for_user(user, lock=True)
+        day = study_day(now, study.time_zone)
         states = {s.card_id: s for s in ReviewState.objects.select_for_update().filter(
             user=user, card__in=[card for card, _ in results])}
         logs = []

@@ -3,7 +3,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -37,9 +36,7 @@ def session(request):
     prefer, notice = None, ""
     if request.method == "POST":
         try:
-            # The day's tally is read in the same transaction as the answer it limits.
-            with transaction.atomic():
-                current = review.start(request.user, now)
+            with review.answering(request.user, now) as current:
                 prefer, notice = _act(request, current)
         except review.StaleTicket as stale:
             current = review.start(request.user, now)

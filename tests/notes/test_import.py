@@ -3,6 +3,7 @@
 import io
 import json
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -157,22 +158,44 @@ def test_a_broken_edit_keeps_the_previous_version_of_that_note(corpus):
     assert QuestionPattern.objects.active().filter(source__path__endswith="patterns.md").count() == before
 
 
+# A trigger that makes the database itself refuse one row: a real failure in the middle of a write.
+REFUSING_TRIGGER = {
+    "sqlite": ["CREATE TRIGGER refuse BEFORE INSERT ON {table} WHEN NEW.{column} = '{value}' "
+               "BEGIN SELECT RAISE(ABORT, 'refused'); END"],
+    "postgresql": ["CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                   "$$ BEGIN RAISE EXCEPTION 'refused'; END $$",
+                   "CREATE TRIGGER refuse BEFORE INSERT ON {table} FOR EACH ROW "
+                   "WHEN (NEW.{column} = '{value}') EXECUTE FUNCTION refuse()"],
+}
+DROP_TRIGGER = {
+    "sqlite": ["DROP TRIGGER refuse"],
+    "postgresql": ["DROP TRIGGER refuse ON {table}", "DROP FUNCTION refuse()"],
+}
+
+
+@contextmanager
+def refused_insert(table, column, value):
+    # Literal SQL: SQLite takes no parameters in a trigger.
+    def run(statements):
+        with connection.cursor() as cursor:
+            for sql in statements[connection.vendor]:
+                cursor.execute(sql.format(table=table, column=column, value=value))
+
+    run(REFUSING_TRIGGER)
+    try:
+        yield
+    finally:
+        run(DROP_TRIGGER)
+
+
 def test_a_run_that_fails_while_writing_changes_nothing(corpus):
     run_import(corpus)
     keys = sorted(QuestionPattern.objects.values_list("key", flat=True))
     (corpus / "patterns.md").write_text((corpus / "patterns.md").read_text() + "\nNew cue → explode\n")
     (corpus / "extra.md").write_text("# Extra\n\n| A | B |\n|---|---|\n| 1 | 2 |\n")
-    with connection.cursor() as cursor:  # a real database failure in the middle of the write
-        cursor.execute(
-            "CREATE TRIGGER refuse_explode BEFORE INSERT ON notes_questionpattern "
-            "WHEN NEW.answer = 'explode' BEGIN SELECT RAISE(ABORT, 'refused'); END"
-        )
-    try:
+    with refused_insert("notes_questionpattern", "answer", "explode"):
         with pytest.raises(Exception, match="refused"):
             run_import(corpus)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER refuse_explode")
     assert sorted(QuestionPattern.objects.values_list("key", flat=True)) == keys
     assert not SourceFile.objects.filter(path__endswith="extra.md").exists()
     assert not ComparisonTable.objects.filter(title="Extra").exists()

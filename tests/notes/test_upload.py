@@ -2,11 +2,14 @@
 
 import time
 
+import dj_database_url
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from studyapp.notes.models import ImportRun, QuestionPattern
+from studyapp.notes.uploads import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,3 +80,22 @@ def test_upload_is_for_staff_only(client, bob):
     client.force_login(bob)
     response = client.get("/notes/upload/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_import_process_is_given_the_database_this_one_uses():
+    def where(db):
+        return [db["ENGINE"], db["NAME"], db.get("USER"), db.get("PASSWORD"), str(db.get("PORT") or ""),
+                db.get("HOST") or db.get("OPTIONS", {}).get("host", "")]
+
+    assert where(dj_database_url.parse(database_url())) == where(connection.settings_dict)
+
+
+def test_a_postgresql_socket_folder_password_and_options_survive_the_url():
+    db = {"ENGINE": "django.db.backends.postgresql", "NAME": "test_Study", "USER": "me", "PASSWORD": "p@ss:/w rd",
+          "HOST": "/run/Post Gres", "PORT": 5433, "OPTIONS": {"sslmode": "disable"}}
+    given = dj_database_url.parse(database_url(db))
+    assert {k: given[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")} == {
+        "NAME": "test_Study", "USER": "me", "PASSWORD": "p@ss:/w rd", "HOST": "", "PORT": 5433}
+    # The folder goes as libpq's `host` option: a URL's host name would come back lower-cased.
+    assert given["OPTIONS"] == {"host": "/run/Post Gres", "sslmode": "disable"}
+    assert dj_database_url.parse(database_url({**db, "HOST": "::1", "OPTIONS": {}}))["HOST"] == "::1"

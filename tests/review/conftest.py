@@ -2,6 +2,8 @@ import re
 
 import pytest
 
+from studyapp.review.models import StudySettings
+
 
 @pytest.fixture
 def learner(client, alice, imported, clock):
@@ -52,3 +54,8 @@ def show(client, url="/review/"):
 def grade(client, page, rating, htmx=True):
     headers = {"HX-Request": "true"} if htmx else {}
     return Page(client.post("/review/", {"ticket": page.ticket, "grade": str(rating)}, headers=headers))
+
+
+def limits(user, **fields):
+    StudySettings.objects.for_user(user)
+    StudySettings.objects.filter(user=user).update(**fields)

@@ -11,7 +11,7 @@ from studyapp.review.scheduler import Phase
 
 from tests.conftest import NOW
 
-from .conftest import Page, grade, show
+from .conftest import Page, grade, limits, show
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,11 +22,6 @@ def active_cards():
 
 def state_of(user, key):
     return ReviewState.objects.get(user=user, card__key=key)
-
-
-def limits(user, **fields):
-    StudySettings.objects.for_user(user)
-    StudySettings.objects.filter(user=user).update(**fields)
 
 
 def schedule(user, key, phase, due, **fields):
