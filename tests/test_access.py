@@ -140,3 +140,12 @@ def test_staff_pages_refuse_learners_and_visitors(client, alice):
     for url in ["/notes/upload/", "/notes/upload/1/", "/admin/"]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), url
+
+
+def test_a_card_shown_to_one_learner_cannot_be_answered_from_another_account(client, alice, bob, imported, clock):
+    client.force_login(alice)
+    ticket = re.search(r'name="ticket" value="([^"]+)"', client.get("/review/").content.decode()).group(1)
+    client.force_login(bob)
+    response = client.post("/review/", {"ticket": ticket, "grade": "3"}, headers={"HX-Request": "true"})
+    assert "shown to someone else" in response.content.decode()
+    assert not ReviewLog.objects.exists() and not ReviewState.objects.exists()

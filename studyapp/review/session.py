@@ -62,7 +62,7 @@ class Session:
 
     @property
     def ticket(self) -> str:
-        return make_ticket(self.card.key, self.state.version if self.state else 0, self.now)
+        return make_ticket(self.study.user_id, self.card.key, self.state.version if self.state else 0, self.now)
 
 
 def start(user, now: datetime, study: StudySettings | None = None, lock: bool = False) -> Session:
@@ -167,8 +167,10 @@ class StaleTicket(Exception):
     """The form was for a card that is no longer current: answered, buried or suspended since."""
 
 
-def make_ticket(key: str, version: int, shown_at: datetime) -> str:
-    return signing.dumps({"card": key, "version": version, "shown": shown_at.timestamp()}, salt=TICKET_SALT)
+def make_ticket(user_id: int, key: str, version: int, shown_at: datetime) -> str:
+    """Signed, and naming the learner it was shown to: a form copied into another account is refused."""
+    payload = {"user": user_id, "card": key, "version": version, "shown": shown_at.timestamp()}
+    return signing.dumps(payload, salt=TICKET_SALT)
 
 
 def read_ticket(value: str) -> dict:
@@ -179,6 +181,8 @@ def read_ticket(value: str) -> dict:
 
 
 def _card_for_ticket(user, ticket: dict) -> tuple[Card, ReviewState | None]:
+    if ticket.get("user") != user.pk:
+        raise StaleTicket("That form was shown to someone else.")
     card = Card.objects.select_related("source", "table").filter(key=ticket["card"]).first()
     if card is None:
         raise StaleTicket("That card no longer exists.")

@@ -28,7 +28,7 @@ def main():
     now = datetime.fromisoformat(job["now"])
     # Connected and ready before the start, so that all the graders begin at once.
     user = get_user_model().objects.get(username=job["user"])
-    tickets = [review.make_ticket(key, version, now) for key, version in job["cards"]]
+    tickets = [review.make_ticket(user.pk, key, version, now) for key, version in job["cards"]]
     Path(job["ready"]).touch()
     go = Path(job["go"])
     deadline = time.monotonic() + 120

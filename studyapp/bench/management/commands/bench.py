@@ -141,7 +141,7 @@ class Bench:
         post = {"X-CSRFToken": token}
         due = (ReviewState.objects.filter(user=user, due__lte=now, suspended=False).select_related("card")
                .order_by("due")[:5_000])
-        tickets = [review.make_ticket(state.card.key, state.version, now) for state in due]
+        tickets = [review.make_ticket(user.pk, state.card.key, state.version, now) for state in due]
         exam = Exam.objects.get(code="BENCH-01")
         attempts = [mock.start(user, exam, "full", now, 65, 130, seed=n) for n in range(self.options["clients"])]
         answers = [{"method": "POST", "path": f"/exams/{attempt.pk}/{n}/", "body": f"choice={n % 4}",
