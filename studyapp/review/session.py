@@ -94,9 +94,15 @@ def tally_for(user, day: StudyDay) -> Tally:
     return Tally(**totals)
 
 
-def _states(session: Session):
-    return (ReviewState.objects.filter(user=session.study.user_id).available(session.now)
-            .filter(card__in=Card.objects.active().in_scope(session.study)))
+def _states(session: Session, due_by: datetime):
+    """The learner's available states due by a time, on active cards in their scope.
+
+    Bounded by the due time, so that the (user, phase, due) index reads only the cards that can
+    be counted, never the whole collection; the scope is checked for those rows alone.
+    """
+    in_scope = Card.objects.active().in_scope(session.study).filter(pk=OuterRef("card_id"))
+    return (ReviewState.objects.filter(user=session.study.user_id, due__lte=due_by).available(session.now)
+            .filter(Exists(in_scope)))
 
 
 def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None) -> Session:
@@ -105,7 +111,8 @@ def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None
     learning_now = Q(phase__in=LEARNING_PHASES, due__lte=now)
     learning_soon = Q(phase__in=LEARNING_PHASES, due__lte=now + LEARN_AHEAD)
     review_due = Q(phase=Phase.REVIEW, due__lt=day.end)
-    counts = _states(session).aggregate(
+    horizon = max(day.end, now + LEARN_AHEAD)
+    counts = _states(session, horizon).aggregate(
         learning=Count("id", filter=learning_now),
         learning_soon=Count("id", filter=learning_soon),
         review=Count("id", filter=review_due),
@@ -116,7 +123,7 @@ def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None
 
     eligible = learning_soon | (review_due if session.reviews_left else Q(pk__in=[]))
     head = (
-        _states(session).filter(eligible)
+        _states(session, horizon).filter(eligible)
         .annotate(bucket=Case(When(learning_now, then=Value(0)), When(review_due, then=Value(1)),
                               default=Value(2), output_field=IntegerField()))
         .select_related("card__source", "card__table").order_by("bucket", "due", "pk").first()
@@ -310,12 +317,12 @@ def overview(user, now: datetime) -> Overview:
     day = session.day
     upcoming = [day_for(day.date + timedelta(days=n), session.study.time_zone) for n in range(1, FORECAST_DAYS + 1)]
     scheduled = Q(phase__in=(*LEARNING_PHASES, Phase.REVIEW))
-    counts = _states(session).filter(scheduled).aggregate(
+    counts = _states(session, upcoming[-1].end).filter(scheduled).aggregate(
         due_now=Count("id", filter=Q(phase__in=LEARNING_PHASES, due__lte=now) | Q(phase=Phase.REVIEW, due__lt=day.end)),
         due_today=Count("id", filter=Q(due__lt=day.end)),
         **{f"day{n}": Count("id", filter=Q(due__gte=d.start, due__lt=d.end)) for n, d in enumerate(upcoming)},
     )
-    days_studied = list(ReviewLog.objects.filter(user=user).values_list("day", flat=True).distinct().order_by("-day"))
+    days_studied = ReviewLog.objects.days_studied(user.pk)
     return Overview(
         due_now=counts["due_now"],
         due_today=counts["due_today"],
