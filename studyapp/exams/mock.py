@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from studyapp.notes.models import Domain, Exam
 from studyapp.review.models import Card, ReviewState
@@ -16,6 +16,8 @@ from .questions import domain_shares
 
 # Questions seen in an attempt this recently are drawn only when nothing fresher is left.
 RECENT = timedelta(days=14)
+# The draw samples this many questions of the bank for each one it needs.
+SAMPLE = 8
 PASS_FRACTION = 0.70  # the share of right answers this estimate puts at the 720 pass line
 
 
@@ -71,29 +73,52 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
 
 
 def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, seed: int) -> list[str]:
-    """Question keys by domain weight: weak cards first, then unseen, then the rest, shuffled by seed."""
-    shares = domain_shares(count, {d.pk: float(d.weight) for d in domains})
-    candidates = list(BankQuestion.objects.filter(exam=exam, domain__in=domains, retired_at__isnull=True)
-                      .values_list("key", "domain_id", "card_keys"))
-    recent = set(AttemptQuestion.objects.filter(attempt__user=user, attempt__started_at__gte=now - RECENT)
-                 .values_list("bank_key", flat=True))
-    weak = set(ReviewState.objects.filter(user=user).filter(Q(lapses__gt=0) | Q(difficulty__gte=7))
-               .values_list("card__key", flat=True))
+    """Question keys by domain weight: weak cards first, then questions not seen lately, shuffled by seed.
+
+    A bank can hold a hundred thousand questions, so the draw never reads them all: it reads the
+    learner's weakest cards' questions, and a seeded random sample of the bank several times the
+    size of the exam, which leaves enough to skip the questions seen in the last two weeks.
+    """
     rng = random.Random(seed)
+    shares = domain_shares(count, {d.pk: float(d.weight) for d in domains})
+    # Weak cards from a seeded point of the learner's (user, card) index on: a window read in
+    # index order, not a sort of every weak card.
+    start = rng.randint(0, Card.objects.aggregate(last=Max("pk"))["last"] or 0)
+    weak_states = ReviewState.objects.filter(user=user).filter(Q(lapses__gt=0) | Q(difficulty__gte=7)).order_by("card_id")
+    weak_keys = [key for window in (weak_states.filter(card_id__gte=start), weak_states.filter(card_id__lt=start))
+                 for key in window.values_list("card__key", flat=True)[:count * SAMPLE]]  # wrapping round
+    # The bank is searched by key or primary key alone, through their indexes, and the rest is
+    # checked here: given the exam and domains as well, SQLite would scan the exam's index instead.
+    def usable(rows):
+        return [(key, domain_id) for key, domain_id, exam_id, retired_at in rows.values_list(
+            "key", "domain_id", "exam_id", "retired_at") if exam_id == exam.pk and domain_id in shares
+            and retired_at is None]
 
-    def rank(item):
-        key, _, card_keys = item
-        return (not (set(card_keys) & weak), key in recent, rng.random())
-
-    by_domain: dict[int, list] = {}
-    for item in sorted(candidates, key=rank):
-        by_domain.setdefault(item[1], []).append(item[0])
+    weak = usable(BankQuestion.objects.filter(key__in=weak_keys))
+    ids = BankQuestion.objects.order_by("pk").values_list("pk", flat=True)
+    low, high = ids.first(), ids.last()
+    sample = []
+    if low is not None:
+        wanted = count * SAMPLE
+        picks = range(low, high + 1) if high - low < wanted else {rng.randint(low, high) for _ in range(wanted)}
+        sample = usable(BankQuestion.objects.filter(pk__in=picks))
+    seen = {key for key, _ in weak + sample}
+    recent = set(AttemptQuestion.objects.filter(attempt__user=user, attempt__started_at__gte=now - RECENT,
+                                                bank_key__in=seen).values_list("bank_key", flat=True))
+    rng.shuffle(weak)
+    rng.shuffle(sample)
+    drawn_weak = {key for key, _ in weak}
+    ranked = weak + sorted((item for item in sample if item[0] not in drawn_weak), key=lambda item: item[0] in recent)
+    by_domain: dict[int, dict[str, None]] = {}
+    for key, domain_id in ranked:
+        by_domain.setdefault(domain_id, {})[key] = None  # an ordered set
     chosen = []
     for domain_id, share in shares.items():
-        chosen.extend(by_domain.get(domain_id, [])[:share])
+        chosen.extend(list(by_domain.get(domain_id, {}))[:share])
     if len(chosen) < count:  # a domain ran short: fill from the others, best ranked first
         taken = set(chosen)
-        chosen.extend([k for k, _, _ in sorted(candidates, key=rank) if k not in taken][:count - len(chosen)])
+        rest = [key for key, _ in ranked if key not in taken]
+        chosen.extend(list(dict.fromkeys(rest))[:count - len(chosen)])
     rng.shuffle(chosen)
     return chosen
 
