@@ -20,6 +20,7 @@ def read_fixture(name: str) -> bytes:
 
 
 REVIEW_NOTES = FIXTURES / "review"
+HOSTILE_NOTES = FIXTURES / "hostile"
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +65,12 @@ def clock(time_machine):
     """The clock stands still at NOW until a test moves it."""
     time_machine.move_to(NOW, tick=False)
     return time_machine
+
+
+@pytest.fixture
+def hostile_notes():
+    """Notes written to attack every page that shows them; see tests/fixtures/hostile/README.md."""
+    return HOSTILE_NOTES
 
 
 @pytest.fixture

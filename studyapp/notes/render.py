@@ -8,6 +8,7 @@ overruns, or that is too deep or too large to try, is shown as escaped text inst
 import html
 import multiprocessing
 import re
+import unicodedata
 from multiprocessing import TimeoutError as RenderTimeout
 from urllib.parse import unquote
 
@@ -28,12 +29,24 @@ EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 WIKILINK_ANCHOR = re.compile(r'<a href="wikilink:([^"]*)"[^>]*>(.*?)</a>', re.S)
 
 
+def _undisguised(tag: str, attribute: str, value: str) -> str | None:
+    """Drop an address with invisible characters in it (`\u200bjavascript:`, `java\u200dscript:`).
+
+    Browsers read such a link as a relative address, so it cannot run, but it is never a real
+    link either: real addresses percent-encode what they need.
+    """
+    if attribute == "href" and any(unicodedata.category(c) in {"Cc", "Cf"} for c in value):
+        return None
+    return value
+
+
 def sanitise(markup: str) -> str:
     """Keep structure and links; drop scripts, handlers, styles, frames, forms and htmx hooks."""
     return nh3.clean(
         markup,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_undisguised,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -3,6 +3,7 @@ import time
 import pytest
 
 from studyapp.notes.render import Renderer, sanitise
+from tests.notes.markup import unsafe_markup
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -16,6 +17,13 @@ HOSTILE = [
     '<form action="/x"><button formaction="/y">go</button></form>',
     '<svg><script>alert(1)</script></svg>',
     '<object data="x"></object><embed src="x">',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    "[x](vbscript:msgbox(1)) [y](data:text/html;base64,PHNjcmlwdD4=) [z](&#106;avascript:alert(1))",
+    '<a href="java\tscript:alert(1)">tab</a> <a href="&#8203;javascript:alert(1)">zero width</a>',
+    '<base href="https://evil.example/"><link rel="stylesheet" href="https://evil.example/x.css">',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    "[ref][evil]\n\n[evil]: javascript:alert(1)",
 ]
 
 
@@ -34,6 +42,7 @@ def test_it_renders_markdown_tables_and_code(renderer):
 @pytest.mark.parametrize("payload", HOSTILE)
 def test_nothing_executable_survives(renderer, payload):
     [(html, _)] = renderer.render_many([payload], {})
+    assert unsafe_markup(html) == []
     lowered = html.lower()
     for needle in ("<script", "onerror", "javascript:", "<iframe", "style=", "hx-", "<style", "<form",
                    "formaction", "<object", "<embed", "<svg"):

@@ -5,6 +5,7 @@ notes: a fence that is never closed does not swallow the rest of the file. It is
 Markdown visibly resumes, and the note gets a warning.
 """
 
+import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -27,6 +28,11 @@ CHAT_RESIDUE = re.compile(
     re.IGNORECASE,
 )
 LANGUAGE_WORD = re.compile(r"^[a-z][a-z0-9+#-]{0,15}$")
+# Every cell becomes plain text, search text and perhaps a card, and the cards compare each
+# cell with its column: a table of a million cells would take many minutes. Real comparison
+# tables hold under a hundred.
+MAX_TABLE_CELLS = 10_000
+MAX_TABLE_COLUMNS = 64
 
 
 @dataclass
@@ -251,6 +257,10 @@ def _split_tables(lines: list[Line], warnings) -> list[Block]:
     out: list[Block] = []
     text: list[Line] = []
     index = 0
+    # Where each "<table" ends is looked up, not searched for line by line: a file of a hundred
+    # thousand "<table" lines that never close would otherwise be read to its end from each.
+    closings = [i for i, line in enumerate(lines) if "</table>" in line.text.lower()]
+    tableless_from = len(lines)  # from here to the end, no "<table" has a row
 
     def flush():
         if text:
@@ -259,15 +269,18 @@ def _split_tables(lines: list[Line], warnings) -> list[Block]:
 
     while index < len(lines):
         stripped = lines[index].text.strip()
-        if stripped.lower().startswith("<table"):
-            end = index
-            while end < len(lines) and "</table>" not in lines[end].text.lower():
-                end += 1
+        if stripped.lower().startswith("<table") and index < tableless_from:
+            following = bisect.bisect_left(closings, index)
+            end = closings[following] if following < len(closings) else len(lines)
             chunk = lines[index : end + 1]
             table = parse_html_table("\n".join(l.text for l in chunk))
+            if table is None and end == len(lines):
+                tableless_from = index  # every later chunk would be a part of this one
             if table is not None:
                 flush()
-                out.append(Block("table", lines[index].number, chunk, table=table))
+                width, rows = len(table.header), len(table.rows) + table.has_header
+                out.append(_oversized(chunk, width, rows, warnings)
+                           or Block("table", lines[index].number, chunk, table=table))
                 index = end + 1
                 continue
         if _is_row(stripped):
@@ -278,14 +291,26 @@ def _split_tables(lines: list[Line], warnings) -> list[Block]:
             chunk = lines[index:end]
             if len(chunk) >= 2:
                 flush()
-                out.append(Block("table", lines[index].number, chunk,
-                                 table=_pipe_table(chunk, warnings)))
+                # Counted before splitting: splitting a million cells is itself the slow part.
+                width = max(l.text.strip().strip("|").count("|") + 1 for l in chunk)
+                rows = sum(not (DELIMITER_ROW.match(l.text) and "-" in l.text) for l in chunk)
+                out.append(_oversized(chunk, width, rows, warnings)
+                           or Block("table", lines[index].number, chunk, table=_pipe_table(chunk, warnings)))
                 index = end
                 continue
         text.append(lines[index])
         index += 1
     flush()
     return out
+
+
+def _oversized(chunk: list[Line], width: int, rows: int, warnings) -> Block | None:
+    """A table too large to compare cell by cell, as a block of plain text; None if it is not."""
+    if width <= MAX_TABLE_COLUMNS and width * rows <= MAX_TABLE_CELLS:
+        return None
+    warnings.append((chunk[0].number, f"table of {rows:,} rows and up to {width:,} columns is over the limit of "
+                                      f"{MAX_TABLE_COLUMNS} columns and {MAX_TABLE_CELLS:,} cells; shown as plain text"))
+    return Block("code", chunk[0].number, chunk)
 
 
 def _pipe_table(chunk: list[Line], warnings) -> Table:
@@ -337,7 +362,10 @@ class _TableHTML(HTMLParser):
 
 def parse_html_table(source: str) -> Table | None:
     parser = _TableHTML()
-    parser.feed(source)
+    # html.parser takes quadratic time over many "<" that never reach a ">" (thousands of
+    # "<table" lines) or many unclosed comments and CDATA sections. Such a "<" starts no cell,
+    # so it is read as text.
+    parser.feed(re.sub(r"<(?![^<>]*>)|<(?=[!?])", "&lt;", source))
     parser.close()
     rows = [r for r in parser.rows if r[1]]
     if not rows:

@@ -17,7 +17,9 @@ from .drafts import (
 )
 
 WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]+))?\]\]")
-CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+# A code span opens and closes with backtick runs of the same length, as CommonMark has it; the
+# runs must be whole, which also keeps a line of thousands of backticks from taking cubic time.
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 ARROW = re.compile(r"→|⟶|⇒|(?<=\s)->(?=\s)|(?<=\s)=>(?=\s)")
 LIST_MARKER = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)]|[a-z][.)])\s+(?:\[[ xX]\]\s+)?")
 TIP_HEADING = re.compile(r"exam tips?|quick reference|key differentiators|cheat ?sheet", re.I)
@@ -66,10 +68,12 @@ def wikilink_targets(text: str) -> list[str]:
 def plain(markdown: str) -> str:
     """Markdown inline text as plain text: no markup, entities decoded, <br> as a line break."""
     text = WIKILINK.sub(lambda m: (m.group(3) or m.group(1)).strip(), markdown)
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    # Neither a label nor an address holds its own opening bracket: on a run of thousands of
+    # "[" or "](" each try then fails at once, instead of reading on to the end of the line.
+    text = re.sub(r"!\[([^\[\]]*)\]\([^()]*\)", r"\1", text)
+    text = re.sub(r"\[([^\[\]]+)\]\([^()]*\)", r"\1", text)
     text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
-    text = re.sub(r"</?[A-Za-z][^>]*>", "", text)
+    text = re.sub(r"</?[A-Za-z][^<>]*>", "", text)  # "<" ends a tag too: "<a<a<a…" stays linear
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
     text = re.sub(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])", r"\1", text)
@@ -207,7 +211,7 @@ class Extractor:
                 cells = [c for row in [block.table.header, *block.table.rows] for c in row]
                 texts.append(" ".join(plain(c) for c in cells))
                 links.extend(t for c in cells for t in wikilink_targets(c))
-                self._table(block, names, self._following_citation(index))
+                self._table(index, names, self._following_citation(index))
             else:
                 text_lines = _dedent_stray_prose(block.lines)
                 parts.append("\n".join(link_wikilinks(t) for t in text_lines))
@@ -227,9 +231,9 @@ class Extractor:
                     return plain(match.group(1)) if match else ""
         return ""
 
-    def _table_title(self, block: Block, names: list[str]) -> str:
+    def _table_title(self, index: int, names: list[str]) -> str:
         heading = names[-1] if names else self.title
-        previous = self.blocks[self.blocks.index(block) - 1] if self.blocks.index(block) else None
+        previous = self.blocks[index - 1] if index else None
         if previous is not None and previous.kind == "text":
             lead = [l.text.strip() for l in previous.lines if l.text.strip()]
             label = re.match(r"^\*\*([^*]{2,80}?):?\*\*:?$", lead[-1]) if lead else None
@@ -237,9 +241,10 @@ class Extractor:
                 return f"{heading}: {label.group(1).strip()}"
         return heading
 
-    def _table(self, block: Block, names: list[str], citation: str):
+    def _table(self, index: int, names: list[str], citation: str):
+        block = self.blocks[index]
         table = block.table
-        title = self._table_title(block, names)
+        title = self._table_title(index, names)
         columns = [plain(c) for c in table.header]
         rows = [[plain(c) for c in row] for row in table.rows]
         self.tables.append(TableDraft(title, columns, rows, block.line, citation, len(self.tables)))
