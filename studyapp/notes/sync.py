@@ -28,6 +28,7 @@ from .models import (
     SourceFile,
 )
 from .parse import NoteError, parse_note
+from .parse.blocks import YAML_LOADER
 from .parse.drafts import NoteDraft, Problem
 from .render import Renderer, normalise_name
 from .signals import notes_imported
@@ -248,7 +249,7 @@ def _peek(data: bytes) -> tuple[str, list[str], str]:
     if not match_:
         return "", [], "topic"
     try:
-        meta = yaml.safe_load(match_.group(1).decode("utf-8", "replace")) or {}
+        meta = yaml.load(match_.group(1).decode("utf-8", "replace"), Loader=YAML_LOADER) or {}
     except yaml.YAMLError:
         return "", [], "topic"
     if not isinstance(meta, dict):
