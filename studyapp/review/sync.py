@@ -4,7 +4,8 @@ from bisect import bisect_right
 from collections import defaultdict
 
 from studyapp.notes.models import ComparisonTable, Domain, Exam, NoteSection, QuestionPattern, SourceFile
-from studyapp.notes.sync import MentionFinder, replace_m2m
+from studyapp.notes.bulk import replace_m2m
+from studyapp.notes.sync import MentionFinder
 
 from .cards import CardDraft, PatternItem, TableItem, pattern_cards, table_cards
 from .models import Card

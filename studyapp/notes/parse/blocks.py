@@ -57,7 +57,7 @@ def split_front_matter(lines: list[Line]) -> tuple[dict, list[Line]]:
         if lines[index].text.strip() in {"---", "..."}:
             source = "\n".join(line.text for line in lines[1:index])
             try:
-                meta = yaml.load(source, Loader=YAML_LOADER) or {}
+                meta = _load_yaml(source)
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 line = lines[1].number + mark.line if mark else lines[0].number
@@ -67,6 +67,14 @@ def split_front_matter(lines: list[Line]) -> tuple[dict, list[Line]]:
                 raise NoteError("front matter must be a mapping of keys to values", line=1)
             return meta, lines[index + 1 :]
     raise NoteError("front matter starts with '---' but is never closed", line=1)
+
+
+def _load_yaml(source: str):
+    try:
+        return yaml.load(source, Loader=YAML_LOADER) or {}
+    except yaml.YAMLError:
+        # Read it again the slow way, whose error names the line where the writer went wrong.
+        return yaml.load(source, Loader=yaml.SafeLoader) or {}
 
 
 def drop_debris(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
