@@ -94,7 +94,7 @@ class Question:
         return "Choose one." if self.choose == 1 else f"Choose {_count_word(self.choose)}."
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 19)  # a bank of 100,000 cards compares each answer many times
 def normalise(text: str) -> str:
     text = re.sub(r"[^\w\s%./+-]", " ", text.casefold())
     text = re.sub(r"\b(amazon|aws)\b", " ", text)
@@ -102,7 +102,20 @@ def normalise(text: str) -> str:
 
 
 def _contains(longer: str, shorter: str) -> bool:
-    return bool(shorter) and re.search(rf"(?<![\w-]){re.escape(shorter)}(?![\w-])", longer) is not None
+    """Whether `shorter` is in `longer` as whole words: not inside a word or a hyphenated name."""
+    if not shorter:
+        return False
+    start = longer.find(shorter)
+    while start != -1:
+        end = start + len(shorter)
+        if (start == 0 or not _joins(longer[start - 1])) and (end == len(longer) or not _joins(longer[end])):
+            return True
+        start = longer.find(shorter, start + 1)
+    return False
+
+
+def _joins(char: str) -> bool:
+    return char.isalnum() or char in "_-"  # what the regex \w and "-" match
 
 
 class Bank:
@@ -167,7 +180,9 @@ class Bank:
         is given, and the scan stops at `limit`, so a list of hundreds costs a few comparisons."""
         rights = list(rights) if rights is not None else list(self.right_answers(fact))
         chosen: list[Option] = []
-        for group in (self._family_offers(fact), self._category_offers(fact)):
+        # The category's offers are built only when the family's run short.
+        for offers in (self._family_offers, self._category_offers):
+            group = offers(fact)
             if rng is not None:
                 rng.shuffle(group)
             for text, explanation in group:
