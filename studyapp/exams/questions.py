@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from studyapp.notes.names import any_of
+
 OPTIONS = 4
 MULTIPLE_OPTIONS = 5
 MAPPING_FAMILY = "list:"  # see review.cards: the family of a pattern card
@@ -141,9 +143,10 @@ class Bank:
             if service.category:
                 self.by_category[service.category].append(service)
         self.category_of = {s.id: s.category for s in self.services}
-        names = sorted((n for n in self.service_of if n), key=len, reverse=True)
-        self._mention = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])") if names else None
+        names = [n for n in self.service_of if n]
+        self._mention = re.compile(r"(?<![\w-])(" + any_of(names) + r")(?![\w-])") if names else None
         self._mentions: dict[str, frozenset[int]] = {}
+        self._offers: dict[str, list] = {}
 
     # What counts as right -------------------------------------------------------------------
 
@@ -193,9 +196,12 @@ class Bank:
         return chosen
 
     def _family_offers(self, fact: Fact) -> list[tuple[str, str]]:
+        if fact.family not in self._offers:  # built once per family, not once per fact in it
+            self._offers[fact.family] = [
+                (normalise(other.prompt), (other.answer, f"This is the answer to a different need: {other.prompt}."))
+                for other in self.families.get(fact.family, [])]
         cue = normalise(fact.prompt)
-        return [(other.answer, f"This is the answer to a different need: {other.prompt}.")
-                for other in self.families.get(fact.family, []) if normalise(other.prompt) != cue]
+        return [offer for other_cue, offer in self._offers[fact.family] if other_cue != cue]
 
     def _category_offers(self, fact: Fact) -> list[tuple[str, str]]:
         service = self.service_of.get(normalise(fact.answer))

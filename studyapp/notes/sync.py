@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from .bulk import chunked, insert_rows, replace_m2m, update_rows
 from .identity import Candidate, match
+from .names import any_of
 from .models import (
     ComparisonTable,
     Domain,
@@ -149,15 +150,19 @@ def import_notes(arguments, progress=None, now=None, names=None) -> Report:
             progress(done, len(paths), label)
 
     registry = NameRegistry.build(parsed)
-    for item in parsed:
-        previous = existing.get(item.report.path)
-        if previous == (item.checksum, registry.context):
-            item.report.status = "unchanged"
-        else:
+    with Renderer(settings.NOTES_RENDER_SECONDS) as renderer:
+        # The workers render each note while the next ones are parsed.
+        rendering = []
+        for item in parsed:
+            if existing.get(item.report.path) == (item.checksum, registry.context):
+                item.report.status = "unchanged"
+                continue
             item.draft = _parse(item)
-    changed = [i for i in parsed if i.draft is not None]
-    _render(changed, registry)
-    changed = [i for i in changed if i.report.status != "error"]
+            if item.draft is not None:
+                rendering.append((item, renderer.submit([s.markdown for s in item.draft.sections])))
+        for item, batch in rendering:
+            _rendered(item, renderer.collect(batch, registry.urls))
+    changed = [item for item, _ in rendering]
 
     with transaction.atomic():
         Writer(now, registry).write(changed)
@@ -187,16 +192,11 @@ def _parse(item: _Parsed) -> NoteDraft | None:
     return draft
 
 
-def _render(items: list[_Parsed], registry: "NameRegistry"):
-    with Renderer(settings.NOTES_RENDER_SECONDS) as renderer:
-        for item in items:
-            if item.draft is None:
-                continue
-            results = renderer.render_many([s.markdown for s in item.draft.sections], registry.urls)
-            for section, (html, warning) in zip(item.draft.sections, results):
-                if warning:
-                    item.report.warnings.append(Problem(section.line, warning))
-            item.rendered = [html for html, _ in results]
+def _rendered(item: _Parsed, results: list[tuple[str, str]]):
+    for section, (html, warning) in zip(item.draft.sections, results):
+        if warning:
+            item.report.warnings.append(Problem(section.line, warning))
+    item.rendered = [html for html, _ in results]
 
 
 @dataclass
@@ -561,8 +561,7 @@ class MentionFinder:
                 if len(name) >= 2:
                     by_name.setdefault(name, service.name)
         self.by_name = by_name
-        names = sorted(by_name, key=len, reverse=True)
-        self.pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])") if names else None
+        self.pattern = re.compile(r"(?<![\w-])(" + any_of(by_name) + r")(?![\w-])") if by_name else None
 
     @classmethod
     def get(cls, writer: Writer) -> "MentionFinder":
