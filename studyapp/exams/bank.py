@@ -3,23 +3,25 @@
 from studyapp.notes.models import ComparisonTable, Scenario, Service, SourceFile
 from studyapp.notes.sync import MentionFinder
 from studyapp.review.cards import TableItem, table_grid
-from studyapp.review.models import Card
+from studyapp.review.models import Card, note_url
 from studyapp.review.sync import sources_without_flashcards, through_pairs
 
 from .questions import Bank, Fact, ScenarioItem, ServiceInfo, TableFacts
 
 
 def load_bank(exam=None) -> Bank:
-    cards = Card.objects.active().select_related("source", "table")
+    cards = Card.objects.active()
     scenarios = Scenario.objects.active().select_related("source")
     if exam is not None:
         cards = cards.filter(exam=exam)
         scenarios = scenarios.filter(domain__exam=exam)
     domains = through_pairs(Card.domains.through, "card_id", "domain_id")
     facts = [
-        Fact(key=c.key, prompt=c.front, answer=c.answer, explanation=c.explanation, family=c.family,
-             domain_ids=tuple(sorted(domains[c.pk])), source_url=c.note_url(), context=c.context)
-        for c in cards
+        Fact(key=key, prompt=front, answer=answer, explanation=explanation, family=family,
+             domain_ids=tuple(sorted(domains[pk])), source_url=note_url(kind, table_key, slug, anchor), context=context)
+        for pk, key, front, answer, explanation, family, context, kind, table_key, slug, anchor in cards.values_list(
+            "pk", "key", "front", "answer", "explanation", "family", "context", "kind", "table__key", "source__slug",
+            "anchor")
     ]
     services = [
         ServiceInfo(id=s.pk, name=s.name, aliases=tuple(s.aliases), category=s.category, summary=s.summary)

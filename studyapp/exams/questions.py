@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from studyapp.notes.names import any_of
+
 OPTIONS = 4
 MULTIPLE_OPTIONS = 5
 MAPPING_FAMILY = "list:"  # see review.cards: the family of a pattern card
@@ -94,7 +96,7 @@ class Question:
         return "Choose one." if self.choose == 1 else f"Choose {_count_word(self.choose)}."
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 19)  # a bank of 100,000 cards compares each answer many times
 def normalise(text: str) -> str:
     text = re.sub(r"[^\w\s%./+-]", " ", text.casefold())
     text = re.sub(r"\b(amazon|aws)\b", " ", text)
@@ -102,7 +104,20 @@ def normalise(text: str) -> str:
 
 
 def _contains(longer: str, shorter: str) -> bool:
-    return bool(shorter) and re.search(rf"(?<![\w-]){re.escape(shorter)}(?![\w-])", longer) is not None
+    """Whether `shorter` is in `longer` as whole words: not inside a word or a hyphenated name."""
+    if not shorter:
+        return False
+    start = longer.find(shorter)
+    while start != -1:
+        end = start + len(shorter)
+        if (start == 0 or not _joins(longer[start - 1])) and (end == len(longer) or not _joins(longer[end])):
+            return True
+        start = longer.find(shorter, start + 1)
+    return False
+
+
+def _joins(char: str) -> bool:
+    return char.isalnum() or char in "_-"  # what the regex \w and "-" match
 
 
 class Bank:
@@ -128,9 +143,10 @@ class Bank:
             if service.category:
                 self.by_category[service.category].append(service)
         self.category_of = {s.id: s.category for s in self.services}
-        names = sorted((n for n in self.service_of if n), key=len, reverse=True)
-        self._mention = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])") if names else None
+        names = [n for n in self.service_of if n]
+        self._mention = re.compile(r"(?<![\w-])(" + any_of(names) + r")(?![\w-])") if names else None
         self._mentions: dict[str, frozenset[int]] = {}
+        self._offers: dict[str, list] = {}
 
     # What counts as right -------------------------------------------------------------------
 
@@ -167,7 +183,9 @@ class Bank:
         is given, and the scan stops at `limit`, so a list of hundreds costs a few comparisons."""
         rights = list(rights) if rights is not None else list(self.right_answers(fact))
         chosen: list[Option] = []
-        for group in (self._family_offers(fact), self._category_offers(fact)):
+        # The category's offers are built only when the family's run short.
+        for offers in (self._family_offers, self._category_offers):
+            group = offers(fact)
             if rng is not None:
                 rng.shuffle(group)
             for text, explanation in group:
@@ -178,9 +196,12 @@ class Bank:
         return chosen
 
     def _family_offers(self, fact: Fact) -> list[tuple[str, str]]:
+        if fact.family not in self._offers:  # built once per family, not once per fact in it
+            self._offers[fact.family] = [
+                (normalise(other.prompt), (other.answer, f"This is the answer to a different need: {other.prompt}."))
+                for other in self.families.get(fact.family, [])]
         cue = normalise(fact.prompt)
-        return [(other.answer, f"This is the answer to a different need: {other.prompt}.")
-                for other in self.families.get(fact.family, []) if normalise(other.prompt) != cue]
+        return [offer for other_cue, offer in self._offers[fact.family] if other_cue != cue]
 
     def _category_offers(self, fact: Fact) -> list[tuple[str, str]]:
         service = self.service_of.get(normalise(fact.answer))

@@ -2,6 +2,7 @@
 
 import hashlib
 
+from studyapp.notes.bulk import chunked, insert_rows, update_rows
 from studyapp.notes.models import Domain, Exam
 
 from .bank import load_bank
@@ -28,7 +29,8 @@ def sync_questions(now) -> dict:
     exam_of = dict(Domain.objects.values_list("pk", "exam_id"))
     exams = list(Exam.objects.values_list("pk", flat=True)[:2])
     only_exam = exams[0] if len(exams) == 1 else None
-    existing = {q.key: q for q in BankQuestion.objects.all()}
+    existing = {key: (pk, content_hash, retired_at) for key, pk, content_hash, retired_at
+                in BankQuestion.objects.values_list("key", "pk", "content_hash", "retired_at")}
     created, changed, live = [], [], set()
     for question in bank.all_questions(BANK_SEED):
         key = bank_key(question.key)
@@ -43,12 +45,12 @@ def sync_questions(now) -> dict:
         values["content_hash"] = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
         row = existing.get(key)
         if row is None:
-            created.append(BankQuestion(key=key, **values))
-        elif row.content_hash != values["content_hash"] or row.retired_at is not None:
-            for name, value in values.items():
-                setattr(row, name, value)
-            changed.append(row)
-    BankQuestion.objects.bulk_create(created, batch_size=500)
-    BankQuestion.objects.bulk_update(changed, FIELDS, batch_size=500)
-    retired = BankQuestion.objects.filter(retired_at__isnull=True).exclude(key__in=live).update(retired_at=now)
-    return {"questions": len(live), "created": len(created), "changed": len(changed), "retired": retired}
+            created.append((key, *(values[name] for name in FIELDS)))
+        elif row[1] != values["content_hash"] or row[2] is not None:
+            changed.append((row[0], [values[name] for name in FIELDS]))
+    insert_rows(BankQuestion, ["key", *FIELDS], created)
+    update_rows(BankQuestion, FIELDS, changed)
+    retiring = [pk for key, (pk, _, retired_at) in existing.items() if retired_at is None and key not in live]
+    for chunk in chunked(retiring):
+        BankQuestion.objects.filter(pk__in=chunk).update(retired_at=now)
+    return {"questions": len(live), "created": len(created), "changed": len(changed), "retired": len(retiring)}

@@ -9,6 +9,7 @@ import html
 import multiprocessing
 import re
 import unicodedata
+from dataclasses import dataclass
 from multiprocessing import TimeoutError as RenderTimeout
 from urllib.parse import unquote
 
@@ -57,8 +58,20 @@ def escaped(text: str) -> str:
     return f'<pre class="plain">{html.escape(text)}</pre>'
 
 
+_converter = None
+
+
 def _markdown_to_html(source: str) -> str:
-    return markdown.markdown(source, extensions=EXTENSIONS, output_format="html")
+    # One converter per worker, reset between sections: the same output as markdown.markdown()
+    # without loading the extensions again for every section.
+    global _converter
+    if _converter is None:
+        _converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    try:
+        return _converter.reset().convert(source)
+    except BaseException:
+        _converter = None  # a failure may leave it half-way through; start the next one clean
+        raise
 
 
 def _too_deep(source: str) -> bool:
@@ -85,16 +98,33 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
 
 
+@dataclass
+class Batch:
+    """Sections sent to the workers, whose results are collected later (see Renderer.submit)."""
+
+    sources: list[str]
+    results: list
+    pending: list[int]
+    task: object = None
+    generation: int = 0
+
+
 class Renderer:
     """Renders many sections with a bounded time for each.
 
-    Use as a context manager; it owns one worker process and replaces it after a timeout.
+    Use as a context manager; it owns a pool of worker processes (two: the import parses and
+    writes in the meantime) and replaces it after a timeout. Batches can be submitted ahead and
+    collected in order: each batch's clock starts when it is collected, by which time every
+    earlier batch is done, so it is running; a batch that overruns is retried section by
+    section as before, and batches that the replaced pool held are sent again.
     """
 
-    def __init__(self, seconds: float = 2.0):
+    def __init__(self, seconds: float = 2.0, processes: int = 2):
         self.seconds = seconds
+        self.processes = processes
         self._context = multiprocessing.get_context("spawn")
         self._pool = None
+        self._generation = 0
 
     def __enter__(self):
         return self
@@ -107,16 +137,21 @@ class Renderer:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
+            self._generation += 1
 
     def _worker(self):
         if self._pool is None:
-            self._pool = self._context.Pool(processes=1)
+            self._pool = self._context.Pool(processes=self.processes)
             # Starting a process takes longer than the render budget; do it outside the clock.
-            self._pool.apply(_render_batch, ([""],))
+            self._pool.map(_render_batch, [[""]] * self.processes, chunksize=1)
         return self._pool
 
     def render_many(self, sources: list[str], urls: dict[str, str]) -> list[tuple[str, str]]:
         """Render each source; returns (html, warning) pairs, warning empty when all went well."""
+        return self.collect(self.submit(sources), urls)
+
+    def submit(self, sources: list[str]) -> Batch:
+        """Start rendering; collect() the batches in the order they were submitted."""
         results: list[tuple[str, str] | None] = [None] * len(sources)
         pending = []
         for index, source in enumerate(sources):
@@ -126,14 +161,27 @@ class Renderer:
                 results[index] = (escaped(source), f"section nests lists or quotes over {MAX_NESTING} deep; shown as plain text")
             else:
                 pending.append(index)
-        if pending:
+        batch = Batch(sources, results, pending)
+        self._send(batch)
+        return batch
+
+    def _send(self, batch: Batch):
+        if batch.pending:
             # One task for the whole batch keeps the process round trips few; only when the
             # batch overruns are the sections retried one by one to find the culprit.
-            batch = self._run([sources[i] for i in pending], self.seconds + 0.02 * len(pending))
-            if batch is None:
-                batch = [self._run([sources[i]], self.seconds) for i in pending]
-                batch = [b[0] if b is not None else None for b in batch]
-            for index, output in zip(pending, batch):
+            batch.task = self._worker().apply_async(_render_batch, ([batch.sources[i] for i in batch.pending],))
+            batch.generation = self._generation
+
+    def collect(self, batch: Batch, urls: dict[str, str]) -> list[tuple[str, str]]:
+        sources, results, pending = batch.sources, batch.results, batch.pending
+        if pending:
+            if batch.generation != self._generation and not batch.task.ready():  # its pool was replaced
+                self._send(batch)
+            outputs = self._wait(batch.task, self.seconds + 0.02 * len(pending))
+            if outputs is None:
+                outputs = [self._run([sources[i]], self.seconds) for i in pending]
+                outputs = [b[0] if b is not None else None for b in outputs]
+            for index, output in zip(pending, outputs):
                 if isinstance(output, str):
                     results[index] = (sanitise(_resolve_wikilinks(output, urls)), "")
                 elif output is None:
@@ -143,8 +191,11 @@ class Renderer:
         return results
 
     def _run(self, sources, seconds):
+        return self._wait(self._worker().apply_async(_render_batch, (sources,)), seconds)
+
+    def _wait(self, task, seconds):
         try:
-            return self._worker().apply_async(_render_batch, (sources,)).get(seconds)
+            return task.get(seconds)
         except RenderTimeout:
             self.close()
             return None

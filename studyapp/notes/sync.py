@@ -8,18 +8,22 @@ is going to change something backs the whole database up first.
 
 import hashlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from studyapp.ops.backup import import_backup
 
+from .bulk import chunked, insert_rows, replace_m2m, update_rows
 from .identity import Candidate, match
+from .names import any_of
 from .models import (
     ComparisonTable,
     Domain,
@@ -29,8 +33,10 @@ from .models import (
     Scenario,
     Service,
     SourceFile,
+    new_key,
 )
 from .parse import NoteError, parse_note
+from .parse.blocks import YAML_LOADER
 from .parse.drafts import NoteDraft, Problem
 from .render import Renderer, normalise_name
 from .signals import notes_imported
@@ -125,8 +131,9 @@ class _Parsed:
     checksum: str
     draft: NoteDraft | None = None
     rendered: list = field(default_factory=list)
-    source: SourceFile | None = None
-    domains: list = field(default_factory=list)
+    source_id: int | None = None
+    domains: list[int] = field(default_factory=list)
+    links: list = field(default_factory=list)
 
 
 def import_notes(arguments, progress=None, now=None, names=None) -> Report:
@@ -134,7 +141,8 @@ def import_notes(arguments, progress=None, now=None, names=None) -> Report:
     now = now or timezone.now()
     paths, missing = collect_paths(arguments)
     report = Report(files=list(missing))
-    existing = {s.path: s for s in SourceFile.objects.filter(path__in=[(names or {}).get(p, stored_path(p)) for p in paths])}
+    existing = {path: (checksum, context) for path, checksum, context in SourceFile.objects.filter(
+        path__in=[(names or {}).get(p, stored_path(p)) for p in paths]).values_list("path", "checksum", "link_context")}
 
     parsed: list[_Parsed] = []
     for done, path in enumerate(paths, start=1):
@@ -147,26 +155,25 @@ def import_notes(arguments, progress=None, now=None, names=None) -> Report:
             progress(done, len(paths), label)
 
     registry = NameRegistry.build(parsed)
-    for item in parsed:
-        previous = existing.get(item.report.path)
-        if previous and previous.checksum == item.checksum and previous.link_context == registry.context:
-            item.report.status = "unchanged"
-        else:
+    with Renderer(settings.NOTES_RENDER_SECONDS) as renderer:
+        # The workers render each note while the next ones are parsed.
+        rendering = []
+        for item in parsed:
+            if existing.get(item.report.path) == (item.checksum, registry.context):
+                item.report.status = "unchanged"
+                continue
             item.draft = _parse(item)
-    changed = [i for i in parsed if i.draft is not None]
-    _render(changed, registry)
-    changed = [i for i in changed if i.report.status != "error"]
+            if item.draft is not None:
+                rendering.append((item, renderer.submit([s.markdown for s in item.draft.sections])))
+        for item, batch in rendering:
+            _rendered(item, renderer.collect(batch, registry.urls))
+    changed = [item for item, _ in rendering]
 
     if changed:
         # Only an import that will write is backed up, so re-importing unchanged notes costs no disk.
         report.backup = str(import_backup().path)
     with transaction.atomic():
-        writer = Writer(now, registry)
-        # Files first, then what is in them: an item may name a service defined by a later file.
-        for item in sorted(changed, key=lambda i: i.draft.exam is None):  # exams before their domains are used
-            writer.write_source(item)
-        for item in changed:
-            writer.write_items(item)
+        Writer(now, registry).write(changed)
         # Inside the transaction, so whatever is built from the notes applies with them or not at all.
         notes_imported.send(sender=SourceFile, now=now, changed=bool(changed))
     report.totals = totals()
@@ -193,16 +200,11 @@ def _parse(item: _Parsed) -> NoteDraft | None:
     return draft
 
 
-def _render(items: list[_Parsed], registry: "NameRegistry"):
-    with Renderer(settings.NOTES_RENDER_SECONDS) as renderer:
-        for item in items:
-            if item.draft is None:
-                continue
-            results = renderer.render_many([s.markdown for s in item.draft.sections], registry.urls)
-            for section, (html, warning) in zip(item.draft.sections, results):
-                if warning:
-                    item.report.warnings.append(Problem(section.line, warning))
-            item.rendered = [html for html, _ in results]
+def _rendered(item: _Parsed, results: list[tuple[str, str]]):
+    for section, (html, warning) in zip(item.draft.sections, results):
+        if warning:
+            item.report.warnings.append(Problem(section.line, warning))
+    item.rendered = [html for html, _ in results]
 
 
 @dataclass
@@ -256,7 +258,7 @@ def _peek(data: bytes) -> tuple[str, list[str], str]:
     if not match_:
         return "", [], "topic"
     try:
-        meta = yaml.safe_load(match_.group(1).decode("utf-8", "replace")) or {}
+        meta = yaml.load(match_.group(1).decode("utf-8", "replace"), Loader=YAML_LOADER) or {}
     except yaml.YAMLError:
         return "", [], "topic"
     if not isinstance(meta, dict):
@@ -283,52 +285,81 @@ def _search(*parts) -> str:
 
 
 class Writer:
-    """Applies parsed notes inside the import's transaction."""
+    """Applies parsed notes inside the import's transaction.
+
+    Each kind of row is written for all changed notes at once: one query reads what they held,
+    one statement per batch inserts, updates or retires, and one per relation sets links.
+    """
 
     def __init__(self, now, registry: NameRegistry):
         self.now = now
         self.registry = registry
         self._mentions = None
 
-    def write_source(self, item: _Parsed):
-        draft = item.draft
-        source, _ = SourceFile.objects.update_or_create(
-            path=item.report.path,
-            defaults=dict(
-                slug=self.registry.slugs[item.report.path], title=draft.title, kind=draft.kind,
-                aliases=draft.aliases, checksum=item.checksum, link_context=self.registry.context,
-                size=len(item.data), front_matter=_jsonable(draft.meta),
-                warnings=[{"line": w.line, "message": w.message} for w in item.report.warnings],
-                imported_at=self.now,
-            ),
-        )
-        item.source = source
-        if draft.exam:
-            self._exam(draft.exam, source)
-        domains = self._domains(draft, draft.domains)
-        source.domains.set(domains)
-        if draft.kind == "service":
-            self._service(draft, source, domains, item)
-        item.domains = domains
-
-    def write_items(self, item: _Parsed):
+    def write(self, items: list[_Parsed]):
+        for item in items:
+            item.links = self._links(item)
+        self._sources(items)
+        for item in items:
+            if item.draft.exam:
+                self._exam(item.draft.exam, item.source_id)
+        self._load_domains()
+        for item in items:
+            item.domains = self._domains(item.draft, item.draft.domains)
+        replace_m2m(SourceFile.domains, [i.source_id for i in items],
+                    [(i.source_id, d) for i in items for d in i.domains], fresh_ids=self._fresh_sources)
+        self._services([i for i in items if i.draft.kind == "service"])
         counts = {
-            "sections": self._sections(item, item.domains),
-            "tables": self._tables(item),
-            "patterns": self._patterns(item),
-            "scenarios": self._scenarios(item),
+            "sections": self._sections(items),
+            "tables": self._tables(items),
+            "patterns": self._patterns(items),
+            "scenarios": self._scenarios(items),
         }
-        item.report.counts = counts
-        item.source.warnings = [{"line": w.line, "message": w.message} for w in item.report.warnings]
-        item.source.save(update_fields=["warnings"])
+        for index, item in enumerate(items):
+            item.report.counts = {name: per_item[index] for name, per_item in counts.items()}
 
-    # Exams and services --------------------------------------------------------------------
+    def _links(self, item) -> list[tuple[int, str, str]]:
+        """Where each section's wikilinks lead: (section index, "service" or "note", target)."""
+        links = []
+        for index, draft in enumerate(item.draft.sections):
+            for target in draft.wikilinks:
+                name = normalise_name(target)
+                if name in self.registry.services:
+                    links.append((index, "service", self.registry.services[name]))
+                elif name in self.registry.notes:
+                    links.append((index, "note", self.registry.notes[name]))
+                else:
+                    item.report.warnings.append(Problem(draft.line, f"wikilink [[{target}]] matches no service or note"))
+        return links
 
-    def _exam(self, draft, source):
+    # Files, exams and services ---------------------------------------------------------------
+
+    def _sources(self, items):
+        names = ["slug", "title", "kind", "aliases", "checksum", "link_context", "size", "front_matter", "warnings",
+                 "imported_at"]
+
+        def values(item):
+            draft = item.draft
+            return (self.registry.slugs[item.report.path], draft.title, draft.kind, draft.aliases, item.checksum,
+                    self.registry.context, len(item.data), _jsonable(draft.meta),
+                    [{"line": w.line, "message": w.message} for w in item.report.warnings], self.now)
+
+        paths = [i.report.path for i in items]
+        existing = dict(SourceFile.objects.filter(path__in=paths).values_list("path", "pk"))
+        update_rows(SourceFile, names, [(existing[i.report.path], values(i)) for i in items if i.report.path in existing])
+        fresh = [i for i in items if i.report.path not in existing]
+        insert_rows(SourceFile, ["path", *names], [(i.report.path, *values(i)) for i in fresh])
+        ids = {**existing, **dict(SourceFile.objects.filter(path__in=[i.report.path for i in fresh])
+                                  .values_list("path", "pk"))} if fresh else existing
+        for item in items:
+            item.source_id = ids[item.report.path]
+        self._fresh_sources = {ids[i.report.path] for i in fresh}
+
+    def _exam(self, draft, source_id):
         exam = Exam.objects.filter(code=draft.code).first()
         if exam and exam.declared and not draft.declared:
             return  # an exam note says more than a weights table in someone's notes
-        fields = dict(title=draft.title, source=source, line=draft.line, declared=draft.declared)
+        fields = dict(title=draft.title, source_id=source_id, line=draft.line, declared=draft.declared)
         if draft.declared:
             fields.update(question_count=draft.question_count, scored_questions=draft.scored_questions,
                           minutes=draft.minutes, passing_score=draft.passing_score,
@@ -341,163 +372,189 @@ class Writer:
             )
         exam.domains.exclude(number__in=[d.number for d in draft.domains]).delete()
 
-    def _domains(self, draft, numbers) -> list[Domain]:
+    def _load_domains(self):
+        # Read once, after this import's exams are written: every note's domains come from here.
+        self._exams = list(Exam.objects.order_by("code").values_list("pk", "code"))
+        self._exam_domains = defaultdict(dict)
+        for pk, exam_id, number in Domain.objects.values_list("pk", "exam_id", "number"):
+            self._exam_domains[exam_id][number] = pk
+
+    def _exam_ids(self, draft) -> list[int]:
+        code = draft.meta.get("exam")
+        return [pk for pk, c in self._exams if c == str(code)] if code else [pk for pk, _ in self._exams]
+
+    def _domains(self, draft, numbers) -> list[int]:
         if not numbers:
             return []
-        code = draft.meta.get("exam")
-        exams = Exam.objects.filter(code=code) if code else Exam.objects.all()
-        return list(Domain.objects.filter(exam__in=exams, number__in=numbers))
+        return list(dict.fromkeys(self._exam_domains[exam][n] for exam in self._exam_ids(draft) for n in numbers
+                                  if n in self._exam_domains[exam]))
 
-    def _service(self, draft, source, domains, item):
-        service = Service.objects.filter(source=source).first() or Service.objects.filter(name=draft.title).first()
-        summary_section = next((s for s in draft.sections if s.heading_path[-1].lower() == "summary"),
-                               draft.sections[0] if draft.sections else None)
-        summary = summary_section.text.split("\n")[0][:600] if summary_section else ""
-        fields = dict(name=draft.title, slug=slugify(draft.title), aliases=draft.aliases,
-                      category=draft.category, summary=summary, source=source, line=1, retired_at=None,
-                      search_text=_search(draft.title, " ".join(draft.aliases), draft.category))
-        if service is None:
-            service = Service.objects.create(**fields)
-        else:
-            for name, value in fields.items():
-                setattr(service, name, value)
-            service.save()
-        service.domains.set(domains)
+    def _domain_lookup(self, draft) -> dict[int, int]:
+        exams = self._exam_ids(draft)
+        return self._exam_domains[exams[0]] if len(exams) == 1 else {}
+
+    def _services(self, items):
+        if not items:
+            return
+        rows = Service.objects.filter(Q(source_id__in=[i.source_id for i in items])
+                                      | Q(name__in=[i.draft.title for i in items])).values_list("pk", "source_id", "name")
+        by_source = {source_id: pk for pk, source_id, _ in rows if source_id}
+        by_name = {name: pk for pk, _, name in rows}
+        # In file order, as one at a time would: a later note of the same name takes the service over.
+        planned = {}
+        for item in items:
+            draft = item.draft
+            service = by_source.get(item.source_id) or by_name.get(draft.title) or ("new", draft.title)
+            by_source[item.source_id] = by_name[draft.title] = service
+            summary_section = next((s for s in draft.sections if s.heading_path[-1].lower() == "summary"),
+                                   draft.sections[0] if draft.sections else None)
+            summary = summary_section.text.split("\n")[0][:600] if summary_section else ""
+            values = (draft.title, slugify(draft.title), draft.aliases, draft.category, summary, item.source_id, 1,
+                      None, _search(draft.title, " ".join(draft.aliases), draft.category))
+            planned[service] = (values, item.domains)
+        names = ["name", "slug", "aliases", "category", "summary", "source_id", "line", "retired_at", "search_text"]
+        update_rows(Service, names, [(pk, v) for pk, (v, _) in planned.items() if not isinstance(pk, tuple)])
+        fresh = [v for pk, (v, _) in planned.items() if isinstance(pk, tuple)]
+        insert_rows(Service, names, fresh)
+        new_ids = dict(Service.objects.filter(name__in=[v[0] for v in fresh]).values_list("name", "pk")) if fresh else {}
+        ids = {key: new_ids[key[1]] if isinstance(key, tuple) else key for key in planned}
+        replace_m2m(Service.domains, list(ids.values()),
+                    [(ids[key], d) for key, (_, domains) in planned.items() for d in domains],
+                    fresh_ids=new_ids.values())
 
     # Items ---------------------------------------------------------------------------------
 
-    def _sync(self, model, source, drafts, candidate, fields):
-        """Create, update and retire one kind of item; returns the saved objects in draft order."""
-        existing = list(model.objects.filter(source=source).order_by("position"))
-        pairs = match([candidate(o) for o in existing], [candidate(d) for d in drafts])
-        saved, updated, created = [], [], []
-        for index, draft in enumerate(drafts):
-            values = fields(draft, index)
-            if index in pairs:
-                obj = existing[pairs[index]]
-                for name, value in values.items():
-                    setattr(obj, name, value)
-                obj.retired_at = None
-                updated.append(obj)
-            else:
-                obj = model(source=source, **values)
-                created.append(obj)
-            saved.append(obj)
-        if updated:
-            model.objects.bulk_update(updated, list(values.keys()) + ["retired_at"] if drafts else ["retired_at"])
-        model.objects.bulk_create(created)
-        kept = {existing[o].pk for o in pairs.values()}
-        model.objects.filter(source=source, retired_at__isnull=True).exclude(pk__in=kept).exclude(
-            pk__in=[o.pk for o in created]).update(retired_at=self.now)
-        if any(o.pk is None for o in created):  # backends without RETURNING on bulk insert
-            keys = {o.key for o in created}
-            by_key = {o.key: o for o in model.objects.filter(key__in=keys)}
-            saved = [by_key.get(o.key, o) for o in saved]
-        return saved
+    def _sync(self, model, batches, candidate) -> tuple[list[list[int]], set[int]]:
+        """Create, update and retire one kind of item for many notes.
 
-    def _sections(self, item, domains):
-        drafts = item.draft.sections
-        anchors = set()
-
-        def fields(draft, index):
-            anchor = _unique_slug(slugify(draft.heading_path[-1]) or "section", anchors)
-            anchors.add(anchor)
-            return dict(
-                line=draft.line, position=draft.position, heading_path=draft.heading_path,
-                anchor=anchor, html=item.rendered[index], text=draft.text,
-                search_text=_search(" ".join(draft.heading_path), draft.text),
-                content_hash=_hash(draft.heading_path, draft.markdown),
-            )
-
-        saved = self._sync(NoteSection, item.source, drafts,
-                           lambda d: Candidate(None, " › ".join(d.heading_path), d.text), fields)
-        mentions = MentionFinder.get(self)
-        link_services = []
-        link_notes = []
-        for obj, draft in zip(saved, drafts):
-            for target in draft.wikilinks:
-                name = normalise_name(target)
-                if name in self.registry.services:
-                    link_services.append((obj.pk, self.registry.services[name]))
-                elif name in self.registry.notes:
-                    link_notes.append((obj.pk, self.registry.notes[name]))
+        `batches` holds (source id, drafts, values) per note, `values` a dict of fields per draft.
+        Returns the saved rows' pks in draft order per note, and the pks of rows created.
+        """
+        names = next((list(values[0]) for _, _, values in batches if values), [])
+        source_ids = [source_id for source_id, _, _ in batches]
+        existing = defaultdict(list)
+        for chunk in chunked(source_ids):
+            for row in (model.objects.filter(source_id__in=chunk).order_by("position", "pk")
+                        .values("pk", "source_id", "retired_at", *names)):
+                existing[row["source_id"]].append(row)
+        saved, inserts, updates, retire = [], [], [], []
+        for source_id, drafts, values in batches:
+            old = existing.get(source_id, [])
+            pairs = match([candidate(o) for o in old], [candidate(vars(d)) for d in drafts]) if old else {}
+            kept, pks = set(), []
+            for index, fields in enumerate(values):
+                if index in pairs:
+                    row = old[pairs[index]]
+                    kept.add(row["pk"])
+                    if row["retired_at"] is not None or any(row[n] != fields[n] for n in names):
+                        updates.append((row["pk"], (*fields.values(), None)))
+                    pks.append(row["pk"])
                 else:
-                    item.report.warnings.append(Problem(draft.line, f"wikilink [[{target}]] matches no service or note"))
-        ids = [o.pk for o in saved]
-        replace_m2m(NoteSection.services, ids, [(o.pk, s) for o, d in zip(saved, drafts)
-                                                  for s in mentions.find(" ".join(d.heading_path) + "\n" + d.text)],
-                     mentions.ids)
-        replace_m2m(NoteSection.links_to, ids, link_services, mentions.ids)
-        note_ids = dict(SourceFile.objects.filter(path__in={p for _, p in link_notes}).values_list("path", "pk"))
-        replace_m2m(NoteSection.links_to_notes, ids, [(s, p) for s, p in link_notes if p in note_ids], note_ids)
-        replace_m2m(NoteSection.domains, ids, [(o.pk, d.pk) for o in saved for d in domains])
-        return len(saved)
+                    key = new_key()
+                    inserts.append((key, source_id, *fields.values()))
+                    pks.append(key)
+            retire.extend(r["pk"] for r in old if r["retired_at"] is None and r["pk"] not in kept)
+            saved.append(pks)
+        update_rows(model, [*names, "retired_at"], updates)
+        insert_rows(model, ["key", "source_id", *names], inserts)
+        for chunk in chunked(retire):
+            model.objects.filter(pk__in=chunk).update(retired_at=self.now)
+        fresh = set()
+        if inserts:
+            ids = {}
+            for chunk in chunked(source_ids):
+                ids.update(model.objects.filter(source_id__in=chunk).values_list("key", "pk"))
+            saved = [[ids[pk] if isinstance(pk, str) else pk for pk in pks] for pks in saved]
+            fresh = {ids[key] for key, *_ in inserts}
+        return saved, fresh
 
-    def _tables(self, item):
-        drafts = item.draft.tables
-
-        def fields(draft, index):
-            return dict(
-                line=draft.line, position=draft.position, title=draft.title, columns=draft.columns,
-                rows=draft.rows, citation=draft.citation[:300],
-                search_text=_search(draft.title, " ".join(draft.columns), " ".join(c for r in draft.rows for c in r)),
-                content_hash=_hash(draft.title, draft.columns, draft.rows),
-            )
-
-        saved = self._sync(ComparisonTable, item.source, drafts,
-                           lambda d: Candidate(None, d.title, repr((d.columns, d.rows))), fields)
+    def _sections(self, items) -> list[int]:
+        batches = []
+        for item in items:
+            anchors = set()
+            values = []
+            for index, draft in enumerate(item.draft.sections):
+                anchor = _unique_slug(slugify(draft.heading_path[-1]) or "section", anchors)
+                anchors.add(anchor)
+                values.append(dict(
+                    line=draft.line, position=draft.position, heading_path=draft.heading_path,
+                    anchor=anchor, html=item.rendered[index], text=draft.text,
+                    search_text=_search(" ".join(draft.heading_path), draft.text),
+                    content_hash=_hash(draft.heading_path, draft.markdown),
+                ))
+            batches.append((item.source_id, item.draft.sections, values))
+        saved, fresh = self._sync(NoteSection, batches,
+                                  lambda d: Candidate(None, " › ".join(d["heading_path"]), d["text"]))
         mentions = MentionFinder.get(self)
-        pairs = [(o.pk, s) for o, d in zip(saved, drafts)
+        ids = [pk for pks in saved for pk in pks]
+        mentioned, link_services, link_notes, domains = [], [], [], []
+        for item, pks in zip(items, saved):
+            for pk, draft in zip(pks, item.draft.sections):
+                mentioned.extend((pk, s) for s in mentions.find(" ".join(draft.heading_path) + "\n" + draft.text))
+                domains.extend((pk, d) for d in item.domains)
+            for index, kind, target in item.links:
+                (link_services if kind == "service" else link_notes).append((pks[index], target))
+        replace_m2m(NoteSection.services, ids, mentioned, mentions.ids, fresh_ids=fresh)
+        replace_m2m(NoteSection.links_to, ids, link_services, mentions.ids, fresh_ids=fresh)
+        note_ids = dict(SourceFile.objects.filter(path__in={p for _, p in link_notes}).values_list("path", "pk"))
+        replace_m2m(NoteSection.links_to_notes, ids, link_notes, note_ids, fresh_ids=fresh)
+        replace_m2m(NoteSection.domains, ids, domains, fresh_ids=fresh)
+        return [len(pks) for pks in saved]
+
+    def _tables(self, items) -> list[int]:
+        batches = [(item.source_id, item.draft.tables, [dict(
+            line=draft.line, position=draft.position, title=draft.title, columns=draft.columns,
+            rows=draft.rows, citation=draft.citation[:300],
+            search_text=_search(draft.title, " ".join(draft.columns), " ".join(c for r in draft.rows for c in r)),
+            content_hash=_hash(draft.title, draft.columns, draft.rows),
+        ) for draft in item.draft.tables]) for item in items]
+        saved, fresh = self._sync(ComparisonTable, batches,
+                                  lambda d: Candidate(None, d["title"], repr((d["columns"], d["rows"]))))
+        mentions = MentionFinder.get(self)
+        pairs = [(pk, s) for item, pks in zip(items, saved) for pk, d in zip(pks, item.draft.tables)
                  for s in mentions.find(" ".join([d.title, *d.columns, *(r[0] for r in d.rows if r)]))]
-        replace_m2m(ComparisonTable.services, [o.pk for o in saved], pairs, mentions.ids)
-        return len(saved)
+        replace_m2m(ComparisonTable.services, [pk for pks in saved for pk in pks], pairs, mentions.ids, fresh_ids=fresh)
+        return [len(pks) for pks in saved]
 
-    def _patterns(self, item):
-        drafts = item.draft.patterns
-        domains = self._domain_lookup(item.draft)
-
-        def fields(draft, index):
-            return dict(
+    def _patterns(self, items) -> list[int]:
+        batches = []
+        for item in items:
+            domains = self._domain_lookup(item.draft)
+            batches.append((item.source_id, item.draft.patterns, [dict(
                 line=draft.line, position=draft.position, prompt=draft.prompt, answer=draft.answer[:500],
                 explanation=draft.explanation, citation=draft.citation[:300], origin=draft.origin,
-                group=draft.group[:300], domain=domains.get(draft.domain),
+                group=draft.group[:300], domain_id=domains.get(draft.domain),
                 search_text=_search(draft.prompt, draft.answer, draft.explanation),
                 content_hash=_hash(draft.prompt, draft.answer, draft.explanation),
-            )
-
-        saved = self._sync(QuestionPattern, item.source, drafts,
-                           lambda d: Candidate(None, d.prompt, d.answer), fields)
+            ) for draft in item.draft.patterns]))
+        saved, fresh = self._sync(QuestionPattern, batches, lambda d: Candidate(None, d["prompt"], d["answer"]))
         mentions = MentionFinder.get(self)
+        services = self.registry.services
         pairs = []
-        for obj, draft in zip(saved, drafts):
-            names = [self.registry.services.get(normalise_name(t)) for t in draft.answer_links]
-            names.append(self.registry.services.get(normalise_name(draft.answer)))
-            for name in dict.fromkeys(n for n in names if n):
-                pairs.append((obj.pk, name))
-        replace_m2m(QuestionPattern.answer_services, [o.pk for o in saved], pairs, mentions.ids)
-        return len(saved)
+        for item, pks in zip(items, saved):
+            for pk, draft in zip(pks, item.draft.patterns):
+                names = [services.get(normalise_name(t)) for t in draft.answer_links]
+                names.append(services.get(normalise_name(draft.answer)))
+                pairs.extend((pk, name) for name in dict.fromkeys(n for n in names if n))
+        replace_m2m(QuestionPattern.answer_services, [pk for pks in saved for pk in pks], pairs, mentions.ids,
+                    fresh_ids=fresh)
+        return [len(pks) for pks in saved]
 
-    def _scenarios(self, item):
-        drafts = item.draft.scenarios
-        domains = self._domain_lookup(item.draft)
-
-        def fields(draft, index):
-            options = [{"text": o.text, "correct": o.correct, "explanation": o.explanation} for o in draft.options]
-            return dict(
-                line=draft.line, position=draft.position, title=draft.title, stem=draft.stem,
-                options=options, citation=draft.citation[:300], domain=domains.get(draft.domain),
-                content_hash=_hash(draft.title, draft.stem, options),
-            )
-
-        saved = self._sync(Scenario, item.source, drafts, lambda d: Candidate(None, d.title, d.stem), fields)
-        return len(saved)
-
-    def _domain_lookup(self, draft) -> dict[int, Domain]:
-        code = draft.meta.get("exam")
-        exams = list(Exam.objects.filter(code=code)) if code else list(Exam.objects.all()[:2])
-        if len(exams) != 1:
-            return {}
-        return {d.number: d for d in exams[0].domains.all()}
+    def _scenarios(self, items) -> list[int]:
+        batches = []
+        for item in items:
+            domains = self._domain_lookup(item.draft)
+            values = []
+            for draft in item.draft.scenarios:
+                options = [{"text": o.text, "correct": o.correct, "explanation": o.explanation} for o in draft.options]
+                values.append(dict(
+                    line=draft.line, position=draft.position, title=draft.title, stem=draft.stem,
+                    options=options, citation=draft.citation[:300], domain_id=domains.get(draft.domain),
+                    content_hash=_hash(draft.title, draft.stem, options),
+                ))
+            batches.append((item.source_id, item.draft.scenarios, values))
+        saved, _ = self._sync(Scenario, batches, lambda d: Candidate(None, d["title"], d["stem"]))
+        return [len(pks) for pks in saved]
 
 
 class MentionFinder:
@@ -512,8 +569,7 @@ class MentionFinder:
                 if len(name) >= 2:
                     by_name.setdefault(name, service.name)
         self.by_name = by_name
-        names = sorted(by_name, key=len, reverse=True)
-        self.pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])") if names else None
+        self.pattern = re.compile(r"(?<![\w-])(" + any_of(by_name) + r")(?![\w-])") if by_name else None
 
     @classmethod
     def get(cls, writer: Writer) -> "MentionFinder":
@@ -526,23 +582,6 @@ class MentionFinder:
         if not self.pattern:
             return []
         return list(dict.fromkeys(self.by_name[m.group(1)] for m in self.pattern.finditer(text)))
-
-
-def replace_m2m(descriptor, owner_ids, pairs, lookup=None):
-    """Set a many-to-many relation for many owners at once: one delete and one insert.
-
-    `pairs` holds (owner id, target) where target is a pk, or a key into `lookup`.
-    """
-    through = descriptor.through
-    owner_field = descriptor.field.m2m_field_name() + "_id"
-    target_field = descriptor.field.m2m_reverse_field_name() + "_id"
-    through.objects.filter(**{owner_field + "__in": owner_ids}).delete()
-    rows = {}
-    for owner, target in pairs:
-        target_id = lookup.get(target) if lookup is not None else target
-        if target_id is not None:
-            rows[(owner, target_id)] = through(**{owner_field: owner, target_field: target_id})
-    through.objects.bulk_create(rows.values())
 
 
 def _jsonable(value):

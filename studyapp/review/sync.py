@@ -3,8 +3,9 @@
 from bisect import bisect_right
 from collections import defaultdict
 
+from studyapp.notes.bulk import chunked, insert_rows, replace_m2m, update_rows
 from studyapp.notes.models import ComparisonTable, Domain, Exam, NoteSection, QuestionPattern, SourceFile
-from studyapp.notes.sync import MentionFinder, replace_m2m
+from studyapp.notes.sync import MentionFinder
 
 from .cards import CardDraft, PatternItem, TableItem, pattern_cards, table_cards
 from .models import Card
@@ -20,42 +21,44 @@ def on_notes_imported(sender, now, changed, **kwargs):
 
 def sync_cards(now) -> dict:
     """Create, update, retire and revive cards so that they match the active notes."""
-    existing = {card.key: card for card in Card.objects.all()}
-    established = {key for key, card in existing.items() if card.retired_at is None}
+    existing = {key: (pk, content_hash, retired_at) for key, pk, content_hash, retired_at
+                in Card.objects.values_list("key", "pk", "content_hash", "retired_at")}
+    established = {key for key, (_, _, retired_at) in existing.items() if retired_at is None}
     drafts = pattern_cards(_pattern_items(), established) + _table_drafts()
 
     pattern_ids = dict(QuestionPattern.objects.values_list("key", "pk"))
     table_ids = dict(ComparisonTable.objects.values_list("key", "pk"))
     created, changed = [], []
     for draft in drafts:
-        values = dict(
-            kind=draft.kind, front=draft.front, context=draft.context[:300], family=draft.family[:400],
-            answer=draft.answer,
-            explanation=draft.explanation, source_id=draft.source_id, anchor=draft.anchor[:200],
-            exam_id=draft.exam_id, position=draft.position, content_hash=draft.content_hash, retired_at=None,
-            pattern_id=pattern_ids.get(draft.pattern_key), table_id=table_ids.get(draft.table_key),
-        )
+        content_hash = draft.content_hash
+        values = (draft.kind, draft.front, draft.context[:300], draft.family[:400], draft.answer, draft.explanation,
+                  draft.source_id, draft.anchor[:200], draft.exam_id, draft.position, content_hash, None,
+                  pattern_ids.get(draft.pattern_key), table_ids.get(draft.table_key))
         card = existing.get(draft.key)
         if card is None:
-            created.append(Card(key=draft.key, **values))
-        elif card.content_hash != draft.content_hash or card.retired_at is not None:
-            for name, value in values.items():
-                setattr(card, name, value)
-            changed.append(card)
-    Card.objects.bulk_create(created, batch_size=500)
-    Card.objects.bulk_update(changed, CARD_FIELDS, batch_size=500)
+            created.append((draft.key, *values))
+        elif card[1] != content_hash or card[2] is not None:
+            changed.append((card[0], values))
+    insert_rows(Card, ["key", *CARD_FIELDS], created)
+    update_rows(Card, CARD_FIELDS, changed)
 
     live = {d.key for d in drafts}
-    retired = Card.objects.active().exclude(key__in=live).update(retired_at=now) if existing else 0
+    retiring = [pk for key, (pk, _, retired_at) in existing.items() if retired_at is None and key not in live]
+    for chunk in chunked(retiring):
+        Card.objects.filter(pk__in=chunk).update(retired_at=now)
 
-    touched = {c.key for c in created} | {c.key for c in changed}
-    if touched:
-        ids = dict(Card.objects.filter(key__in=touched).values_list("key", "pk"))
-        touched_drafts = [d for d in drafts if d.key in ids]
-        owner_ids = list(ids.values())
-        replace_m2m(Card.domains, owner_ids, [(ids[d.key], x) for d in touched_drafts for x in d.domain_ids])
-        replace_m2m(Card.services, owner_ids, [(ids[d.key], x) for d in touched_drafts for x in d.service_ids])
-    return {"cards": len(drafts), "created": len(created), "changed": len(changed), "retired": retired}
+    if created or changed:
+        ids = {key: existing[key][0] for key in existing}
+        if created:
+            ids.update(Card.objects.values_list("key", "pk"))
+        changed_ids = {pk for pk, _ in changed}
+        touched = [d for d in drafts if d.key not in existing or existing[d.key][0] in changed_ids]
+        owner_ids = [ids[d.key] for d in touched]
+        fresh = [ids[key] for key, *_ in created]
+        replace_m2m(Card.domains, owner_ids, [(ids[d.key], x) for d in touched for x in d.domain_ids], fresh_ids=fresh)
+        replace_m2m(Card.services, owner_ids, [(ids[d.key], x) for d in touched for x in d.service_ids],
+                    fresh_ids=fresh)
+    return {"cards": len(drafts), "created": len(created), "changed": len(changed), "retired": len(retiring)}
 
 
 def _pattern_items() -> list[PatternItem]:
@@ -63,15 +66,17 @@ def _pattern_items() -> list[PatternItem]:
     anchors = _section_anchors()
     exams = _ExamLookup()
     patterns = (QuestionPattern.objects.active().exclude(source__in=sources_without_flashcards())
-                .select_related("domain", "source").order_by("source__path", "position"))
+                .order_by("source__path", "position")
+                .values_list("pk", "key", "prompt", "answer", "explanation", "group", "source_id", "line",
+                             "domain_id", "domain__exam_id"))
     return [
         PatternItem(
-            key=p.key, prompt=p.prompt, answer=p.answer, explanation=p.explanation, group=p.group,
-            source_id=p.source_id, anchor=anchors.get(p.source_id, lambda line: "")(p.line),
-            exam_id=p.domain.exam_id if p.domain else exams.single,
-            domain_ids=(p.domain_id,) if p.domain_id else (), service_ids=tuple(services[p.pk]),
+            key=key, prompt=prompt, answer=answer, explanation=explanation, group=group,
+            source_id=source_id, anchor=anchors.get(source_id, lambda line: "")(line),
+            exam_id=exam_id if domain_id else exams.single,
+            domain_ids=(domain_id,) if domain_id else (), service_ids=tuple(services[pk]),
         )
-        for p in patterns
+        for pk, key, prompt, answer, explanation, group, source_id, line, domain_id, exam_id in patterns
     ]
 
 

@@ -1,7 +1,6 @@
 """Every import that is going to change something backs the database up first."""
 
 import io
-import json
 import shutil
 
 import pytest
@@ -13,15 +12,10 @@ from studyapp.review.models import Card
 from studyapp.review.session import record_exam_answers
 
 from ..conftest import NOW, database_rows
+from .test_import import run_import
 
 # The backup is read by another connection (or pg_dump), which sees only committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def import_notes(*paths) -> dict:
-    out = io.StringIO()
-    call_command("import_notes", *map(str, paths), "--json", stdout=out)
-    return json.loads(out.getvalue())
 
 
 @pytest.fixture
@@ -38,12 +32,12 @@ def add_pattern(notes, prompt):
 
 
 def test_an_import_backs_up_first_and_restore_brings_that_back(notes, clock, alice, backup_dir):
-    import_notes(notes)
+    run_import(notes)
     record_exam_answers(alice, [(Card.objects.active().first(), True)], NOW)
     before = database_rows()
     add_pattern(notes, "Store objects of any size")
 
-    report = import_notes(notes)
+    report = run_import(notes)
 
     # The first import took import-20260302-090000; the frozen clock makes this one the second.
     assert report["imported"] == 1 and report["backup"].startswith(str(backup_dir / "import-20260302-090000-2."))
@@ -59,10 +53,10 @@ def test_the_import_summary_says_where_the_backup_went(notes, clock, backup_dir)
 
 
 def test_reimporting_unchanged_notes_makes_no_backup(notes, backup_dir):
-    import_notes(notes)
+    run_import(notes)
     taken = sorted(backup_dir.iterdir())
 
-    report = import_notes(notes)
+    report = run_import(notes)
 
     assert report["unchanged"] == report["files"] and report["backup"] is None
     assert sorted(backup_dir.iterdir()) == taken
@@ -81,7 +75,7 @@ def test_only_the_newest_backup_keep_import_backups_are_kept(notes, clock, setti
     made = []
     for n in range(5):
         add_pattern(notes, f"Cue number {n}")
-        made.append(import_notes(notes)["backup"])
+        made.append(run_import(notes)["backup"])
 
     assert sorted(str(p) for p in backup_dir.glob("import-*")) == sorted(made[-3:])
     assert manual.path.exists()

@@ -80,3 +80,23 @@ def test_a_render_that_overruns_is_killed_and_the_rest_still_render():
 def test_sanitise_keeps_ordinary_links_safe():
     html = sanitise('<a href="https://aws.amazon.com/">docs</a>')
     assert 'href="https://aws.amazon.com/"' in html and 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_batches_submitted_behind_one_that_overruns_are_sent_again_and_render():
+    slow = "[" * 190_000
+    with Renderer(seconds=0.05) as renderer:
+        batches = [renderer.submit([slow]), renderer.submit(["*after*"]), renderer.submit(["**later**"])]
+        results = [renderer.collect(batch, {}) for batch in batches]
+    assert results[0][0][0].startswith('<pre class="plain">') and "took over" in results[0][0][1]
+    assert results[1] == [("<p><em>after</em></p>", "")]
+    assert results[2] == [("<p><strong>later</strong></p>", "")]
+
+
+def test_one_worker_renders_one_section_after_another_exactly_as_markdown_does(renderer):
+    import markdown
+
+    from studyapp.notes.render import EXTENSIONS
+
+    sources = ["# A\n\n| a | b |\n|---|---|\n| 1 | 2 |", "*x*[^1]\n\n[^1]: note", "- a\n    - b", "```\ncode\n```"]
+    expected = [sanitise(markdown.markdown(s, extensions=EXTENSIONS, output_format="html")) for s in sources]
+    assert [html for html, _ in renderer.render_many(sources, {})] == expected

@@ -33,6 +33,8 @@ LANGUAGE_WORD = re.compile(r"^[a-z][a-z0-9+#-]{0,15}$")
 # tables hold under a hundred.
 MAX_TABLE_CELLS = 10_000
 MAX_TABLE_COLUMNS = 64
+# libyaml's loader reads the same YAML into the same values, many times faster.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -61,7 +63,7 @@ def split_front_matter(lines: list[Line]) -> tuple[dict, list[Line]]:
         if lines[index].text.strip() in {"---", "..."}:
             source = "\n".join(line.text for line in lines[1:index])
             try:
-                meta = yaml.safe_load(source) or {}
+                meta = _load_yaml(source)
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 line = lines[1].number + mark.line if mark else lines[0].number
@@ -71,6 +73,14 @@ def split_front_matter(lines: list[Line]) -> tuple[dict, list[Line]]:
                 raise NoteError("front matter must be a mapping of keys to values", line=1)
             return meta, lines[index + 1 :]
     raise NoteError("front matter starts with '---' but is never closed", line=1)
+
+
+def _load_yaml(source: str):
+    try:
+        return yaml.load(source, Loader=YAML_LOADER) or {}
+    except yaml.YAMLError:
+        # Read it again the slow way, whose error names the line where the writer went wrong.
+        return yaml.load(source, Loader=yaml.SafeLoader) or {}
 
 
 def drop_debris(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
@@ -217,6 +227,11 @@ def _without_last_word_line(lines: list[Line]) -> list[Line]:
 # Tables -------------------------------------------------------------------------------------
 
 
+# What can change how a row splits: an escaped pipe, a code span's backtick, a wikilink's
+# brackets, and the pipe itself. Everything between them is copied as it is.
+CELL_TOKEN = re.compile(r"\\\||`|\[\[|\]\]|\|")
+
+
 def split_cells(row: str) -> list[str]:
     """Cells of a pipe-table row; pipes in code spans, in [[target|label]] or escaped do not split."""
     text = row.strip()
@@ -224,26 +239,25 @@ def split_cells(row: str) -> list[str]:
         text = text[1:]
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
-    cells, current, in_code, in_link, index = [], [], False, False, 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and index + 1 < len(text) and text[index + 1] == "|":
-            current.append("|")
-            index += 2
-            continue
-        if char == "`":
+    cells, pieces, start, in_code, in_link = [], [], 0, False, False
+    for token in CELL_TOKEN.finditer(text):
+        kind = token.group()
+        if kind == "\\|":
+            pieces += [text[start : token.start()], "|"]
+            start = token.end()
+        elif kind == "`":
             in_code = not in_code
-        if text.startswith("[[", index) and not in_code:
-            in_link = "]]" in text[index:]  # a [[target|label]] keeps its pipe
-        elif text.startswith("]]", index):
+        elif kind == "[[":
+            if not in_code:
+                in_link = "]]" in text[token.start() :]  # a [[target|label]] keeps its pipe
+        elif kind == "]]":
             in_link = False
-        if char == "|" and not in_code and not in_link:
-            cells.append("".join(current).strip())
-            current = []
-        else:
-            current.append(char)
-        index += 1
-    cells.append("".join(current).strip())
+        elif not in_code and not in_link:
+            pieces.append(text[start : token.start()])
+            cells.append("".join(pieces).strip())
+            pieces, start = [], token.end()
+    pieces.append(text[start:])
+    cells.append("".join(pieces).strip())
     return cells
 
 

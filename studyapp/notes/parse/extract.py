@@ -2,6 +2,7 @@
 
 import html
 import re
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from .blocks import Block, Table
@@ -40,6 +41,8 @@ EXPLANATION_HEADERS = {"explanation", "why", "reason", "rationale", "notes"}
 
 def _outside_code(text: str, transform) -> str:
     """Apply `transform` to the parts of a line that are not inside a code span."""
+    if "`" not in text:
+        return transform(text)
     out, last = [], 0
     for match in CODE_SPAN.finditer(text):
         out.append(transform(text[last : match.start()]))
@@ -65,22 +68,38 @@ def wikilink_targets(text: str) -> list[str]:
     return found
 
 
+# Neither a label nor an address holds its own opening bracket: on a run of thousands of "[" or
+# "](" each try then fails at once, instead of reading on to the end of the line.
+IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
+LINK = re.compile(r"\[([^\[\]]+)\]\([^()]*\)")
+BREAK = re.compile(r"<br\s*/?>", re.I)
+TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # "<" ends a tag too: "<a<a<a…" stays linear
+STRONG = re.compile(r"(\*\*|__)(.+?)\1")
+STAR_EMPHASIS = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])")
+ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+SPACES = re.compile(r"[ \t]+")
+# Characters that start some markup plain() removes; text with none of them is only spaced.
+MARKUP_CHARS = re.compile(r"[\[!<*_`\\&]")
+
+
+@lru_cache(maxsize=4096)  # a table's cells are read for its text, its rows and its patterns
 def plain(markdown: str) -> str:
     """Markdown inline text as plain text: no markup, entities decoded, <br> as a line break."""
-    text = WIKILINK.sub(lambda m: (m.group(3) or m.group(1)).strip(), markdown)
-    # Neither a label nor an address holds its own opening bracket: on a run of thousands of
-    # "[" or "](" each try then fails at once, instead of reading on to the end of the line.
-    text = re.sub(r"!\[([^\[\]]*)\]\([^()]*\)", r"\1", text)
-    text = re.sub(r"\[([^\[\]]+)\]\([^()]*\)", r"\1", text)
-    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
-    text = re.sub(r"</?[A-Za-z][^<>]*>", "", text)  # "<" ends a tag too: "<a<a<a…" stays linear
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
-    text = re.sub(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])", r"\1", text)
-    text = CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
-    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|>~])", r"\1", text)
-    text = html.unescape(text)
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    text = markdown
+    if MARKUP_CHARS.search(text):
+        text = WIKILINK.sub(lambda m: (m.group(3) or m.group(1)).strip(), text)
+        text = IMAGE.sub(r"\1", text)
+        text = LINK.sub(r"\1", text)
+        text = BREAK.sub("\n", text)
+        text = TAG.sub("", text)
+        text = STRONG.sub(r"\2", text)
+        text = STAR_EMPHASIS.sub(r"\1", text)
+        text = UNDERSCORE_EMPHASIS.sub(r"\1", text)
+        text = CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
+        text = ESCAPE.sub(r"\1", text)
+        text = html.unescape(text)
+    lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 
 

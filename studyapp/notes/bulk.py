@@ -1,0 +1,79 @@
+"""Bulk writes for the import and what is built on it: plain tuples in, one statement per batch.
+
+An import writes hundreds of thousands of rows. Model instances and the ORM's per-field
+compilation cost more than the database does at that scale, so these write plain values with
+`executemany`, preparing only the columns whose Python value is not what the database takes
+(JSON, dates). Everything runs on the caller's connection, inside the caller's transaction.
+"""
+
+from collections.abc import Iterable, Sequence
+from itertools import islice
+
+from django.db import connection
+
+# Column types the database drivers take as Python gives them.
+PLAIN_TYPES = {"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "ForeignKey",
+               "IntegerField", "OneToOneField", "PositiveIntegerField", "PositiveSmallIntegerField",
+               "SlugField", "SmallIntegerField", "TextField"}
+# Well under SQLite's oldest limit of 999 variables in one statement.
+IN_BATCH = 900
+
+
+def chunked(values: Iterable, size: int = IN_BATCH):
+    iterator = iter(values)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _columns(model, names: Sequence[str]):
+    fields = [model._meta.get_field(name) for name in names]
+    preparers = [None if f.get_internal_type() in PLAIN_TYPES else f for f in fields]
+    return [connection.ops.quote_name(f.column) for f in fields], preparers
+
+
+def _prepared(rows, preparers):
+    if not any(preparers):
+        return rows
+    return (tuple(v if p is None else p.get_db_prep_save(v, connection) for v, p in zip(row, preparers))
+            for row in rows)
+
+
+def insert_rows(model, names: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """INSERT rows given as tuples of values for the fields `names` (attnames: "source_id")."""
+    columns, preparers = _columns(model, names)
+    sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cursor:
+        for chunk in chunked(rows, 5000):
+            cursor.executemany(sql, list(_prepared(chunk, preparers)))
+
+
+def update_rows(model, names: Sequence[str], rows: Iterable[tuple[int, Sequence]]) -> None:
+    """UPDATE the fields `names` of rows given as (pk, values) pairs."""
+    columns, preparers = _columns(model, names)
+    sql = (f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET "
+           f"{', '.join(f'{c} = %s' for c in columns)} WHERE {connection.ops.quote_name(model._meta.pk.column)} = %s")
+    with connection.cursor() as cursor:
+        for chunk in chunked(rows, 5000):
+            values = _prepared([v for _, v in chunk], preparers)
+            cursor.executemany(sql, [(*v, pk) for v, (pk, _) in zip(values, chunk)])
+
+
+def replace_m2m(descriptor, owner_ids, pairs, lookup=None, fresh_ids=()):
+    """Set a many-to-many relation for many owners at once: batched deletes, then one insert.
+
+    `pairs` holds (owner id, target) where target is a pk, or a key into `lookup`. Owners in
+    `fresh_ids` were created by this import and hold no rows yet, so they cost no delete.
+    """
+    through = descriptor.through
+    owner_field = descriptor.field.m2m_field_name() + "_id"
+    target_field = descriptor.field.m2m_reverse_field_name() + "_id"
+    fresh = set(fresh_ids)
+    for chunk in chunked(o for o in dict.fromkeys(owner_ids) if o not in fresh):
+        through.objects.filter(**{owner_field + "__in": chunk}).delete()
+    rows = {}
+    for owner, target in pairs:
+        target_id = lookup.get(target) if lookup is not None else target
+        if target_id is not None:
+            rows[(owner, target_id)] = None
+    insert_rows(through, [owner_field, target_field], rows)
