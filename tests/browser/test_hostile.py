@@ -196,6 +196,8 @@ def practise_some_cards(watch, page) -> set[str]:
             # Too few answers of its kind for a question: bury it as a flashcard and go on.
             page.get_by_role("link", name="Review it as a flashcard").click()
             page.locator('button[name="bury"]').click()
+            # Only once the bury has landed: leaving sooner could show the same card again.
+            expect(page.locator("p.notice")).to_contain_text("Buried until tomorrow")
             watch.open(page, "/exams/practice/")
             continue
         before = ticket.get_attribute("value")
