@@ -269,7 +269,11 @@ def _pg_run(name: str, *arguments: str) -> str:
                           ("HOST", "PGHOST"), ("PORT", "PGPORT")]:
         if db.get(key):
             env[variable] = str(db[key])
-    if sslmode := (db.get("OPTIONS") or {}).get("sslmode"):
+    options = db.get("OPTIONS") or {}
+    # A unix socket's folder can arrive as the `host` option (DATABASE_URL's ?host=) rather than HOST.
+    if options.get("host") and not db.get("HOST"):
+        env["PGHOST"] = str(options["host"])
+    if sslmode := options.get("sslmode"):
         env["PGSSLMODE"] = sslmode
     result = subprocess.run([_pg_tool(name), *arguments], env=env, capture_output=True, text=True,
                             stdin=subprocess.DEVNULL)
