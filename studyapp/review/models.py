@@ -18,24 +18,31 @@ class CardQuerySet(models.QuerySet):
         return self.filter(retired_at__isnull=True)
 
     def in_scope(self, study: "StudySettings"):
-        """Cards in the exams, domains and services the learner chose; an empty choice means all.
+        return self.filter(scope(study))
 
-        Written as subqueries so that the choice costs no query of its own.
-        """
-        chosen = {
-            "exams": StudySettings.exams.through.objects.filter(studysettings_id=study.pk),
-            "domains": StudySettings.domains.through.objects.filter(studysettings_id=study.pk),
-            "services": StudySettings.services.through.objects.filter(studysettings_id=study.pk),
-        }
-        card_domains = Card.domains.through.objects.filter(
-            card_id=OuterRef("pk"), domain_id__in=chosen["domains"].values("domain_id"))
-        card_services = Card.services.through.objects.filter(
-            card_id=OuterRef("pk"), service_id__in=chosen["services"].values("service_id"))
-        return self.filter(
-            (~Exists(chosen["exams"]) | Q(exam_id__in=chosen["exams"].values("exam_id")))
-            & (~Exists(chosen["domains"]) | Exists(card_domains))
-            & (~Exists(chosen["services"]) | Exists(card_services))
-        )
+
+def scope(study: "StudySettings", card: str = "") -> Q:
+    """Cards in the exams, domains and services the learner chose; an empty choice means all.
+
+    `card` is the path to the card from the model filtered ("card__" from a review state), so
+    that the condition joins the card rather than asking a subquery per row. The choice itself
+    is read in subqueries, so that it costs no query of its own.
+    """
+    chosen = {
+        "exams": StudySettings.exams.through.objects.filter(studysettings_id=study.pk),
+        "domains": StudySettings.domains.through.objects.filter(studysettings_id=study.pk),
+        "services": StudySettings.services.through.objects.filter(studysettings_id=study.pk),
+    }
+    card_id = OuterRef(f"{card.removesuffix('__')}_id" if card else "pk")
+    card_domains = Card.domains.through.objects.filter(
+        card_id=card_id, domain_id__in=chosen["domains"].values("domain_id"))
+    card_services = Card.services.through.objects.filter(
+        card_id=card_id, service_id__in=chosen["services"].values("service_id"))
+    return (
+        (~Exists(chosen["exams"]) | Q(**{f"{card}exam_id__in": chosen["exams"].values("exam_id")}))
+        & (~Exists(chosen["domains"]) | Exists(card_domains))
+        & (~Exists(chosen["services"]) | Exists(card_services))
+    )
 
 
 class Card(models.Model):
@@ -120,6 +127,10 @@ class StudySettings(models.Model):
     relearning_steps = models.JSONField(default=default_relearning_steps, help_text="Seconds")
     desired_retention = models.FloatField(default=0.90, validators=[MinValueValidator(0.70), MaxValueValidator(0.99)])
     time_zone = models.CharField(max_length=64, default="UTC")
+    # Every active card placed before this has been answered by the learner, so the search for
+    # new cards starts here instead of walking past a year of answered ones. Raised as new cards
+    # are answered; lowered when an import adds cards or an undo makes one new again.
+    new_from = models.BigIntegerField(default=0)
     exams = models.ManyToManyField(Exam, blank=True, related_name="+")
     domains = models.ManyToManyField(Domain, blank=True, related_name="+")
     services = models.ManyToManyField(Service, blank=True, related_name="+")

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Count, Exists, OuterRef, Q
 
 from . import scheduler
 from .days import StudyDay, day_for, streak, study_day
-from .models import Card, ReviewLog, ReviewState, StudySettings
+from .models import Card, ReviewLog, ReviewState, StudySettings, scope
 from .scheduler import Phase, Rating
 
 # As in Anki: when nothing else is left, learning cards due within this long are shown early.
@@ -23,6 +23,7 @@ LEARN_AHEAD = timedelta(minutes=20)
 ANSWER_CAP_MS = 60_000
 FORECAST_DAYS = 7
 LEARNING_PHASES = (Phase.LEARNING, Phase.RELEARNING)
+SCHEDULED = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING)
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,11 @@ def _states(session: Session, due_by: datetime):
     Bounded by the due time, so that the (user, phase, due) index reads only the cards that can
     be counted, never the whole collection; the scope is checked for those rows alone.
     """
-    in_scope = Card.objects.active().in_scope(session.study).filter(pk=OuterRef("card_id"))
-    return (ReviewState.objects.filter(user=session.study.user_id, due__lte=due_by).available(session.now)
-            .filter(Exists(in_scope)))
+    # Naming the phases lets the planner use the (user, phase, due) index: with the user alone it
+    # reads every one of the learner's schedules.
+    return (ReviewState.objects.filter(user=session.study.user_id, phase__in=SCHEDULED, due__lte=due_by)
+            .available(session.now)
+            .filter(card__retired_at__isnull=True).filter(scope(session.study, card="card__")))
 
 
 def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None) -> Session:
@@ -121,13 +124,17 @@ def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None
     session.new_count = new_cards[:session.new_left].count()
     session.review_count = min(counts["review"], session.reviews_left)
 
-    eligible = learning_soon | (review_due if session.reviews_left else Q(pk__in=[]))
-    head = (
-        _states(session, horizon).filter(eligible)
-        .annotate(bucket=Case(When(learning_now, then=Value(0)), When(review_due, then=Value(1)),
-                              default=Value(2), output_field=IntegerField()))
-        .select_related("card__source", "card__table").order_by("bucket", "due", "pk").first()
-    )
+    # Each head is read in (user, phase, due) index order and stops at its first row, rather than
+    # ranking every due card in one sort.
+    by_due = _states(session, horizon).select_related("card__source", "card__table").order_by("due", "pk")
+    learning = by_due.filter(learning_soon).first()
+    review_head = by_due.filter(review_due).first() if session.reviews_left else None
+    if learning and learning.due <= now:
+        head, bucket = learning, 0
+    elif review_head:
+        head, bucket = review_head, 1
+    else:
+        head, bucket = learning, 2
     first_new = new_cards.select_related("source", "table").first() if session.new_count else None
     # Learning cards not yet due are shown early only when nothing else is left, as in Anki.
     nothing_else = not (counts["learning"] or session.review_count or session.new_count)
@@ -135,7 +142,7 @@ def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None
 
     if prefer and is_due(session, *prefer):
         session.card, session.state = prefer
-    elif head and (head.bucket < 2 or first_new is None):
+    elif head and (bucket < 2 or first_new is None):
         session.card, session.state = head.card, head
     elif first_new:
         session.card, session.state = first_new, None
@@ -149,7 +156,27 @@ def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None
 def _new_cards(session: Session):
     seen = ReviewState.objects.filter(user=session.study.user_id, card=OuterRef("pk")).filter(
         ~Q(phase=Phase.NEW) | Q(suspended=True) | Q(buried_until__gt=session.now))
-    return Card.objects.active().in_scope(session.study).exclude(Exists(seen)).order_by("position", "key")
+    return (Card.objects.active().in_scope(session.study).filter(position__gte=session.study.new_from)
+            .exclude(Exists(seen)).order_by("position", "key"))
+
+
+# Past the last position a card can have (positions are 32-bit): no new card is left.
+PAST_EVERY_CARD = 2**32
+
+
+def _raise_new_from(user, study: StudySettings):
+    """Move the learner's new-card floor past the answered cards at its front: two queries."""
+    answered = ReviewState.objects.filter(user=user, card=OuterRef("pk")).exclude(phase=Phase.NEW)
+    first_open = (Card.objects.active().filter(position__gte=study.new_from).exclude(Exists(answered))
+                  .order_by("position").values_list("position", flat=True).first())
+    study.new_from = PAST_EVERY_CARD if first_open is None else first_open
+    StudySettings.objects.filter(pk=study.pk).update(new_from=study.new_from)
+
+
+def lower_new_from(position: int, user=None):
+    """A card at `position` may be new again (for one learner, or for all): search from there."""
+    learners = StudySettings.objects.filter(new_from__gt=position)
+    (learners.filter(user=user) if user is not None else learners).update(new_from=position)
 
 
 def is_due(session: Session, card: Card, state: ReviewState | None) -> bool:
@@ -233,6 +260,8 @@ def answer(user, session: Session, ticket_value: str, rating: Rating,
             duration_ms=min(max(duration, 0), ANSWER_CAP_MS), phase_before=phase_before, state_before=before,
             mode=mode,
         )
+        if phase_before == Phase.NEW:
+            _raise_new_from(user, session.study)
     session.tally = session.tally.after(phase_before)
     return Graded(card, state, log, became_leech)
 
@@ -296,6 +325,8 @@ def undo(user, session: Session) -> tuple[Card, ReviewState] | None:
         state.version += 1
         state.save()
         log.delete()
+        if state.phase == Phase.NEW:
+            lower_new_from(log.card.position, user)
     session.tally = tally_for(user, session.day)
     return log.card, state
 

@@ -9,6 +9,7 @@ from studyapp.notes.sync import MentionFinder
 
 from .cards import CardDraft, PatternItem, TableItem, pattern_cards, table_cards
 from .models import Card
+from .session import lower_new_from
 
 CARD_FIELDS = ["kind", "front", "context", "family", "answer", "explanation", "source_id", "anchor", "exam_id",
                "position", "content_hash", "retired_at", "pattern_id", "table_id"]
@@ -41,6 +42,10 @@ def sync_cards(now) -> dict:
             changed.append((card[0], values))
     insert_rows(Card, ["key", *CARD_FIELDS], created)
     update_rows(Card, CARD_FIELDS, changed)
+    # New and revived cards may sit before a learner's new-card floor: search from them again.
+    reopened = [d.position for d in drafts if d.key not in existing or existing[d.key][2] is not None]
+    if reopened:
+        lower_new_from(min(reopened))
 
     live = {d.key for d in drafts}
     retiring = [pk for key, (pk, _, retired_at) in existing.items() if retired_at is None and key not in live]

@@ -1,0 +1,77 @@
+"""The new-card floor: new cards are found from it, and no new card is ever left below it."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+
+from studyapp.review import session as review
+from studyapp.review.models import Card, ReviewState, StudySettings
+
+from tests.conftest import NOW
+
+from .conftest import grade, show
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def floor(user):
+    return StudySettings.objects.get(user=user).new_from
+
+
+def new_keys(user, now=NOW):
+    """Every new card the learner would be shown, in order, by the session's own query."""
+    session = review.start(user, now)
+    return list(review._new_cards(session).values_list("key", flat=True))
+
+
+def every_unanswered(user):
+    answered = ReviewState.objects.filter(user=user).exclude(phase=0).values("card_id")
+    return list(Card.objects.active().exclude(pk__in=answered).order_by("position", "key")
+                .values_list("key", flat=True))
+
+
+def test_answering_new_cards_in_order_raises_the_floor_to_the_first_one_left(learner, alice):
+    order = new_keys(alice)
+    for expected in order[:3]:
+        page = show(learner)
+        assert page.card == expected
+        grade(learner, page, 4)
+    assert floor(alice) == Card.objects.get(key=order[3]).position
+    assert new_keys(alice) == order[3:] == every_unanswered(alice)
+
+
+def test_a_card_imported_below_the_floor_is_new_at_once(learner, alice, review_notes, tmp_path):
+    for _ in range(5):
+        grade(learner, show(learner), 4)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for path in review_notes.iterdir():
+        (notes / path.name).write_bytes(path.read_bytes())
+    lines = "".join(f"| A freshly added cue {n} | Answer {n} |\n" for n in range(40))
+    (notes / "more.md").write_text(f"# More\n\n| Question pattern | Answer |\n|---|---|\n{lines}")
+    call_command("import_notes", str(notes), stdout=io.StringIO())
+    assert min(Card.objects.filter(front__startswith="A freshly added").values_list("position", flat=True)) \
+        < Card.objects.get(key=new_keys(alice)[-1]).position  # some land before cards already passed
+    assert new_keys(alice) == every_unanswered(alice)
+
+
+def test_undoing_a_new_cards_answer_makes_it_new_again(learner, alice, clock):
+    first = show(learner)
+    grade(learner, first, 4)
+    grade(learner, show(learner), 4)
+    learner.post("/review/", {"undo": "1"})
+    learner.post("/review/", {"undo": "1"})
+    assert floor(alice) <= Card.objects.get(key=first.card).position
+    assert new_keys(alice)[0] == first.card and new_keys(alice) == every_unanswered(alice)
+
+
+def test_a_buried_new_card_holds_the_floor_and_comes_back_the_next_day(learner, alice, clock):
+    page = show(learner)
+    learner.post("/review/", {"ticket": page.ticket, "bury": "1"})
+    for _ in range(3):
+        grade(learner, show(learner), 4)
+    assert page.card not in new_keys(alice)
+    assert floor(alice) <= Card.objects.get(key=page.card).position
+    assert new_keys(alice, NOW + timedelta(days=1))[0] == page.card
