@@ -39,14 +39,18 @@ def _stamp(moment: datetime):
     return connection.ops.adapt_datetimefield_value(moment)
 
 
-def synthesise(user, now: datetime, logs: int = 1_000_000, days: int = 365, due_now: int = 5_000,
+def synthesise(user, now: datetime, logs: int = 1_000_000, days: int = 365, due_now: int | None = None,
                seed: int = 0) -> dict:
     """Review states and `logs` log entries over `days` days; `due_now` cards are due at `now`.
+
+    By default a day's worth of reviews is due, as for a learner who keeps up: 2,740 for a
+    million reviews in a year.
 
     Nine cards in ten have been seen; each seen card's answers are spread between its first
     review and its last one, and its next review falls after the last by its stability.
     """
     rng = random.Random(seed)
+    due_now = due_now if due_now is not None else -(-logs // days)
     cards = list(Card.objects.active().order_by("position").values_list("pk", flat=True))
     seen = cards[: len(cards) * 9 // 10]
     per_card, extra = divmod(logs, max(len(seen), 1))

@@ -112,6 +112,14 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     by_domain: dict[int, dict[str, None]] = {}
     for key, domain_id in ranked:
         by_domain.setdefault(domain_id, {})[key] = None  # an ordered set
+    short = [domain_id for domain_id, share in shares.items() if len(by_domain.get(domain_id, {})) < share]
+    if short:
+        # The sample missed a domain (a small bank, or an exam of few domains): read that domain whole.
+        rest = list(BankQuestion.objects.filter(exam=exam, domain_id__in=short, retired_at__isnull=True)
+                    .order_by("pk").values_list("key", "domain_id"))
+        rng.shuffle(rest)
+        for key, domain_id in rest:
+            by_domain.setdefault(domain_id, {}).setdefault(key, None)
     chosen = []
     for domain_id, share in shares.items():
         chosen.extend(list(by_domain.get(domain_id, {}))[:share])

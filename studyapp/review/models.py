@@ -26,8 +26,11 @@ def scope(study: "StudySettings", card: str = "") -> Q:
 
     `card` is the path to the card from the model filtered ("card__" from a review state), so
     that the condition joins the card rather than asking a subquery per row. The choice itself
-    is read in subqueries, so that it costs no query of its own.
+    is read in subqueries, so that it costs no query of its own; settings read by `for_user` know
+    whether there is any choice at all, and with none there is no condition.
     """
+    if getattr(study, "scoped", True) is False:
+        return Q()
     chosen = {
         "exams": StudySettings.exams.through.objects.filter(studysettings_id=study.pk),
         "domains": StudySettings.domains.through.objects.filter(studysettings_id=study.pk),
@@ -114,7 +117,16 @@ class StudySettingsManager(models.Manager):
     def for_user(self, user, lock: bool = False) -> "StudySettings":
         """The learner's settings, made on first use. `lock` holds the row until the transaction
         ends: every write to a learner's schedule takes it first, so they happen one at a time."""
-        return (self.select_for_update() if lock else self).get_or_create(user=user)[0]
+        # Whether any scope is chosen comes with the row, so a learner studying everything (most
+        # of them) is spared the scope's subqueries on every card query.
+        chosen = [Exists(through.objects.filter(studysettings_id=OuterRef("pk")))
+                  for through in (StudySettings.exams.through, StudySettings.domains.through,
+                                  StudySettings.services.through)]
+        rows = self.annotate(scoped=chosen[0] | chosen[1] | chosen[2])
+        study, created = (rows.select_for_update(of=("self",)) if lock else rows).get_or_create(user=user)
+        if created:
+            study.scoped = False
+        return study
 
 
 class StudySettings(models.Model):
