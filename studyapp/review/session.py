@@ -327,6 +327,7 @@ def undo(user, session: Session) -> tuple[Card, ReviewState] | None:
         log.delete()
         if state.phase == Phase.NEW:
             lower_new_from(log.card.position, user)
+            session.study.new_from = min(session.study.new_from, log.card.position)
     session.tally = tally_for(user, session.day)
     return log.card, state
 

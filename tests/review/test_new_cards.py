@@ -11,7 +11,7 @@ from studyapp.review.models import Card, ReviewState, StudySettings
 
 from tests.conftest import NOW
 
-from .conftest import grade, show
+from .conftest import Page, grade, show
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,8 +61,10 @@ def test_undoing_a_new_cards_answer_makes_it_new_again(learner, alice, clock):
     first = show(learner)
     grade(learner, first, 4)
     grade(learner, show(learner), 4)
+    before = show(learner).counts
     learner.post("/review/", {"undo": "1"})
-    learner.post("/review/", {"undo": "1"})
+    after = Page(learner.post("/review/", {"undo": "1"}, headers={"HX-Request": "true"}))
+    assert after.counts[0] == before[0] + 2  # the page that shows the undone card counts it new
     assert floor(alice) <= Card.objects.get(key=first.card).position
     assert new_keys(alice)[0] == first.card and new_keys(alice) == every_unanswered(alice)
 
