@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 
-from studyapp.review.models import Card, ReviewLog, ReviewState
+from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase, Rating
+from studyapp.review.session import raise_new_from
 
 BATCH = 20_000
 
@@ -78,4 +79,6 @@ def synthesise(user, now: datetime, logs: int = 1_000_000, days: int = 365, due_
         entries.sort(key=lambda row: row[3])  # ids rise with time, as they would have
         _insert(ReviewLog, ["user_id", "card_id", "rating", "reviewed_at", "day", "duration_ms", "mode",
                             "phase_before", "state_before"], entries)
+        # As answering those cards through the app would have done.
+        raise_new_from(user, StudySettings.objects.for_user(user))
     return {"cards": len(cards), "states": len(states), "logs": len(entries), "due_now": min(due_now, len(seen))}

@@ -164,7 +164,7 @@ def _new_cards(session: Session):
 PAST_EVERY_CARD = 2**32
 
 
-def _raise_new_from(user, study: StudySettings):
+def raise_new_from(user, study: StudySettings):
     """Move the learner's new-card floor past the answered cards at its front: two queries."""
     answered = ReviewState.objects.filter(user=user, card=OuterRef("pk")).exclude(phase=Phase.NEW)
     first_open = (Card.objects.active().filter(position__gte=study.new_from).exclude(Exists(answered))
@@ -261,7 +261,7 @@ def answer(user, session: Session, ticket_value: str, rating: Rating,
             mode=mode,
         )
         if phase_before == Phase.NEW:
-            _raise_new_from(user, session.study)
+            raise_new_from(user, session.study)
     session.tally = session.tally.after(phase_before)
     return Graded(card, state, log, became_leech)
 
