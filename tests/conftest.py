@@ -1,4 +1,5 @@
 import io
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -55,6 +56,14 @@ def database_rows() -> dict[str, list[tuple]]:
 @pytest.fixture
 def review_notes():
     return REVIEW_NOTES
+
+
+@pytest.fixture
+def notes(tmp_path, review_notes):
+    """A copy of the review notes that a test may edit."""
+    folder = tmp_path / "notes"
+    shutil.copytree(review_notes, folder)
+    return folder
 
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

@@ -1,7 +1,6 @@
 """Every import that is going to change something backs the database up first."""
 
 import io
-import shutil
 
 import pytest
 from django.core.management import call_command
@@ -16,14 +15,6 @@ from .test_import import run_import
 
 # The backup is read by another connection (or pg_dump), which sees only committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def notes(tmp_path, review_notes):
-    """A copy of the review notes that a test may edit."""
-    folder = tmp_path / "notes"
-    shutil.copytree(review_notes, folder)
-    return folder
 
 
 def add_pattern(notes, prompt):

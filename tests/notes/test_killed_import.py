@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -27,9 +26,7 @@ NEW_CUE = "Query data in S3 with SQL, paying per scan"
 
 
 def test_an_import_killed_inside_its_transaction_changes_nothing_and_the_next_one_works(
-        tmp_path, review_notes, clock, alice, bob):
-    notes = tmp_path / "notes"
-    shutil.copytree(review_notes, notes)
+        tmp_path, notes, clock, alice, bob):
     import_notes([notes])
     cards = list(Card.objects.active()[:2])
     record_exam_answers(alice, [(cards[0], True), (cards[1], False)], NOW)

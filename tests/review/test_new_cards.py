@@ -42,13 +42,9 @@ def test_answering_new_cards_in_order_raises_the_floor_to_the_first_one_left(lea
     assert new_keys(alice) == order[3:] == every_unanswered(alice)
 
 
-def test_a_card_imported_below_the_floor_is_new_at_once(learner, alice, review_notes, tmp_path):
+def test_a_card_imported_below_the_floor_is_new_at_once(learner, alice, notes):
     for _ in range(5):
         grade(learner, show(learner), 4)
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    for path in review_notes.iterdir():
-        (notes / path.name).write_bytes(path.read_bytes())
     lines = "".join(f"| A freshly added cue {n} | Answer {n} |\n" for n in range(40))
     (notes / "more.md").write_text(f"# More\n\n| Question pattern | Answer |\n|---|---|\n{lines}")
     call_command("import_notes", str(notes), stdout=io.StringIO())

@@ -1,7 +1,6 @@
 """Cards follow their notes through re-imports, and learners' history survives every one."""
 
 import io
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -13,13 +12,6 @@ from studyapp.review.models import Card, ReviewLog, ReviewState
 from .conftest import grade, show
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def notes(tmp_path, review_notes):
-    folder = tmp_path / "notes"
-    shutil.copytree(review_notes, folder)
-    return folder
 
 
 def import_from(folder):
