@@ -175,8 +175,8 @@ class Bench:
                     client.post(request["path"], request["body"], content_type="application/x-www-form-urlencoded",
                                 headers=headers)
             counts[scenario["name"]] = len(queries)
-        if scenarios[3]["requests"]:
-            scenarios[3]["requests"].pop()  # that ticket is spent
+            if not scenario.get("cycle", True):
+                scenario["requests"].pop()  # a single-use request (a ticket) is spent
         return counts
 
     def load(self, scenarios, cookies, token) -> list[dict]:
