@@ -4,7 +4,6 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from studyapp.notes.models import ComparisonTable, Domain, Exam, QuestionPattern, Service, SourceFile
@@ -16,36 +15,6 @@ from .scheduler import Memory, Phase
 class CardQuerySet(models.QuerySet):
     def active(self):
         return self.filter(retired_at__isnull=True)
-
-    def in_scope(self, study: "StudySettings"):
-        return self.filter(scope(study))
-
-
-def scope(study: "StudySettings", card: str = "") -> Q:
-    """Cards in the exams, domains and services the learner chose; an empty choice means all.
-
-    `card` is the path to the card from the model filtered ("card__" from a review state), so
-    that the condition joins the card rather than asking a subquery per row. The choice itself
-    is read in subqueries, so that it costs no query of its own; settings read by `for_user` know
-    whether there is any choice at all, and with none there is no condition.
-    """
-    if getattr(study, "scoped", True) is False:
-        return Q()
-    chosen = {
-        "exams": StudySettings.exams.through.objects.filter(studysettings_id=study.pk),
-        "domains": StudySettings.domains.through.objects.filter(studysettings_id=study.pk),
-        "services": StudySettings.services.through.objects.filter(studysettings_id=study.pk),
-    }
-    card_id = OuterRef(f"{card.removesuffix('__')}_id" if card else "pk")
-    card_domains = Card.domains.through.objects.filter(
-        card_id=card_id, domain_id__in=chosen["domains"].values("domain_id"))
-    card_services = Card.services.through.objects.filter(
-        card_id=card_id, service_id__in=chosen["services"].values("service_id"))
-    return (
-        (~Exists(chosen["exams"]) | Q(**{f"{card}exam_id__in": chosen["exams"].values("exam_id")}))
-        & (~Exists(chosen["domains"]) | Exists(card_domains))
-        & (~Exists(chosen["services"]) | Exists(card_services))
-    )
 
 
 class Card(models.Model):
@@ -117,16 +86,7 @@ class StudySettingsManager(models.Manager):
     def for_user(self, user, lock: bool = False) -> "StudySettings":
         """The learner's settings, made on first use. `lock` holds the row until the transaction
         ends: every write to a learner's schedule takes it first, so they happen one at a time."""
-        # Whether any scope is chosen comes with the row, so a learner studying everything (most
-        # of them) is spared the scope's subqueries on every card query.
-        chosen = [Exists(through.objects.filter(studysettings_id=OuterRef("pk")))
-                  for through in (StudySettings.exams.through, StudySettings.domains.through,
-                                  StudySettings.services.through)]
-        rows = self.annotate(scoped=chosen[0] | chosen[1] | chosen[2])
-        study, created = (rows.select_for_update(of=("self",)) if lock else rows).get_or_create(user=user)
-        if created:
-            study.scoped = False
-        return study
+        return (self.select_for_update() if lock else self).get_or_create(user=user)[0]
 
 
 class StudySettings(models.Model):
@@ -164,12 +124,6 @@ class StudySettings(models.Model):
         )
 
 
-class ReviewStateQuerySet(models.QuerySet):
-    def available(self, now: datetime):
-        """Not suspended, and not buried (burying lasts until the next study day)."""
-        return self.filter(suspended=False).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=now))
-
-
 class ReviewState(models.Model):
     """One learner's schedule for one card. A card with no row is new to that learner."""
 
@@ -190,14 +144,16 @@ class ReviewState(models.Model):
     # can be recognised as stale and refused.
     version = models.PositiveIntegerField(default=0)
 
-    objects = ReviewStateQuerySet.as_manager()
-
     SNAPSHOT_FIELDS = ["phase", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
                        "suspended", "leech", "buried_until"]
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_user_card")]
-        indexes = [models.Index(fields=["user", "phase", "due"])]
+        # The queue reads a learner's schedules by phase and due time, and checks burying,
+        # suspension and the card on each of them: all in the index, so the day's thousands of due
+        # rows are counted without reading the table.
+        indexes = [models.Index(fields=["user", "phase", "due", "suspended", "buried_until", "card"],
+                                name="review_state_queue")]
 
     def __str__(self):
         return f"{self.user} · {self.card_id} · {Phase(self.phase).name.lower()}"

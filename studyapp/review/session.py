@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
-from . import scheduler
+from . import queue, scheduler
 from .days import StudyDay, day_for, streak, study_day
-from .models import Card, ReviewLog, ReviewState, StudySettings, scope
+from .models import Card, ReviewLog, ReviewState, StudySettings
 from .scheduler import Phase, Rating
 
 # As in Anki: when nothing else is left, learning cards due within this long are shown early.
@@ -86,68 +86,26 @@ def answering(user, now: datetime):
 
 
 def tally_for(user, day: StudyDay) -> Tally:
-    # Mock exam answers feed the schedule but do not use up the daily limits.
-    totals = ReviewLog.objects.filter(user=user, day=day.date).exclude(mode=ReviewLog.Mode.EXAM).aggregate(
-        new=Count("id", filter=Q(phase_before=Phase.NEW)),
-        reviews=Count("id", filter=Q(phase_before=Phase.REVIEW)),
-        answers=Count("id"),
-    )
-    return Tally(**totals)
-
-
-def _states(session: Session, due_by: datetime):
-    """The learner's available states due by a time, on active cards in their scope.
-
-    Bounded by the due time, so that the (user, phase, due) index reads only the cards that can
-    be counted, never the whole collection; the scope is checked for those rows alone. Retired
-    cards are few: their ids are looked up in a small list rather than each row joining its card.
-    """
-    # Naming the phases lets the planner use the (user, phase, due) index: with the user alone it
-    # reads every one of the learner's schedules.
-    return (ReviewState.objects.filter(user=session.study.user_id, phase__in=SCHEDULED, due__lte=due_by)
-            .available(session.now)
-            .exclude(card_id__in=Card.objects.filter(retired_at__isnull=False).values("pk"))
-            .filter(scope(session.study, card="card__")))
+    return Tally(*queue.tally(user.pk, day.date))
 
 
 def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None) -> Session:
     """Counts and the current card: due learning cards, then due reviews, then new cards."""
-    now, day = session.now, session.day
-    learning_now = Q(phase__in=LEARNING_PHASES, due__lte=now)
-    learning_soon = Q(phase__in=LEARNING_PHASES, due__lte=now + LEARN_AHEAD)
-    review_due = Q(phase=Phase.REVIEW, due__lt=day.end)
-    horizon = max(day.end, now + LEARN_AHEAD)
-    counts = _states(session, horizon).aggregate(
-        learning=Count("id", filter=learning_now),
-        learning_soon=Count("id", filter=learning_soon),
-        review=Count("id", filter=review_due),
-    )
-    new_cards = _new_cards(session)
-    session.new_count = new_cards[:session.new_left].count()
-    session.review_count = min(counts["review"], session.reviews_left)
-
-    # Each head is read in (user, phase, due) index order and stops at its first row, rather than
-    # ranking every due card in one sort.
-    by_due = _states(session, horizon).select_related("card__source", "card__table").order_by("due", "pk")
-    learning = by_due.filter(learning_soon).first()
-    review_head = by_due.filter(review_due).first() if session.reviews_left else None
-    if learning and learning.due <= now:
-        head, bucket = learning, 0
-    elif review_head:
-        head, bucket = review_head, 1
-    else:
-        head, bucket = learning, 2
-    first_new = new_cards.select_related("source", "table").first() if session.new_count else None
+    now = session.now
+    due = queue.session_queue(session.study, now, now + LEARN_AHEAD, session.day.end, session.new_left)
+    session.new_count = due.new
+    session.review_count = min(due.review, session.reviews_left)
     # Learning cards not yet due are shown early only when nothing else is left, as in Anki.
-    nothing_else = not (counts["learning"] or session.review_count or session.new_count)
-    session.learning_count = counts["learning_soon"] if nothing_else else counts["learning"]
+    nothing_else = not (due.learning or session.review_count or session.new_count)
+    session.learning_count = due.learning_soon if nothing_else else due.learning
 
     if prefer and is_due(session, *prefer):
         session.card, session.state = prefer
-    elif head and (bucket < 2 or first_new is None):
-        session.card, session.state = head.card, head
-    elif first_new:
-        session.card, session.state = first_new, None
+    elif head := _head(due, session.reviews_left):
+        session.state = ReviewState.objects.select_related("card__source", "card__table").get(pk=head)
+        session.card = session.state.card
+    elif due.new and due.first_new:
+        session.card = Card.objects.select_related("source", "table").get(pk=due.first_new)
     if session.card:
         memory = session.state.memory if session.state else scheduler.Memory()
         previews = scheduler.preview(memory, now, session.study.preferences())
@@ -155,11 +113,14 @@ def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None
     return session
 
 
-def _new_cards(session: Session):
-    seen = ReviewState.objects.filter(user=session.study.user_id, card=OuterRef("pk")).filter(
-        ~Q(phase=Phase.NEW) | Q(suspended=True) | Q(buried_until__gt=session.now))
-    return (Card.objects.active().in_scope(session.study).filter(position__gte=session.study.new_from)
-            .exclude(Exists(seen)).order_by("position", "key"))
+def _head(due: queue.Queue, reviews_left: int) -> int | None:
+    """The schedule to show before any new card: a learning card due now, else a review, else a
+    learning card due soon, which waits for the new cards unless there are none."""
+    if due.learning and due.learning_head:
+        return due.learning_head
+    if reviews_left and due.review_head:
+        return due.review_head
+    return due.learning_head if due.learning_head and not (due.new and due.first_new) else None
 
 
 # Past the last position a card can have (positions are 32-bit): no new card is left.
@@ -219,10 +180,14 @@ def read_ticket(value: str) -> dict:
 def _card_for_ticket(user, ticket: dict) -> tuple[Card, ReviewState | None]:
     if ticket.get("user") != user.pk:
         raise StaleTicket("That form was shown to someone else.")
-    card = Card.objects.select_related("source", "table").filter(key=ticket["card"]).first()
-    if card is None:
-        raise StaleTicket("That card no longer exists.")
-    state = ReviewState.objects.select_for_update().filter(user=user, card=card).first()
+    try:
+        card = Card.objects.get(key=ticket["card"])
+    except Card.DoesNotExist:
+        raise StaleTicket("That card no longer exists.") from None
+    try:
+        state = ReviewState.objects.select_for_update().get(user=user, card=card)
+    except ReviewState.DoesNotExist:
+        state = None
     if (state.version if state else 0) != ticket["version"]:
         raise StaleTicket("That card was already answered, buried or suspended, in this tab or another.")
     return card, state
@@ -350,18 +315,13 @@ def overview(user, now: datetime) -> Overview:
     session = start(user, now)
     day = session.day
     upcoming = [day_for(day.date + timedelta(days=n), session.study.time_zone) for n in range(1, FORECAST_DAYS + 1)]
-    scheduled = Q(phase__in=(*LEARNING_PHASES, Phase.REVIEW))
-    counts = _states(session, upcoming[-1].end).filter(scheduled).aggregate(
-        due_now=Count("id", filter=Q(phase__in=LEARNING_PHASES, due__lte=now) | Q(phase=Phase.REVIEW, due__lt=day.end)),
-        due_today=Count("id", filter=Q(due__lt=day.end)),
-        **{f"day{n}": Count("id", filter=Q(due__gte=d.start, due__lt=d.end)) for n, d in enumerate(upcoming)},
-    )
-    days_studied = ReviewLog.objects.days_studied(user.pk)
+    due_now, due_today, forecast, new_left = queue.dashboard_counts(
+        session.study, now, day.end, upcoming, session.new_left)
     return Overview(
-        due_now=counts["due_now"],
-        due_today=counts["due_today"],
-        new_left=_new_cards(session)[:session.new_left].count(),
+        due_now=due_now,
+        due_today=due_today,
+        new_left=new_left,
         answers_today=session.tally.answers,
-        streak=streak(days_studied, day.date),
-        forecast=[(d.date, counts[f"day{n}"]) for n, d in enumerate(upcoming)],
+        streak=streak(ReviewLog.objects.days_studied(user.pk), day.date),
+        forecast=[(d.date, count) for d, count in zip(upcoming, forecast)],
     )

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 
-from studyapp.review import session as review
+from studyapp.review import queue
 from studyapp.review.models import Card, ReviewState, StudySettings
 
 from tests.conftest import NOW
@@ -22,8 +22,7 @@ def floor(user):
 
 def new_keys(user, now=NOW):
     """Every new card the learner would be shown, in order, by the session's own query."""
-    session = review.start(user, now)
-    return list(review._new_cards(session).values_list("key", flat=True))
+    return queue.new_keys(StudySettings.objects.for_user(user), now)
 
 
 def every_unanswered(user):

@@ -90,9 +90,9 @@ def test_grade_and_next_runs_the_same_queries_however_many_cards_there_are(
         page = show(learner)
         # session, user; BEGIN, settings, today's tally, the graded card, its schedule, save the
         # schedule, add the log entry; a new card answered: the first card still unanswered, raise
-        # the new-card floor to it; COMMIT; then for the next card: counts by phase, new cards
-        # left, the first learning card, the first review, the first new card
-        with django_assert_num_queries(17):
+        # the new-card floor to it; COMMIT; then for the next card: one statement for the queue
+        # (counts, the first card of each kind), and the card it puts first
+        with django_assert_num_queries(14):
             return grade(learner, page, 1)
 
     small = grade_twice()
@@ -280,8 +280,8 @@ def test_the_review_log_is_never_changed(learner, alice):
 
 def test_the_review_page_runs_a_fixed_number_of_queries(learner, alice, django_assert_num_queries):
     grade(learner, show(learner), 3)
-    # session, user, settings, today's tally, counts by phase, new cards left, the first learning
-    # card, the first review, the first new card
-    with django_assert_num_queries(9):
+    # session, user, settings, today's tally, one statement for the queue (counts, the first card of
+    # each kind), and the card it puts first
+    with django_assert_num_queries(6):
         page = show(learner)
     assert page.card

@@ -1,0 +1,196 @@
+"""A learner's review queue read in single hand-written statements.
+
+Profiled at 100,000 cards, about nine tenths of a review request went to the ORM compiling its
+queue queries (each filters by phase, due time, burying, retirement and the learner's scope)
+while SQLite ran them in a twentieth of a millisecond each. The statements here are fixed text
+built once per database vendor; every value is a parameter.
+
+What "available" means is written once, in `_DUE` and `_NEW`, for both the counts and the
+heads. Both read the queue index of review states (user, phase, due, ...) for a bounded span of due times,
+and cards from the learner's new-card floor on, so they cost the same at any collection size.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+
+from django.db import connection
+
+from .models import Card, ReviewLog, ReviewState, StudySettings
+from .scheduler import Phase
+
+LEARNING = f"({int(Phase.LEARNING)}, {int(Phase.RELEARNING)})"
+
+# Schedules that can be shown by `horizon`: scheduled, not suspended, not buried, on a card that
+# is neither retired nor outside the learner's scope. `{card}` is the expression for the card id.
+_DUE = """
+    s.{user_id} = %(user)s AND s.{phase} IN ({learning}, {review}) AND s.{due} <= %(horizon)s
+    AND s.{suspended} = %(no)s AND (s.{buried_until} IS NULL OR s.{buried_until} <= %(now)s)
+    AND s.{card_id} NOT IN (SELECT r.{id} FROM {card_table} r WHERE r.{retired_at} IS NOT NULL)
+    AND {in_scope}
+"""
+
+# Cards new to the learner from their floor on: no schedule yet (or one still new, unless it is
+# set aside), active and in scope.
+_NEW = """
+    c.{retired_at} IS NULL AND c.{position} >= %(new_from)s AND {in_scope}
+    AND NOT EXISTS (SELECT 1 FROM {state_table} o WHERE o.{card_id} = c.{id} AND o.{user_id} = %(user)s
+                    AND (o.{phase} <> {new} OR o.{suspended} = %(yes)s OR o.{buried_until} > %(now)s))
+"""
+
+# The learner's choice of exams, domains and services; an empty choice means everything. The
+# choice does not depend on the row, so each NOT EXISTS is evaluated once per statement.
+_SCOPE = """
+    (NOT EXISTS (SELECT 1 FROM {exams} WHERE {settings_id} = %(study)s)
+     OR EXISTS (SELECT 1 FROM {card_table} x JOIN {exams} e ON e.{exam_id} = x.{exam_id}
+                WHERE x.{id} = {card} AND e.{settings_id} = %(study)s))
+    AND (NOT EXISTS (SELECT 1 FROM {domains} WHERE {settings_id} = %(study)s)
+         OR EXISTS (SELECT 1 FROM {card_domains} cd JOIN {domains} d ON d.{domain_id} = cd.{domain_id}
+                    WHERE cd.{card_id} = {card} AND d.{settings_id} = %(study)s))
+    AND (NOT EXISTS (SELECT 1 FROM {services} WHERE {settings_id} = %(study)s)
+         OR EXISTS (SELECT 1 FROM {card_services} cs JOIN {services} v ON v.{service_id} = cs.{service_id}
+                    WHERE cs.{card_id} = {card} AND v.{settings_id} = %(study)s))
+"""
+
+_SESSION = """
+SELECT
+    COUNT(*) FILTER (WHERE s.{phase} IN {learning_phases} AND s.{due} <= %(now)s),
+    COUNT(*) FILTER (WHERE s.{phase} IN {learning_phases} AND s.{due} <= %(soon)s),
+    COUNT(*) FILTER (WHERE s.{phase} = {review} AND s.{due} < %(day_end)s),
+    (SELECT s.{id} FROM {state_table} s WHERE {due_where} AND s.{phase} IN {learning_phases}
+     AND s.{due} <= %(soon)s ORDER BY s.{due}, s.{id} LIMIT 1),
+    (SELECT s.{id} FROM {state_table} s WHERE {due_where} AND s.{phase} = {review}
+     AND s.{due} < %(day_end)s ORDER BY s.{due}, s.{id} LIMIT 1),
+    (SELECT COUNT(*) FROM (SELECT 1 FROM {card_table} c WHERE {new_where} LIMIT %(new_left)s) n),
+    (SELECT c.{id} FROM {card_table} c WHERE {new_where} ORDER BY c.{position}, c.{key} LIMIT 1)
+FROM {state_table} s WHERE {due_where}
+"""
+
+_DASHBOARD = """
+SELECT
+    COUNT(*) FILTER (WHERE (s.{phase} IN {learning_phases} AND s.{due} <= %(now)s)
+                     OR (s.{phase} = {review} AND s.{due} < %(day_end)s)),
+    COUNT(*) FILTER (WHERE s.{due} < %(day_end)s),
+    {forecast},
+    (SELECT COUNT(*) FROM (SELECT 1 FROM {card_table} c WHERE {new_where} LIMIT %(new_left)s) n)
+FROM {state_table} s WHERE {due_where}
+"""
+
+_NEW_KEYS = """
+SELECT c.{key} FROM {card_table} c WHERE {new_where} ORDER BY c.{position}, c.{key}
+"""
+
+_TALLY = """
+SELECT COUNT(*) FILTER (WHERE {phase_before} = {new}), COUNT(*) FILTER (WHERE {phase_before} = {review}),
+       COUNT(*)
+FROM {log_table} WHERE {user_id} = %(user)s AND {day} = %(day)s AND {mode} <> %(exam)s
+"""
+
+
+@cache
+def _names(vendor: str) -> dict:
+    """Quoted table and column names, so the statements follow the models' own names."""
+    quote = connection.ops.quote_name
+    names = {
+        "state_table": ReviewState._meta.db_table, "card_table": Card._meta.db_table,
+        "log_table": ReviewLog._meta.db_table,
+        "exams": StudySettings.exams.through._meta.db_table,
+        "domains": StudySettings.domains.through._meta.db_table,
+        "services": StudySettings.services.through._meta.db_table,
+        "card_domains": Card.domains.through._meta.db_table,
+        "card_services": Card.services.through._meta.db_table,
+    }
+    columns = ["id", "user_id", "card_id", "phase", "due", "suspended", "buried_until", "retired_at", "position",
+               "key", "exam_id", "domain_id", "service_id", "phase_before", "day", "mode"]
+    quoted = {name: quote(value) for name, value in names.items()}
+    quoted.update({column: quote(column) for column in columns})
+    quoted["settings_id"] = quote("studysettings_id")
+    quoted.update(new=int(Phase.NEW), review=int(Phase.REVIEW), learning_phases=LEARNING,
+                  learning=f"{int(Phase.LEARNING)}, {int(Phase.RELEARNING)}")
+    return quoted
+
+
+def _statement(template: str, **extra) -> str:
+    names = _names(connection.vendor)
+    scope_of = lambda card: _SCOPE.format(card=card, **names)  # noqa: E731
+    due_where = _DUE.format(in_scope=scope_of(f"s.{names['card_id']}"), **names)
+    new_where = _NEW.format(in_scope=scope_of(f"c.{names['id']}"), **names)
+    return template.format(due_where=due_where, new_where=new_where, **names, **extra)
+
+
+@cache
+def _session_sql(vendor: str) -> str:
+    return _statement(_SESSION)
+
+
+@cache
+def _dashboard_sql(vendor: str, days: int) -> str:
+    names = _names(vendor)
+    forecast = ", ".join(f"COUNT(*) FILTER (WHERE s.{names['due']} >= %(start{n})s AND s.{names['due']} < %(end{n})s)"
+                         for n in range(days))
+    return _statement(_DASHBOARD, forecast=forecast)
+
+
+@cache
+def _new_keys_sql(vendor: str) -> str:
+    return _statement(_NEW_KEYS)
+
+
+@cache
+def _tally_sql(vendor: str) -> str:
+    return _TALLY.format(**_names(vendor))
+
+
+def _adapt(value):
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
+
+
+def _run(sql: str, params: dict, rows: bool = False):
+    values = {name: _adapt(value) for name, value in params.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchall() if rows else cursor.fetchone()
+
+
+def _common(study: StudySettings, now: datetime, horizon: datetime, new_left: int) -> dict:
+    return {"user": study.user_id, "study": study.pk, "now": now, "horizon": horizon, "new_from": study.new_from,
+            "new_left": new_left, "yes": True, "no": False}
+
+
+@dataclass(frozen=True)
+class Queue:
+    learning: int  # learning cards due now
+    learning_soon: int  # and those due within the learn-ahead time
+    review: int  # reviews due today, before the daily limit
+    learning_head: int | None  # the review state to show first of each kind
+    review_head: int | None
+    new: int  # new cards left, up to the day's limit
+    first_new: int | None  # a card id
+
+
+def session_queue(study: StudySettings, now: datetime, soon: datetime, day_end: datetime, new_left: int) -> Queue:
+    params = _common(study, now, max(day_end, soon), new_left) | {"soon": soon, "day_end": day_end}
+    row = _run(_session_sql(connection.vendor), params)
+    return Queue(*(value or 0 for value in row[:3]), row[3], row[4], row[5] or 0, row[6])
+
+
+def dashboard_counts(study: StudySettings, now: datetime, day_end: datetime, days: list, new_left: int) -> tuple:
+    """(due now, due today, [due on each of `days`], new cards left): one statement."""
+    params = _common(study, now, days[-1].end, new_left) | {"day_end": day_end}
+    for n, day in enumerate(days):
+        params |= {f"start{n}": day.start, f"end{n}": day.end}
+    row = _run(_dashboard_sql(connection.vendor, len(days)), params)
+    return row[0] or 0, row[1] or 0, [value or 0 for value in row[2:-1]], row[-1] or 0
+
+
+def tally(user_id: int, day) -> tuple[int, int, int]:
+    """Today's (new, reviews, answers), mock exam answers left out."""
+    row = _run(_tally_sql(connection.vendor), {"user": user_id, "day": day, "exam": ReviewLog.Mode.EXAM.value})
+    return tuple(value or 0 for value in row)
+
+
+def new_keys(study: StudySettings, now: datetime) -> list[str]:
+    """Every card new to the learner, in the order the queue introduces them."""
+    return [key for (key,) in _run(_new_keys_sql(connection.vendor), _common(study, now, now, 0), rows=True)]
