@@ -18,6 +18,7 @@ from .questions import domain_shares
 RECENT = timedelta(days=14)
 # The draw samples this many questions of the bank for each one it needs.
 SAMPLE = 8
+WEAK_SAMPLE = 2
 PASS_FRACTION = 0.70  # the share of right answers this estimate puts at the 720 pass line
 
 
@@ -85,8 +86,9 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     # index order, not a sort of every weak card.
     start = rng.randint(0, Card.objects.aggregate(last=Max("pk"))["last"] or 0)
     weak_states = ReviewState.objects.filter(user=user).filter(Q(lapses__gt=0) | Q(difficulty__gte=7)).order_by("card_id")
+    # Weak questions are not skipped for being recent, so a few more than the exam needs will do.
     weak_keys = [key for window in (weak_states.filter(card_id__gte=start), weak_states.filter(card_id__lt=start))
-                 for key in window.values_list("card__key", flat=True)[:count * SAMPLE]]  # wrapping round
+                 for key in window.values_list("card__key", flat=True)[:count * WEAK_SAMPLE]]  # wrapping round
     # The bank is searched by key or primary key alone, through their indexes, and the rest is
     # checked here: given the exam and domains as well, SQLite would scan the exam's index instead.
     def usable(rows):
@@ -103,8 +105,10 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
         picks = range(low, high + 1) if high - low < wanted else {rng.randint(low, high) for _ in range(wanted)}
         sample = usable(BankQuestion.objects.filter(pk__in=picks))
     seen = {key for key, _ in weak + sample}
-    recent = set(AttemptQuestion.objects.filter(attempt__user=user, attempt__started_at__gte=now - RECENT,
-                                                bank_key__in=seen).values_list("bank_key", flat=True))
+    # All of the recent attempts' keys, read from their index: probing it for each sampled key
+    # instead costs a probe per key per attempt.
+    recent = set(AttemptQuestion.objects.filter(attempt__user=user, attempt__started_at__gte=now - RECENT)
+                 .order_by().values_list("bank_key", flat=True)) & seen
     rng.shuffle(weak)
     rng.shuffle(sample)
     drawn_weak = {key for key, _ in weak}

@@ -106,6 +106,9 @@ class AttemptQuestion(models.Model):
     class Meta:
         ordering = ["attempt", "position"]
         constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="one_question_per_position")]
+        # A new exam skips the questions of the learner's recent attempts: their keys are read from
+        # this index alone, never from the rows with their options and explanations.
+        indexes = [models.Index(fields=["attempt", "bank_key"], name="exams_attempt_question_keys")]
 
     def __str__(self):
         return f"{self.attempt_id} #{self.position}"
