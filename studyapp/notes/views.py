@@ -49,9 +49,10 @@ def notes_index(request):
 
 @require_GET
 def service_detail(request, slug):
-    service = get_object_or_404(Service.objects.prefetch_related("domains__exam"), slug=slug)
-    own_sections = (NoteSection.objects.active().filter(source_id=service.source_id).select_related("source")
-                    if service.source_id else NoteSection.objects.none())
+    service = get_object_or_404(Service.objects.select_related("source").prefetch_related(
+        Prefetch("domains", queryset=Domain.objects.select_related("exam"))), slug=slug)
+    # Read through the source, its sections know it without joining it again.
+    own_sections = service.source.notesection_set.active() if service.source_id else NoteSection.objects.none()
     backlinks = (
         NoteSection.objects.active().filter(links_to=service).exclude(source_id=service.source_id)
         .select_related("source").only("heading_path", "anchor", "source__title", "source__slug")
@@ -64,7 +65,7 @@ def service_detail(request, slug):
     return TemplateResponse(request, "notes/service.html", {
         "service": service,
         "sections": own_sections,
-        "tables": service.tables.active().select_related("source"),
+        "tables": service.tables.active().select_related("source").only("key", "title", "source__title"),
         "patterns": service.answers.active().select_related("domain"),
         "backlinks": backlinks,
         "mentions": mentions,

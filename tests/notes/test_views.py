@@ -47,8 +47,9 @@ def test_notes_index_lists_domains_and_their_services(client, imported, tmp_path
 
 def test_service_page_shows_notes_patterns_tables_and_backlinks(client, imported, tmp_path, django_assert_num_queries):
     grow(tmp_path, 3)
-    # service, its domains, their exams, own sections, patterns, tables, backlinks, mentions
-    with django_assert_num_queries(8):
+    # service with its note, its domains with their exams, own sections, patterns, tables,
+    # backlinks, mentions
+    with django_assert_num_queries(7):
         response = client.get("/notes/services/amazon-kinesis-data-streams/")
     html = response.content.decode()
     assert "<h1>Amazon Kinesis Data Streams</h1>" in html
