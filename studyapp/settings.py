@@ -84,7 +84,11 @@ SQLITE_OPTIONS = {
     # instead of one failing with "database is locked" halfway through.
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    # A year of heavy study is a database of hundreds of megabytes: pages are read through a
+    # memory map rather than copied in by a system call each, and each connection keeps up to
+    # 64 MB of them (the default is 2 MB).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;",
 }
 
 DATABASES = {
