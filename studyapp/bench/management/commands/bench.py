@@ -26,7 +26,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from studyapp.bench import corpus, history
+from studyapp.bench import corpus, history, targets
 from studyapp.exams import mock
 from studyapp.exams.models import Attempt
 from studyapp.notes.models import Exam, Service
@@ -112,6 +112,7 @@ class Bench:
             row["queries"] = figures["queries"].get(row["name"])
             row["rps_ratio"] = round(row["rps"] / trivial["rps"], 3) if trivial["rps"] else None
             row["kind"] = "partial" if row["name"] in PARTIALS else "trivial" if row["name"] == "trivial" else "page"
+        figures["targets"] = targets.check(figures)
         return figures
 
     def measure_import(self) -> dict:
@@ -235,4 +236,7 @@ def table(figures: dict) -> str:
     for row in figures["requests"]:
         lines.append(f"{row['name']:<18}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['rps']:>9}"
                      f"{row['rps_ratio']:>11}{row['queries']:>9}{row['failures']:>8}")
+    lines += ["", "Targets:"]
+    for target in figures["targets"]:
+        lines.append(f"  {'met   ' if target['met'] else 'missed'} {target['target']}: {target['value']}")
     return "\n".join(lines) + "\n"
