@@ -225,3 +225,63 @@ class ImportRun(models.Model):
         if not self.files_total:
             return 0 if not self.finished else 100
         return round(100 * self.files_done / self.files_total)
+
+
+class TrigramText(models.TextField):
+    """The column of an FTS5 trigram index; `__match` takes an FTS5 query."""
+
+
+@TrigramText.register_lookup
+class Match(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class SearchIndex(models.Model):
+    """A kind's `search_text` in an SQLite FTS5 trigram index (migration 0002), joined to its row by
+    rowid. The index reads the text from the row's own table, and triggers keep it in step with
+    every insert, update and delete, so it commits or rolls back with the import. PostgreSQL has
+    no such table: a pg_trgm GIN index serves the same `LIKE` there."""
+
+    search_text = TrigramText()
+
+    class Meta:
+        abstract = True
+        managed = False
+        required_db_vendor = "sqlite"
+
+
+class ServiceSearch(SearchIndex):
+    item = models.OneToOneField(Service, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING,
+                                related_name="search_index")
+
+    class Meta(SearchIndex.Meta):
+        db_table = "notes_service_search"
+
+
+class NoteSectionSearch(SearchIndex):
+    item = models.OneToOneField(NoteSection, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING,
+                                related_name="search_index")
+
+    class Meta(SearchIndex.Meta):
+        db_table = "notes_notesection_search"
+
+
+class ComparisonTableSearch(SearchIndex):
+    item = models.OneToOneField(ComparisonTable, primary_key=True, db_column="rowid",
+                                on_delete=models.DO_NOTHING, related_name="search_index")
+
+    class Meta(SearchIndex.Meta):
+        db_table = "notes_comparisontable_search"
+
+
+class QuestionPatternSearch(SearchIndex):
+    item = models.OneToOneField(QuestionPattern, primary_key=True, db_column="rowid",
+                                on_delete=models.DO_NOTHING, related_name="search_index")
+
+    class Meta(SearchIndex.Meta):
+        db_table = "notes_questionpattern_search"

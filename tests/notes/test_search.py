@@ -1,0 +1,208 @@
+"""Search served from a trigram index: what it finds, that the index serves it, and that the index
+stays in step with every import (SQLite's FTS5 tables are ours to keep; PostgreSQL keeps its own)."""
+
+import re
+import shutil
+
+import pytest
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+from studyapp.notes import search
+from studyapp.notes.models import (
+    ComparisonTable,
+    ComparisonTableSearch,
+    NoteSection,
+    NoteSectionSearch,
+    QuestionPattern,
+    QuestionPatternSearch,
+    Service,
+    ServiceSearch,
+)
+from studyapp.notes.search import run_search
+
+from .test_import import refused_insert, run_import
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+KINDS = {"services": Service, "sections": NoteSection, "tables": ComparisonTable, "patterns": QuestionPattern}
+INDEXES = [ServiceSearch, NoteSectionSearch, ComparisonTableSearch, QuestionPatternSearch]
+
+# Long and short terms, several at once, case, characters LIKE and FTS5 give meaning to, non-ASCII.
+QUERIES = ["kinesis", "KINESIS Streams", "s3", "a", "ka", "s3 kinesis", "data stream", "firehose s3", "é",
+           "→", "—", '"', '"replay data"', "_", "%", "'", "kinesis*", "(s3)", "a:b", "-", "and", "or not",
+           "zzz", "🎯", "data data", "encryption sse-s3 s3", "x" * 40, 'x"y', '"""', "near*"]
+
+
+@pytest.fixture
+def corpus(tmp_path, notes_dir):
+    target = tmp_path / "notes"
+    shutil.copytree(notes_dir, target)
+    run_import(target)
+    return target
+
+
+def found(query) -> dict[str, list[int]]:
+    results = run_search(query)
+    return {kind: [row.pk for row in results[kind]] for kind in KINDS}
+
+
+def substring_scan(query, window=None) -> dict[str, list[int]]:
+    """What search means, computed in Python from every active row: the rows holding each term, in
+    the page's order, the first LIMIT of them (of the first `window` in import order, if given)."""
+    terms = search.terms_of(query)
+    expected = {}
+    for kind, model in KINDS.items():
+        rows = [row for row in model.objects.active().order_by("pk")
+                if terms and all(term in row.search_text for term in terms)][:window]
+        ids = {row.pk for row in rows}
+        expected[kind] = [pk for pk in model.objects.active().values_list("pk", flat=True) if pk in ids][:search.LIMIT]
+    return expected
+
+
+def assert_index_in_step():
+    """Each FTS5 index holds exactly the text of its table's rows, no more and no less: FTS5's own
+    check, reading the table too (the `1`). PostgreSQL maintains its GIN indexes itself."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for index in INDEXES:
+            table = index._meta.db_table
+            cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+
+
+def search_indexes() -> set[str]:
+    """The search indexes the database holds: SQLite's FTS5 tables, PostgreSQL's GIN indexes."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            return {index._meta.db_table for index in INDEXES} & set(connection.introspection.table_names(cursor))
+        return {name for model in KINDS.values()
+                for name in connection.introspection.get_constraints(cursor, model._meta.db_table)
+                if name == f"{model._meta.db_table}_trgm"}
+
+
+def query_plans(query) -> list[str]:
+    """The plan of every query a search runs, as the database explains it."""
+    statements = []
+
+    def keep(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        run_search(query)
+    plans = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A test table is a few rows, which PostgreSQL rightly reads whole; at 100,000 rows it
+            # takes the index. Pricing the other ways out shows which index can serve the query.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            explain = "EXPLAIN "
+        else:
+            explain = "EXPLAIN QUERY PLAN "
+        for sql, params in statements:
+            cursor.execute(explain + sql, params)
+            plans.append("\n".join(str(row[-1]) for row in cursor.fetchall()))
+    return plans
+
+
+def test_every_kind_is_searched_through_its_trigram_index(corpus):
+    plans = query_plans("kinesis s3")
+    assert len(plans) == 4
+    for plan, model in zip(plans, KINDS.values()):
+        if connection.vendor == "sqlite":
+            # The FTS5 table answers the MATCH (M) and hands rows over in rowid order; the kind's
+            # own table is only looked up by key, never scanned.
+            assert re.search(r"SCAN \w+ VIRTUAL TABLE INDEX \d+:M", plan), plan
+            assert not re.search(r"SCAN (?!\w+ VIRTUAL TABLE)", plan), plan
+        else:
+            assert f"Bitmap Index Scan on {model._meta.db_table}_trgm" in plan, plan
+
+
+def test_search_finds_exactly_what_a_substring_scan_finds(corpus):
+    for query in QUERIES:
+        assert found(query) == substring_scan(query), query
+    # Not a comparison of empty lists: short terms and odd characters find rows of every kind.
+    for query in ["s3", "a", "ka", "é", "_", '"', "-"]:
+        assert any(found(query).values()), query
+    assert all(found("a").values())
+
+
+def test_past_the_window_a_kind_shows_its_first_matches_in_the_pages_order(corpus, monkeypatch):
+    monkeypatch.setattr(search, "WINDOW", 3)
+    for query in ["a", "s3", "kinesis", "data stream"]:
+        assert found(query) == substring_scan(query, window=3), query
+    assert len(found("a")["patterns"]) == 3
+
+
+def test_reimporting_edited_notes_keeps_the_index_in_step(corpus):
+    note = corpus / "patterns.md"
+    original = note.read_text()
+    edited = original.replace('| "Replay data" |', '| "Replay quokka data" |')
+    edited = "".join(line for line in edited.splitlines(keepends=True)
+                     if "Near real-time delivery to S3" not in line)  # removed: retired
+    note.write_text(edited)
+    (corpus / "wombat.md").write_text("# Wombat notes\n\nA wombat digs.\n\n| Cue | Answer |\n|---|---|\n"
+                                      "| Where the wombat sleeps | A burrow |\n")
+    run_import(corpus)
+
+    assert_index_in_step()
+    assert QuestionPattern.objects.filter(prompt="Near real-time delivery to S3", retired_at__isnull=False).exists()
+    assert [p.prompt for p in run_search("quokka")["patterns"]] == ["Replay quokka data"]
+    assert run_search("real-time delivery")["patterns"] == []
+    assert run_search("wombat")["total"] >= 2
+    for query in QUERIES + ["quokka", "wombat", "near real"]:
+        assert found(query) == substring_scan(query), query
+
+    note.write_text(original)  # the removed pattern comes back, the edit goes
+    (corpus / "wombat.md").unlink()
+    run_import(corpus)
+    assert_index_in_step()
+    assert run_search("quokka")["total"] == 0
+    assert [p.prompt for p in run_search("real-time delivery")["patterns"]] == ["Near real-time delivery to S3"]
+    for query in QUERIES:
+        assert found(query) == substring_scan(query), query
+
+
+def test_an_import_that_fails_while_writing_leaves_the_index_as_it_was(corpus):
+    before = {query: found(query) for query in QUERIES}
+    (corpus / "wombat.md").write_text("# Wombat notes\n\nA wombat digs.\n")
+    note = corpus / "patterns.md"
+    note.write_text(note.read_text().replace('| "Replay data" |', '| "Replay quokka data" |') + "\nWombat cue → explode\n")
+    with refused_insert("notes_questionpattern", "answer", "explode"):
+        with pytest.raises(Exception, match="refused"):
+            run_import(corpus)
+
+    assert_index_in_step()
+    assert run_search("wombat")["total"] == run_search("quokka")["total"] == 0
+    assert {query: found(query) for query in QUERIES} == before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 is SQLite's; PostgreSQL checks its own indexes")
+def test_the_index_check_notices_an_index_out_of_step(corpus):
+    table = ServiceSearch._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table}(rowid, search_text) VALUES (999999, 'ghost')")
+        try:
+            with pytest.raises(Exception, match="malformed"):
+                assert_index_in_step()
+        finally:
+            cursor.execute(f"INSERT INTO {table}({table}, rowid, search_text) VALUES ('delete', 999999, 'ghost')")
+    assert_index_in_step()
+
+
+def test_the_migration_indexes_what_was_imported_before_it(corpus):
+    expected = {query: found(query) for query in QUERIES}
+    assert len(search_indexes()) == 4
+    executor = MigrationExecutor(connection)
+    executor.migrate([("notes", "0001_initial")])
+    try:
+        assert search_indexes() == set()
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes("notes"))
+    assert len(search_indexes()) == 4
+    assert_index_in_step()
+    assert {query: found(query) for query in QUERIES} == expected
+    assert found("kinesis")["patterns"]
