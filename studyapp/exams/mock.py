@@ -66,7 +66,8 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
             rng.shuffle(options)  # a fresh order each attempt, so positions are not learnt by heart
             rows.append(AttemptQuestion(
                 attempt=attempt, position=position, bank_key=key, kind=question.kind, stem=question.stem,
-                context=question.context, options=options, card_keys=question.card_keys,
+                context=question.context, options=options, choose=sum(o["correct"] for o in options),
+                card_keys=question.card_keys,
                 source_url=question.source_url, domain_id=question.domain_id,
             ))
         AttemptQuestion.objects.bulk_create(rows)

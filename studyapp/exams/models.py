@@ -99,6 +99,9 @@ class AttemptQuestion(models.Model):
     card_keys = models.JSONField(default=list, blank=True)
     source_url = models.CharField(max_length=500, blank=True)
     domain = models.ForeignKey(Domain, null=True, on_delete=models.SET_NULL, related_name="+")
+    # How many options are right, from `options` when the question is drawn: the exam's progress
+    # panel tells answered questions from the rest without reading every question's options.
+    choose = models.PositiveSmallIntegerField(default=1)
     chosen = models.JSONField(default=list, blank=True, help_text="Indices of the options chosen")
     flagged = models.BooleanField(default=False)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -118,13 +121,13 @@ class AttemptQuestion(models.Model):
         return [i for i, option in enumerate(self.options) if option["correct"]]
 
     @property
-    def choose(self) -> int:
-        return len(self.right)
-
-    @property
     def is_correct(self) -> bool:
         return sorted(self.chosen) == self.right
 
     @property
     def answered(self) -> bool:
-        return len(self.chosen) == self.choose
+        return answered(self.chosen, self.choose)
+
+
+def answered(chosen: list[int], choose: int) -> bool:
+    return len(chosen) == choose

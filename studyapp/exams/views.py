@@ -18,7 +18,7 @@ from studyapp.web import partial_template, vary_on_htmx
 
 from . import mock
 from .forms import CustomExamForm
-from .models import Attempt, BankQuestion
+from .models import Attempt, BankQuestion, answered
 
 
 def _exam():
@@ -76,10 +76,12 @@ def question(request, pk, number):
     attempt = mock.finish_if_over(_attempt_for_user(request, pk), timezone.now())
     if attempt.finished:
         return _go(request, f"/exams/{attempt.pk}/results/")
-    questions = list(attempt.questions.all())
-    if not 1 <= number <= len(questions):
+    # Every question's progress, and the one shown in full: the others' stems and options are
+    # not read on each click.
+    progress = list(attempt.questions.values_list("chosen", "choose", "flagged"))
+    if not 1 <= number <= len(progress):
         raise Http404("No such question.")
-    current = questions[number - 1]
+    current = attempt.questions.get(position=number)
     if request.method == "POST":
         try:
             if "flag" in request.POST:
@@ -92,24 +94,25 @@ def question(request, pk, number):
             messages.info(request, "Time was up, so that answer was not saved. Here is how you did.")
             return _go(request, f"/exams/{attempt.pk}/results/")
         if not request.htmx:
-            target = number + 1 if "next" in request.POST and number < len(questions) else number
+            target = number + 1 if "next" in request.POST and number < len(progress) else number
             return redirect("exams:question", pk=attempt.pk, number=target)
+        progress[number - 1] = (current.chosen, current.choose, current.flagged)
     remaining = max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
     template = partial_template(request, "exams/question.html", "progress")
-    navigator = _navigator(attempt, questions)
+    navigator = _navigator(attempt, progress)
     return vary_on_htmx(TemplateResponse(request, template, {
-        "attempt": attempt, "questions": questions, "current": current, "number": number, "navigator": navigator,
+        "attempt": attempt, "total": len(progress), "current": current, "number": number, "navigator": navigator,
         "remaining": remaining, "clock": _clock(remaining), "answered": sum(q["answered"] for q in navigator),
     }))
 
 
-def _navigator(attempt: Attempt, questions) -> list[dict]:
+def _navigator(attempt: Attempt, progress: list[tuple]) -> list[dict]:
     """A link to each question, with its state, worked out here once rather than by template tags
     for each of the 65 (this partial answers every click in an exam)."""
     # Question addresses differ only in their number: one reverse() serves them all.
     prefix = reverse("exams:question", args=[attempt.pk, 1]).removesuffix("1/")
-    return [{"number": n, "url": f"{prefix}{n}/", "answered": q.answered, "flagged": q.flagged}
-            for n, q in enumerate(questions, 1)]
+    return [{"number": n, "url": f"{prefix}{n}/", "answered": answered(chosen, choose), "flagged": flagged}
+            for n, (chosen, choose, flagged) in enumerate(progress, 1)]
 
 
 def _clock(seconds: int) -> str:

@@ -4,6 +4,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from studyapp.exams import mock
 from studyapp.exams.models import Attempt, AttemptQuestion, BankQuestion
@@ -75,8 +77,8 @@ def test_half_quick_and_custom_exams(learner, content):
 def test_answers_are_saved_as_they_are_clicked_and_kept_on_reload(learner, imported, clock, django_assert_num_queries):
     attempt = start(learner)
     question = attempt.questions.get(position=1)
-    # session, user, the attempt, its questions, save the answer
-    with django_assert_num_queries(5):
+    # session, user, the attempt, every question's progress, the question answered, save the answer
+    with django_assert_num_queries(6):
         response = learner.post(f"/exams/{attempt.pk}/1/", {"choice": str(right_choice(question)[0])},
                                 headers={"HX-Request": "true"})
     assert b'id="progress"' in response.content and b"<html" not in response.content
@@ -208,3 +210,20 @@ def test_multiple_choice_review_grades_right_as_good_and_wrong_as_again(learner,
     assert (log.card.key, log.rating, log.mode) == (key, 1, "choice")
     again = learner.post("/exams/practice/", {"ticket": ticket, "choice": str(wrong)}, headers={"HX-Request": "true"})
     assert ReviewLog.objects.filter(user=alice).count() == 1 and again.status_code == 200
+
+
+def test_questions_drawn_before_the_choose_column_learn_it_from_their_options(learner, imported):
+    attempt = start(learner)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("exams", "0002_attempt_question_keys")])
+    try:
+        old = executor.loader.project_state([("exams", "0002_attempt_question_keys")]).apps
+        two_right = [{"text": t, "correct": t != "c", "explanation": ""} for t in "abc"]
+        old.get_model("exams", "AttemptQuestion").objects.filter(attempt_id=attempt.pk, position=1).update(
+            options=two_right)
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes("exams"))
+    chooses = dict(AttemptQuestion.objects.filter(attempt=attempt).values_list("position", "choose"))
+    assert chooses[1] == 2
+    assert all(chooses[q.position] == len(q.right) for q in attempt.questions.all())
