@@ -6,8 +6,9 @@ while SQLite ran them in a twentieth of a millisecond each. The statements here 
 built once per database vendor; every value is a parameter.
 
 What "available" means is written once, in `_DUE` and `_NEW`, for both the counts and the
-heads. Both read the queue index of review states (user, phase, due, ...) for a bounded span of due times,
-and cards from the learner's new-card floor on, so they cost the same at any collection size.
+heads. The one reads the review states' queue index (user, phase, due, ...) for a bounded span of
+due times, the other cards from the learner's new-card floor on, so both cost the same at any
+collection size.
 """
 
 from dataclasses import dataclass
@@ -19,12 +20,10 @@ from django.db import connection
 from .models import Card, ReviewLog, ReviewState, StudySettings
 from .scheduler import Phase
 
-LEARNING = f"({int(Phase.LEARNING)}, {int(Phase.RELEARNING)})"
-
 # Schedules that can be shown by `horizon`: scheduled, not suspended, not buried, on a card that
 # is neither retired nor outside the learner's scope. `{card}` is the expression for the card id.
 _DUE = """
-    s.{user_id} = %(user)s AND s.{phase} IN ({learning}, {review}) AND s.{due} <= %(horizon)s
+    s.{user_id} = %(user)s AND s.{phase} IN {scheduled_phases} AND s.{due} <= %(horizon)s
     AND s.{suspended} = %(no)s AND (s.{buried_until} IS NULL OR s.{buried_until} <= %(now)s)
     AND s.{card_id} NOT IN (SELECT r.{id} FROM {card_table} r WHERE r.{retired_at} IS NOT NULL)
     AND {in_scope}
@@ -105,19 +104,24 @@ def _names(vendor: str) -> dict:
     quoted = {name: quote(value) for name, value in names.items()}
     quoted.update({column: quote(column) for column in columns})
     quoted["settings_id"] = quote("studysettings_id")
-    quoted.update(new=int(Phase.NEW), review=int(Phase.REVIEW), learning_phases=LEARNING,
-                  learning=f"{int(Phase.LEARNING)}, {int(Phase.RELEARNING)}")
+    quoted.update(new=int(Phase.NEW), review=int(Phase.REVIEW),
+                  learning_phases=f"({int(Phase.LEARNING)}, {int(Phase.RELEARNING)})",
+                  scheduled_phases=f"({int(Phase.LEARNING)}, {int(Phase.REVIEW)}, {int(Phase.RELEARNING)})")
     return quoted
 
 
 def _statement(template: str, **extra) -> str:
     names = _names(connection.vendor)
-    scope_of = lambda card: _SCOPE.format(card=card, **names)  # noqa: E731
-    due_where = _DUE.format(in_scope=scope_of(f"s.{names['card_id']}"), **names)
-    new_where = _NEW.format(in_scope=scope_of(f"c.{names['id']}"), **names)
+
+    def in_scope(card: str) -> str:
+        return _SCOPE.format(card=card, **names)
+
+    due_where = _DUE.format(in_scope=in_scope(f"s.{names['card_id']}"), **names)
+    new_where = _NEW.format(in_scope=in_scope(f"c.{names['id']}"), **names)
     return template.format(due_where=due_where, new_where=new_where, **names, **extra)
 
 
+# Each statement is built once per vendor: the vendor, unused in the body, is the cache key.
 @cache
 def _session_sql(vendor: str) -> str:
     return _statement(_SESSION)
