@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from studyapp.notes.models import Domain, Exam
 from studyapp.review.models import Card, ReviewState
@@ -86,8 +86,13 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     # Weak cards from a seeded point of the learner's (user, card) index on: a window read in
     # index order, not a sort of every weak card.
     start = rng.randint(0, Card.objects.aggregate(last=Max("pk"))["last"] or 0)
-    weak_states = ReviewState.objects.filter(user=user).filter(Q(lapses__gt=0) | Q(difficulty__gte=7)).order_by("card_id")
-    # Weak questions are not skipped for being recent, so a few more than the exam needs will do.
+    # Only cards of this exam's chosen domains that are still in use: with the others left out
+    # here, and weak questions not skipped for being recent, a window of a few more than the exam
+    # needs is enough.
+    in_domains = Card.domains.through.objects.filter(card_id=OuterRef("card_id"), domain_id__in=list(shares))
+    weak_states = (ReviewState.objects.filter(user=user).filter(Q(lapses__gt=0) | Q(difficulty__gte=7))
+                   .filter(card__exam=exam, card__retired_at__isnull=True).filter(Exists(in_domains))
+                   .order_by("card_id"))
     weak_keys = [key for window in (weak_states.filter(card_id__gte=start), weak_states.filter(card_id__lt=start))
                  for key in window.values_list("card__key", flat=True)[:count * WEAK_SAMPLE]]  # wrapping round
     # The bank is searched by key or primary key alone, through their indexes, and the rest is

@@ -82,7 +82,7 @@ def test_answers_are_saved_as_they_are_clicked_and_kept_on_reload(learner, impor
         response = learner.post(f"/exams/{attempt.pk}/1/", {"choice": str(right_choice(question)[0])},
                                 headers={"HX-Request": "true"})
     assert b'id="progress"' in response.content and b"<html" not in response.content
-    assert "1 of" in response.content.decode()
+    assert f"1 of {attempt.total} answered" in response.content.decode()
     clock.shift(timedelta(minutes=7))
     page = learner.get(f"/exams/{attempt.pk}/1/").content.decode()
     assert re.search(r'name="choice" value="\d+" checked', page)
@@ -187,6 +187,20 @@ def test_draw_prefers_weak_cards_then_unseen_questions(alice, imported):
     ReviewState.objects.create(user=alice, card=weak, phase=2, due=NOW, lapses=3, stability=1, difficulty=8)
     drawn = mock.draw(alice, exam, 1, list(exam.domains.filter(questions__key=weak.key)), NOW, seed=1)
     assert drawn == [weak.key]
+
+
+def test_weak_cards_of_another_exam_never_crowd_out_one_of_this_exam(alice, content):
+    exam = Exam.objects.get(declared=True)
+    other = Exam.objects.create(code="OTHER-01", title="Another exam")
+    keys = list(BankQuestion.objects.filter(key__in=Card.objects.values("key")).values_list("key", flat=True))
+    mine, theirs = keys[-1], keys[:-1]
+    Card.objects.filter(key__in=theirs).update(exam=other)
+    BankQuestion.objects.filter(key__in=theirs).update(exam=other)
+    for card in Card.objects.filter(key__in=keys):
+        ReviewState.objects.create(user=alice, card=card, phase=2, due=NOW, lapses=3, stability=1, difficulty=8)
+    domains = list(exam.domains.filter(questions__key=mine))
+    assert len(theirs) >= 5 * mock.WEAK_SAMPLE  # a window of weak cards (for one question) holds two
+    assert all(mock.draw(alice, exam, 1, domains, NOW, seed=seed) == [mine] for seed in range(20))
 
 
 def test_the_scaled_score_estimate_puts_seventy_percent_at_the_pass_line(imported):

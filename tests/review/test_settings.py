@@ -1,11 +1,17 @@
 """The study settings page: limits, steps, retention, time zone and what to study."""
 
+from datetime import timedelta
+
 import pytest
 
-from studyapp.notes.models import Domain, Service
+from studyapp.notes.models import Domain, Exam, Service
 from studyapp.review.models import Card, StudySettings
+from studyapp.review.scheduler import Phase
+
+from tests.conftest import NOW
 
 from .conftest import grade, show
+from .test_dashboard import place
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,3 +68,21 @@ def test_choosing_a_service_limits_the_queue_to_its_cards(learner, alice):
         seen.add(page.card)
         page = grade(learner, page, 4)
     assert seen == keys and keys
+
+
+def test_choosing_an_exam_limits_new_cards_and_reviews_to_its_cards(learner, alice, clock):
+    exam = Exam.objects.get()
+    other = Exam.objects.create(code="OTHER-01", title="Another exam")
+    cards = list(Card.objects.active().order_by("position", "key"))
+    elsewhere = {card.pk for card in cards[::2]}
+    Card.objects.filter(pk__in=elsewhere).update(exam=other)
+    for card in cards[:4]:  # two reviews due for each exam
+        place(alice, card, Phase.REVIEW, NOW - timedelta(hours=1))
+    learner.post("/review/settings/", form_data(exams=[exam.pk]))
+    new_in_exam = sum(card.pk not in elsewhere for card in cards[4:])
+    assert 0 < new_in_exam and show(learner).counts == (min(20, new_in_exam), 0, 2)
+    page, seen = show(learner), set()
+    while page.card:
+        seen.add(page.card)
+        page = grade(learner, page, 4)
+    assert seen and not {card.key for card in cards if card.pk in elsewhere} & seen

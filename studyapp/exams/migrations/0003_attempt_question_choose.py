@@ -4,16 +4,12 @@ from django.db import migrations, models
 
 
 def count_right_options(apps, schema_editor):
-    """Attempts drawn before this migration: their questions' `choose`, from their options."""
+    """Attempts drawn before this migration: their questions' `choose`, from their options. Read
+    in full before any is written, rather than updating a table while iterating over it."""
     AttemptQuestion = apps.get_model("exams", "AttemptQuestion")
-    batch = []
-    for question in AttemptQuestion.objects.only("options").iterator(chunk_size=2000):
-        question.choose = sum(bool(option["correct"]) for option in question.options)
-        batch.append(question)
-        if len(batch) == 2000:
-            AttemptQuestion.objects.bulk_update(batch, ["choose"])
-            batch = []
-    AttemptQuestion.objects.bulk_update(batch, ["choose"])
+    questions = [AttemptQuestion(pk=pk, choose=sum(bool(option["correct"]) for option in options))
+                 for pk, options in AttemptQuestion.objects.values_list("pk", "options")]
+    AttemptQuestion.objects.bulk_update(questions, ["choose"], batch_size=2000)
 
 
 class Migration(migrations.Migration):
