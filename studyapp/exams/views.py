@@ -3,7 +3,7 @@ import random
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +14,12 @@ from studyapp.notes.models import Exam
 from studyapp.review import session as review
 from studyapp.review.models import ReviewLog
 from studyapp.review.scheduler import Rating
+from studyapp.rows import Row
 from studyapp.web import partial_template, vary_on_htmx
 
 from . import mock
 from .forms import CustomExamForm
-from .models import Attempt, BankQuestion, answered
+from .models import Attempt, AttemptQuestion, BankQuestion, answered
 
 
 def _exam():
@@ -28,8 +29,15 @@ def _exam():
     return exam
 
 
+# Read on every click in an exam.
+ATTEMPT_OF_USER = Row(Attempt, by=("id", "user"), related=("exam",))
+QUESTION_AT = Row(AttemptQuestion, by=("attempt", "position"))
+
+
 def _attempt_for_user(request, pk) -> Attempt:
-    return get_object_or_404(Attempt.objects.select_related("exam"), pk=pk, user=request.user)
+    if (attempt := ATTEMPT_OF_USER.get(pk, request.user.pk)) is None:
+        raise Http404("No such attempt.")
+    return attempt
 
 
 def _go(request, url):
@@ -79,9 +87,8 @@ def question(request, pk, number):
     # Every question's progress, and the one shown in full: the others' stems and options are
     # not read on each click.
     progress = list(attempt.questions.values_list("chosen", "choose", "flagged"))
-    if not 1 <= number <= len(progress):
+    if (current := QUESTION_AT.get(attempt.pk, number)) is None:
         raise Http404("No such question.")
-    current = attempt.questions.get(position=number)
     if request.method == "POST":
         try:
             if "flag" in request.POST:

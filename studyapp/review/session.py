@@ -12,6 +12,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
+from studyapp.rows import Row
+
 from . import queue, scheduler
 from .days import StudyDay, day_for, streak, study_day
 from .models import Card, ReviewLog, ReviewState, StudySettings
@@ -24,6 +26,12 @@ ANSWER_CAP_MS = 60_000
 FORECAST_DAYS = 7
 LEARNING_PHASES = (Phase.LEARNING, Phase.RELEARNING)
 SCHEDULED = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING)
+
+# The rows each review request reads, with what the card page shows of the card's note and table.
+SCHEDULE_TO_SHOW = Row(ReviewState, by=("id",), related=("card", "card__source", "card__table"))
+CARD_TO_SHOW = Row(Card, by=("id",), related=("source", "table"))
+CARD_BY_KEY = Row(Card, by=("key",))
+SCHEDULE_TO_ANSWER = Row(ReviewState, by=("user", "card"), lock=True)
 
 
 @dataclass(frozen=True)
@@ -101,11 +109,10 @@ def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None
 
     if prefer and is_due(session, *prefer):
         session.card, session.state = prefer
-    elif head := _head(due, session.reviews_left):
-        session.state = ReviewState.objects.select_related("card__source", "card__table").get(pk=head)
-        session.card = session.state.card
+    elif (head := _head(due, session.reviews_left)) and (state := SCHEDULE_TO_SHOW.get(head)):
+        session.card, session.state = state.card, state
     elif due.new and due.first_new:
-        session.card = Card.objects.select_related("source", "table").get(pk=due.first_new)
+        session.card = CARD_TO_SHOW.get(due.first_new)
     if session.card:
         memory = session.state.memory if session.state else scheduler.Memory()
         previews = scheduler.preview(memory, now, session.study.preferences())
@@ -180,14 +187,11 @@ def read_ticket(value: str) -> dict:
 def _card_for_ticket(user, ticket: dict) -> tuple[Card, ReviewState | None]:
     if ticket.get("user") != user.pk:
         raise StaleTicket("That form was shown to someone else.")
-    try:
-        card = Card.objects.get(key=ticket["card"])
-    except Card.DoesNotExist:
-        raise StaleTicket("That card no longer exists.") from None
-    try:
-        state = ReviewState.objects.select_for_update().get(user=user, card=card)
-    except ReviewState.DoesNotExist:
-        state = None
+    card = CARD_BY_KEY.get(ticket["card"])
+    if card is None:
+        raise StaleTicket("That card no longer exists.")
+    if state := SCHEDULE_TO_ANSWER.get(user.pk, card.pk):
+        state.card = card
     if (state.version if state else 0) != ticket["version"]:
         raise StaleTicket("That card was already answered, buried or suspended, in this tab or another.")
     return card, state

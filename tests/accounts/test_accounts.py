@@ -1,6 +1,10 @@
 """Sign up, log in, log out."""
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from studyapp.review.models import StudySettings
 
@@ -63,3 +67,19 @@ def test_logging_in_returns_to_the_page_that_asked(client, django_user_model):
     assert 'name="next" value="/review/"' in login_page.content.decode()
     response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD, "next": "/review/"})
     assert response["Location"] == "/review/"
+
+
+def test_an_expired_session_reads_as_none_and_is_not_renewed(client, django_user_model):
+    django_user_model.objects.create_user("ann", password=PASSWORD)
+    client.post("/accounts/login/", {"username": "ann", "password": PASSWORD})
+    assert client.get("/review/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/review/").status_code == 302
+
+
+def test_a_deactivated_learner_is_signed_out(client, django_user_model):
+    ann = django_user_model.objects.create_user("ann", password=PASSWORD)
+    client.force_login(ann)
+    assert client.get("/review/").status_code == 200
+    django_user_model.objects.filter(pk=ann.pk).update(is_active=False)
+    assert client.get("/review/").status_code == 302
