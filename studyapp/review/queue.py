@@ -20,11 +20,12 @@ from django.db import connection
 from .models import Card, ReviewLog, ReviewState, StudySettings
 from .scheduler import Phase
 
-# Schedules that can be shown by `horizon`: scheduled, not suspended, not buried, on a card that
-# is neither retired nor outside the learner's scope. `{card}` is the expression for the card id.
+# Schedules that can be shown: not suspended, not buried, on a card that is neither retired nor
+# outside the learner's scope. Each statement adds the phases and the span of due times it reads,
+# so that SQLite walks the queue index over just those (a learning card's span is a few rows; all
+# reviews due today are thousands).
 _DUE = """
-    s.{user_id} = %(user)s AND s.{phase} IN {scheduled_phases} AND s.{due} <= %(horizon)s
-    AND s.{suspended} = %(no)s AND (s.{buried_until} IS NULL OR s.{buried_until} <= %(now)s)
+    s.{user_id} = %(user)s AND s.{suspended} = %(no)s AND (s.{buried_until} IS NULL OR s.{buried_until} <= %(now)s)
     AND s.{card_id} NOT IN (SELECT r.{id} FROM {card_table} r WHERE r.{retired_at} IS NOT NULL)
     AND {in_scope}
 """
@@ -53,16 +54,17 @@ _SCOPE = """
 
 _SESSION = """
 SELECT
-    COUNT(*) FILTER (WHERE s.{phase} IN {learning_phases} AND s.{due} <= %(now)s),
-    COUNT(*) FILTER (WHERE s.{phase} IN {learning_phases} AND s.{due} <= %(soon)s),
-    COUNT(*) FILTER (WHERE s.{phase} = {review} AND s.{due} < %(day_end)s),
+    (SELECT COUNT(*) FROM {state_table} s WHERE {due_where} AND s.{phase} IN {learning_phases}
+     AND s.{due} <= %(now)s),
+    (SELECT COUNT(*) FROM {state_table} s WHERE {due_where} AND s.{phase} IN {learning_phases}
+     AND s.{due} <= %(soon)s),
+    (SELECT COUNT(*) FROM {state_table} s WHERE {due_where} AND s.{phase} = {review} AND s.{due} < %(day_end)s),
     (SELECT s.{id} FROM {state_table} s WHERE {due_where} AND s.{phase} IN {learning_phases}
      AND s.{due} <= %(soon)s ORDER BY s.{due}, s.{id} LIMIT 1),
     (SELECT s.{id} FROM {state_table} s WHERE {due_where} AND s.{phase} = {review}
      AND s.{due} < %(day_end)s ORDER BY s.{due}, s.{id} LIMIT 1),
     (SELECT COUNT(*) FROM (SELECT 1 FROM {card_table} c WHERE {new_where} LIMIT %(new_left)s) n),
     (SELECT c.{id} FROM {card_table} c WHERE {new_where} ORDER BY c.{position}, c.{key} LIMIT 1)
-FROM {state_table} s WHERE {due_where}
 """
 
 _DASHBOARD = """
@@ -72,7 +74,7 @@ SELECT
     COUNT(*) FILTER (WHERE s.{due} < %(day_end)s),
     {forecast},
     (SELECT COUNT(*) FROM (SELECT 1 FROM {card_table} c WHERE {new_where} LIMIT %(new_left)s) n)
-FROM {state_table} s WHERE {due_where}
+FROM {state_table} s WHERE {due_where} AND s.{phase} IN {scheduled_phases} AND s.{due} <= %(horizon)s
 """
 
 _NEW_KEYS = """
