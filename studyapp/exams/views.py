@@ -106,19 +106,19 @@ def question(request, pk, number):
         progress[number - 1] = (current.chosen, current.choose, current.flagged)
     remaining = max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
     template = partial_template(request, "exams/question.html", "progress")
-    navigator = _navigator(attempt, progress)
+    navigator = _navigator(attempt, progress, number)
     return vary_on_htmx(TemplateResponse(request, template, {
         "attempt": attempt, "total": len(progress), "current": current, "number": number, "navigator": navigator,
         "remaining": remaining, "clock": _clock(remaining), "answered": sum(q["answered"] for q in navigator),
     }))
 
 
-def _navigator(attempt: Attempt, progress: list[tuple]) -> list[dict]:
-    """A link to each question, with its state, worked out here once rather than by template tags
-    for each of the 65 (this partial answers every click in an exam)."""
+def _navigator(attempt: Attempt, progress: list[tuple], number: int) -> list[dict]:
+    """A link to each question, with its state (the `question_links` tag writes them out)."""
     # Question addresses differ only in their number: one reverse() serves them all.
     prefix = reverse("exams:question", args=[attempt.pk, 1]).removesuffix("1/")
-    return [{"number": n, "url": f"{prefix}{n}/", "answered": answered(chosen, choose), "flagged": flagged}
+    return [{"number": n, "url": f"{prefix}{n}/", "answered": answered(chosen, choose), "flagged": flagged,
+             "current": n == number}
             for n, (chosen, choose, flagged) in enumerate(progress, 1)]
 
 

@@ -9,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from studyapp.exams import mock
 from studyapp.exams.models import Attempt, AttemptQuestion, BankQuestion
+from studyapp.exams.templatetags.exam_navigator import question_links
 from studyapp.notes.models import Exam
 from studyapp.review.models import Card, ReviewLog, ReviewState
 
@@ -95,7 +96,8 @@ def test_flagging_toggles_and_shows_in_the_navigator(learner, imported):
     learner.post(f"/exams/{attempt.pk}/2/", {"flag": "1"}, headers={"HX-Request": "true"})
     assert attempt.questions.get(position=2).flagged
     page = learner.get(f"/exams/{attempt.pk}/2/").content.decode()
-    assert 'class=" flagged"' in page and "Unflag" in page
+    assert 'class="flagged" aria-current="page">2<span class="visually-hidden">, not answered, flagged' in page
+    assert "Unflag" in page
 
 
 def test_an_answer_after_the_deadline_is_refused_and_the_attempt_is_scored_as_it_stood(learner, imported, clock):
@@ -241,3 +243,16 @@ def test_questions_drawn_before_the_choose_column_learn_it_from_their_options(le
     chooses = dict(AttemptQuestion.objects.filter(attempt=attempt).values_list("position", "choose"))
     assert chooses[1] == 2
     assert all(chooses[q.position] == len(q.right) for q in attempt.questions.all())
+
+
+def test_the_navigator_marks_each_question_for_eyes_and_screen_readers():
+    html = question_links([
+        {"number": 1, "url": "/exams/7/1/", "answered": True, "flagged": False, "current": False},
+        {"number": 2, "url": "/exams/7/2/", "answered": True, "flagged": True, "current": True},
+        {"number": 3, "url": '/x/"3/', "answered": False, "flagged": False, "current": False},
+    ])
+    assert html == (
+        '<li><a href="/exams/7/1/" class="answered">1<span class="visually-hidden">, answered</span></a></li>'
+        '<li><a href="/exams/7/2/" class="answered flagged" aria-current="page">2'
+        '<span class="visually-hidden">, answered, flagged</span></a></li>'
+        '<li><a href="/x/&quot;3/" class="">3<span class="visually-hidden">, not answered</span></a></li>')
