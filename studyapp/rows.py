@@ -1,4 +1,5 @@
-"""Single rows read as model instances by a statement built once, for the reads every request makes.
+"""Single rows read as model instances, and written back, by statements built once: for what
+every review request reads and writes.
 
 Profiled at 100,000 cards, a Django `get()` spent 0.15-0.5 ms building and compiling its query
 and SQLite a twentieth of that running it; a review request made six of them. A `Row` writes its
@@ -72,6 +73,27 @@ class Row:
         sql = (f"SELECT {', '.join(columns)} FROM {quote(self.model._meta.db_table)} t0 {' '.join(joins)} "
                f"WHERE {where}{lock}")
         return sql, tables
+
+
+class Update:
+    """`Update(ReviewState, ("phase", "due")).save(state)` is `state.save(update_fields=["phase", "due"])`
+    without the compiling: the fields' values go through their own `get_db_prep_save`."""
+
+    def __init__(self, model, fields: tuple[str, ...]):
+        self.fields = [model._meta.get_field(name) for name in fields]
+        self.model, self._statements = model, {}
+
+    def save(self, instance) -> bool:
+        """Write the fields of a saved instance; False if its row is gone."""
+        if connection.vendor not in self._statements:
+            quote = connection.ops.quote_name
+            assignments = ", ".join(f"{quote(f.column)} = %s" for f in self.fields)
+            self._statements[connection.vendor] = (f"UPDATE {quote(self.model._meta.db_table)} SET {assignments} "
+                                                   f"WHERE {quote(self.model._meta.pk.column)} = %s")
+        values = [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in self.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(self._statements[connection.vendor], [*values, instance.pk])
+            return cursor.rowcount == 1
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from studyapp.review.models import Card, ReviewState, StudySettings
-from studyapp.rows import Row
+from studyapp.rows import Row, Update
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +64,20 @@ def test_a_locked_read_locks_where_the_database_can_and_takes_no_joins(alice):
     assert read.endswith(" FOR UPDATE") == connection.features.has_select_for_update
     with pytest.raises(ValueError):
         Row(ReviewState, by=("id",), related=("card",), lock=True)
+
+
+def test_an_update_writes_the_named_fields_as_save_would(imported, alice):
+    card = Card.objects.first()
+    state = ReviewState.objects.create(user=alice, card=card)
+    state.phase, state.stability, state.due, state.buried_until, state.suspended = 2, 4.5, NOW, None, True
+    state.reps = 99  # not named: left as it is stored
+    assert Update(ReviewState, ("phase", "stability", "due", "buried_until", "suspended")).save(state)
+    stored = ReviewState.objects.get(pk=state.pk)
+    assert (stored.phase, stored.stability, stored.due, stored.buried_until, stored.suspended, stored.reps) == (
+        2, 4.5, NOW, None, True, 0)
+    settings = StudySettings.objects.create(user=alice)
+    settings.learning_steps = [5, 50]
+    assert Update(StudySettings, ("learning_steps",)).save(settings)
+    assert StudySettings.objects.get(pk=settings.pk).learning_steps == [5, 50]
+    ReviewState.objects.filter(pk=state.pk).delete()
+    assert not Update(ReviewState, ("phase",)).save(state)

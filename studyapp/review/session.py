@@ -12,7 +12,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
-from studyapp.rows import Row
+from studyapp.rows import Row, Update
 
 from . import queue, scheduler
 from .days import StudyDay, day_for, streak, study_day
@@ -32,6 +32,7 @@ SCHEDULE_TO_SHOW = Row(ReviewState, by=("id",), related=("card", "card__source",
 CARD_TO_SHOW = Row(Card, by=("id",), related=("source", "table"))
 CARD_BY_KEY = Row(Card, by=("key",))
 SCHEDULE_TO_ANSWER = Row(ReviewState, by=("user", "card"), lock=True)
+SCHEDULE_ANSWERED = Update(ReviewState, (*ReviewState.SNAPSHOT_FIELDS, "version"))
 
 
 @dataclass(frozen=True)
@@ -218,12 +219,15 @@ def answer(user, session: Session, ticket_value: str, rating: Rating,
         state = state or ReviewState(user=user, card=card)
         before, phase_before = state.snapshot(), Phase(state.phase)
         became_leech = _apply(state, rating, session.now, session.study)
-        try:
-            state.save()
-        except IntegrityError as exc:
-            # Another request created this card's schedule first (PostgreSQL does not lock a row
-            # that does not exist yet): this answer is the second of two.
-            raise StaleTicket("That card was already answered, in this tab or another.") from exc
+        if state.pk is not None:
+            SCHEDULE_ANSWERED.save(state)  # its row is locked: it is there
+        else:
+            try:
+                state.save()
+            except IntegrityError as exc:
+                # Another request created this card's schedule first (PostgreSQL does not lock a
+                # row that does not exist yet): this answer is the second of two.
+                raise StaleTicket("That card was already answered, in this tab or another.") from exc
         shown = datetime.fromtimestamp(ticket["shown"], tz=session.now.tzinfo)
         duration = int((session.now - shown).total_seconds() * 1000)
         log = ReviewLog.objects.create(
