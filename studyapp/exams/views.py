@@ -14,7 +14,7 @@ from studyapp.notes.models import Exam
 from studyapp.review import session as review
 from studyapp.review.models import ReviewLog
 from studyapp.review.scheduler import Rating
-from studyapp.rows import Row
+from studyapp.prepared import Prepared
 from studyapp.web import partial_template, vary_on_htmx
 
 from . import mock
@@ -30,12 +30,13 @@ def _exam():
 
 
 # Read on every click in an exam.
-ATTEMPT_OF_USER = Row(Attempt, by=("id", "user"), related=("exam",))
-QUESTION_AT = Row(AttemptQuestion, by=("attempt", "position"))
+ATTEMPT_OF_USER = Prepared(lambda pk, user: Attempt.objects.select_related("exam").filter(pk=pk, user=user), int, int)
+QUESTION_AT = Prepared(
+    lambda attempt, position: AttemptQuestion.objects.filter(attempt=attempt, position=position), int, int)
 
 
 def _attempt_for_user(request, pk) -> Attempt:
-    if (attempt := ATTEMPT_OF_USER.get(pk, request.user.pk)) is None:
+    if (attempt := ATTEMPT_OF_USER.one(pk, request.user.pk)) is None:
         raise Http404("No such attempt.")
     return attempt
 
@@ -87,7 +88,7 @@ def question(request, pk, number):
     # Every question's progress, and the one shown in full: the others' stems and options are
     # not read on each click.
     progress = list(attempt.questions.values_list("chosen", "choose", "flagged"))
-    if (current := QUESTION_AT.get(attempt.pk, number)) is None:
+    if (current := QUESTION_AT.one(attempt.pk, number)) is None:
         raise Http404("No such question.")
     if request.method == "POST":
         try:

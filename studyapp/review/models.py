@@ -7,7 +7,7 @@ from django.db import connection, models
 from django.urls import reverse
 
 from studyapp.notes.models import ComparisonTable, Domain, Exam, QuestionPattern, Service, SourceFile
-from studyapp.rows import Row
+from studyapp.prepared import Prepared
 
 from . import scheduler
 from .scheduler import Memory, Phase
@@ -87,7 +87,7 @@ class StudySettingsManager(models.Manager):
     def for_user(self, user, lock: bool = False) -> "StudySettings":
         """The learner's settings, made on first use. `lock` holds the row until the transaction
         ends: every write to a learner's schedule takes it first, so they happen one at a time."""
-        if study := (_SETTINGS_LOCKED if lock else _SETTINGS).get(user.pk):
+        if study := (_SETTINGS_LOCKED if lock else _SETTINGS).one(user.pk):
             study.user = user
             return study
         return (self.select_for_update() if lock else self).get_or_create(user=user)[0]
@@ -186,8 +186,8 @@ class ReviewState(models.Model):
             setattr(self, name, value)
 
 
-_SETTINGS = Row(StudySettings, by=("user",))
-_SETTINGS_LOCKED = Row(StudySettings, by=("user",), lock=True)
+_SETTINGS = Prepared(lambda user: StudySettings.objects.filter(user=user), int)
+_SETTINGS_LOCKED = Prepared(lambda user: StudySettings.objects.select_for_update().filter(user=user), int)
 
 
 class AppendOnlyError(Exception):

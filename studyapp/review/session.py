@@ -12,7 +12,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
-from studyapp.rows import Row, Update
+from studyapp.prepared import Prepared, Update
 
 from . import queue, scheduler
 from .days import StudyDay, day_for, streak, study_day
@@ -28,10 +28,12 @@ LEARNING_PHASES = (Phase.LEARNING, Phase.RELEARNING)
 SCHEDULED = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING)
 
 # The rows each review request reads, with what the card page shows of the card's note and table.
-SCHEDULE_TO_SHOW = Row(ReviewState, by=("id",), related=("card", "card__source", "card__table"))
-CARD_TO_SHOW = Row(Card, by=("id",), related=("source", "table"))
-CARD_BY_KEY = Row(Card, by=("key",))
-SCHEDULE_TO_ANSWER = Row(ReviewState, by=("user", "card"), lock=True)
+SCHEDULE_TO_SHOW = Prepared(
+    lambda pk: ReviewState.objects.select_related("card__source", "card__table").filter(pk=pk), int)
+CARD_TO_SHOW = Prepared(lambda pk: Card.objects.select_related("source", "table").filter(pk=pk), int)
+CARD_BY_KEY = Prepared(lambda key: Card.objects.filter(key=key), str)
+SCHEDULE_TO_ANSWER = Prepared(
+    lambda user, card: ReviewState.objects.select_for_update().filter(user=user, card=card), int, int)
 SCHEDULE_ANSWERED = Update(ReviewState, (*ReviewState.SNAPSHOT_FIELDS, "version"))
 
 
@@ -110,10 +112,10 @@ def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None
 
     if prefer and is_due(session, *prefer):
         session.card, session.state = prefer
-    elif (head := _head(due, session.reviews_left)) and (state := SCHEDULE_TO_SHOW.get(head)):
+    elif (head := _head(due, session.reviews_left)) and (state := SCHEDULE_TO_SHOW.one(head)):
         session.card, session.state = state.card, state
     elif due.new and due.first_new:
-        session.card = CARD_TO_SHOW.get(due.first_new)
+        session.card = CARD_TO_SHOW.one(due.first_new)
     if session.card:
         memory = session.state.memory if session.state else scheduler.Memory()
         previews = scheduler.preview(memory, now, session.study.preferences())
@@ -188,10 +190,10 @@ def read_ticket(value: str) -> dict:
 def _card_for_ticket(user, ticket: dict) -> tuple[Card, ReviewState | None]:
     if ticket.get("user") != user.pk:
         raise StaleTicket("That form was shown to someone else.")
-    card = CARD_BY_KEY.get(ticket["card"])
+    card = CARD_BY_KEY.one(ticket["card"])
     if card is None:
         raise StaleTicket("That card no longer exists.")
-    if state := SCHEDULE_TO_ANSWER.get(user.pk, card.pk):
+    if state := SCHEDULE_TO_ANSWER.one(user.pk, card.pk):
         state.card = card
     if (state.version if state else 0) != ticket["version"]:
         raise StaleTicket("That card was already answered, buried or suspended, in this tab or another.")

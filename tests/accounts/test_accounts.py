@@ -74,7 +74,7 @@ def test_logging_in_returns_to_the_page_that_asked(client, django_user_model):
     assert response["Location"] == "/review/"
 
 
-def test_an_expired_session_reads_as_none_and_is_not_renewed(client, django_user_model):
+def test_an_expired_session_signs_the_learner_out(client, django_user_model):
     django_user_model.objects.create_user("ann", password=PASSWORD)
     client.post("/accounts/login/", {"username": "ann", "password": PASSWORD})
     assert client.get("/review/").status_code == 200

@@ -50,6 +50,15 @@ def test_exam_pages_need_a_login_and_belong_to_their_learner(client, alice, bob,
     assert not AttemptQuestion.objects.exclude(chosen=[]).exists()
 
 
+def test_an_attempt_or_question_number_past_64_bits_is_not_found(learner, imported):
+    # No row can hold such a number: it finds nothing, as the ORM's lookups do, rather than reach
+    # SQLite, which raises OverflowError on it.
+    attempt = start(learner)
+    assert learner.get(f"/exams/{2**64}/1/").status_code == 404
+    assert learner.get(f"/exams/{attempt.pk}/{2**64}/").status_code == 404
+    assert learner.post(f"/exams/{2**64}/finish/").status_code == 404
+
+
 def test_a_full_exam_has_the_real_size_time_and_domain_mix(learner, content):
     attempt = start(learner, "full")
     assert (attempt.total, attempt.minutes, attempt.deadline) == (65, 130, NOW + timedelta(minutes=130))
