@@ -7,11 +7,12 @@ work does not grow with the collection.
 """
 
 import re
-from functools import reduce
-from operator import and_
+from functools import cache
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Lookup, Q
+
+from studyapp.prepared import Prepared
 
 from .models import ComparisonTable, NoteSection, QuestionPattern, Service
 
@@ -34,16 +35,57 @@ def fts_query(terms: list[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def _matching(queryset, terms):
-    # `LIKE '%term%'` decides what matches, on both databases; the index only narrows the rows
-    # it looks at. PostgreSQL's pg_trgm index serves the LIKE itself; SQLite's FTS5 index is
-    # joined, and read in rowid order so the window stops at its first WINDOW rows.
-    matching = queryset.filter(reduce(and_, (Q(search_text__contains=t) for t in terms))).order_by("pk")
+class Like(Lookup):
+    """`contains` with the pattern made beforehand, so that it can be an argument of a prepared
+    query (`contains` makes its pattern from the value, as the query is compiled)."""
+
+    lookup_name = "like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} {connection.operators['contains'] % rhs}", [*lhs_params, *rhs_params]
+
+
+# What each kind shows of a result.
+KINDS = {
+    "services": lambda: Service.objects.active().only("name", "slug", "category", "summary"),
+    "sections": lambda: NoteSection.objects.active().select_related("source").only(
+        "heading_path", "anchor", "text", "source__title", "source__slug"),
+    "tables": lambda: ComparisonTable.objects.active().select_related("source").only(
+        "key", "title", "columns", "source__title"),
+    "patterns": lambda: QuestionPattern.objects.active().select_related("source", "domain").only(
+        "prompt", "answer", "explanation", "line", "source__title", "source__slug", "domain__number",
+        "domain__name"),
+}
+for model in (Service, NoteSection, ComparisonTable, QuestionPattern):
+    model._meta.get_field("search_text").register_lookup(Like)
+
+
+@cache
+def _search(vendor: str, kind: str, terms: int, indexed: bool, window: int) -> Prepared:
+    """A kind's first LIMIT rows holding every one of `terms` patterns, compiled once per shape."""
+    # `LIKE` decides what matches, on both databases; the index only narrows the rows it looks
+    # at. PostgreSQL's pg_trgm index serves the LIKE itself; SQLite's FTS5 index is joined, and
+    # read in rowid order so the window stops at its first WINDOW rows.
+    joins_index = vendor == "sqlite" and indexed
+
+    def build(*values):
+        shown = KINDS[kind]()
+        matching = shown.model.objects.active().filter(
+            *(Q(search_text__like=pattern) for pattern in values[:terms])).order_by("pk")
+        if joins_index:
+            matching = (matching.filter(search_index__search_text__match=values[terms])
+                        .order_by("search_index__item_id"))
+        return shown.filter(pk__in=matching.values("pk")[:window])[:LIMIT]
+    return Prepared(build, *[str] * (terms + joins_index))
+
+
+def _matching(kind: str, terms: list[str]) -> list:
+    patterns = [f"%{connection.ops.prep_for_like_query(t)}%" for t in terms]
     indexed = [t for t in terms if len(t) >= INDEXED]
-    if connection.vendor == "sqlite" and indexed:
-        matching = (matching.filter(search_index__search_text__match=fts_query(indexed))
-                    .order_by("search_index__item_id"))
-    return queryset.filter(pk__in=matching.values("pk")[:WINDOW])
+    query = _search(connection.vendor, kind, len(terms), bool(indexed), WINDOW)
+    return query.all(*patterns, *([fts_query(indexed)] if connection.vendor == "sqlite" and indexed else []))
 
 
 def snippet(text: str, terms: list[str], width: int = 180) -> str:
@@ -58,18 +100,11 @@ def run_search(query: str) -> dict:
     terms = terms_of(query)
     if not terms:
         return {"services": [], "sections": [], "tables": [], "patterns": [], "total": 0}
-    services = list(_matching(Service.objects.active(), terms).only("name", "slug", "category", "summary")[:LIMIT])
-    sections = list(
-        _matching(NoteSection.objects.active(), terms)
-        .select_related("source").only("heading_path", "anchor", "text", "source__title", "source__slug")[:LIMIT]
-    )
+    services = _matching("services", terms)
+    sections = _matching("sections", terms)
     for section in sections:
         section.snippet = snippet(section.text, terms)
-    tables = list(_matching(ComparisonTable.objects.active(), terms)
-                  .select_related("source").only("key", "title", "columns", "source__title")[:LIMIT])
-    patterns = list(_matching(QuestionPattern.objects.active(), terms)
-                    .select_related("source", "domain").only("prompt", "answer", "explanation", "line",
-                                                             "source__title", "source__slug", "domain__number",
-                                                             "domain__name")[:LIMIT])
+    tables = _matching("tables", terms)
+    patterns = _matching("patterns", terms)
     total = len(services) + len(sections) + len(tables) + len(patterns)
     return {"services": services, "sections": sections, "tables": tables, "patterns": patterns, "total": total}
