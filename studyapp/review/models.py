@@ -1,12 +1,10 @@
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.urls import reverse
 
-from studyapp.notes.models import ComparisonTable, Domain, Exam, QuestionPattern, Service, SourceFile
+from studyapp.notes.models import ComparisonTable, Domain, Exam, QuestionPattern, Service, SourceFile, address
 from studyapp.prepared import Prepared
 
 from . import scheduler
@@ -63,16 +61,11 @@ class Card(models.Model):
 def note_url(kind: str, table_key: str | None, source_slug: str | None, anchor: str) -> str:
     """A card's note_url() from plain values, for code that reads cards by the hundred thousand."""
     if kind == Card.Kind.CELL and table_key:
-        return _url("notes:table", table_key)
+        return address("notes:table", table_key)
     if not source_slug:
         return ""
-    url = _url("notes:document", source_slug)
+    url = address("notes:document", source_slug)
     return f"{url}#{anchor}" if anchor else url
-
-
-@lru_cache(maxsize=65536)  # thousands of cards share a note; reverse() is the costly part
-def _url(name: str, argument: str) -> str:
-    return reverse(name, args=[argument])
 
 
 def default_learning_steps():
