@@ -248,7 +248,7 @@ def test_questions_drawn_before_the_choose_column_learn_it_from_their_options(le
             options=two_right)
     finally:
         executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes("exams"))
+        executor.migrate(executor.loader.graph.leaf_nodes())
     chooses = dict(AttemptQuestion.objects.filter(attempt=attempt).values_list("position", "choose"))
     assert chooses[1] == 2
     assert all(chooses[q.position] == len(q.right) for q in attempt.questions.all())

@@ -214,7 +214,7 @@ def test_the_migration_indexes_what_was_imported_before_it(corpus):
         assert search_indexes() == set()
     finally:
         executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes("notes"))
+        executor.migrate(executor.loader.graph.leaf_nodes())  # and whatever depended on it
     assert len(search_indexes()) == 4
     assert_index_in_step()
     assert {query: found(query) for query in QUERIES} == expected
