@@ -10,6 +10,7 @@ Only plain values (ints and strings compared or listed as they are) can be param
 lookup rewrites (`__contains`, a date) is refused when the query is compiled.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.transaction import TransactionManagementError
 from django.db.models.query import ModelIterable, get_related_populators
@@ -110,3 +111,16 @@ class Update:
         with connection.cursor() as cursor:
             cursor.execute(self._statements[connection.vendor], [*values, instance.pk])
             return cursor.rowcount == 1
+
+
+def raw_rows(queryset) -> list[tuple]:
+    """A `values_list()` queryset's rows as the database driver returns them: without the ORM's
+    work on each row, for reads of thousands of rows. No converters run, so only for columns whose
+    raw value is what the caller needs (numbers, text, whether something is NULL)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter on an empty list, say
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 
+from studyapp.notes.bulk import insert_rows
 from studyapp.notes.models import Domain, Exam
+from studyapp.prepared import raw_rows
 from studyapp.review.models import Card, ReviewState
 from studyapp.review.session import record_exam_answers
 
@@ -64,14 +66,16 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
             question = bank[key]
             options = list(question.options)
             rng.shuffle(options)  # a fresh order each attempt, so positions are not learnt by heart
-            rows.append(AttemptQuestion(
-                attempt=attempt, position=position, bank_key=key, kind=question.kind, stem=question.stem,
-                context=question.context, options=options, choose=sum(o["correct"] for o in options),
-                card_keys=question.card_keys,
-                source_url=question.source_url, domain_id=question.domain_id,
-            ))
-        AttemptQuestion.objects.bulk_create(rows)
+            rows.append((attempt.pk, position, key, question.kind, question.stem, question.context, options,
+                         sum(o["correct"] for o in options), question.card_keys, question.source_url,
+                         question.domain_id, [], False))
+        # Plain values, not 65 model instances: the ORM's per-field work cost more than the insert.
+        insert_rows(AttemptQuestion, QUESTION_COLUMNS, rows)
     return attempt
+
+
+QUESTION_COLUMNS = ["attempt_id", "position", "bank_key", "kind", "stem", "context", "options", "choose",
+                    "card_keys", "source_url", "domain_id", "chosen", "flagged"]
 
 
 def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, seed: int) -> list[str]:
@@ -113,8 +117,9 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     seen = {key for key, _ in weak + sample}
     # All of the recent attempts' keys, read from their index: probing it for each sampled key
     # instead costs a probe per key per attempt.
-    recent = set(AttemptQuestion.objects.filter(attempt__user=user, attempt__started_at__gte=now - RECENT)
-                 .order_by().values_list("bank_key", flat=True)) & seen
+    recent = {key for (key,) in raw_rows(  # a heavy fortnight is thousands of keys
+        AttemptQuestion.objects.filter(attempt__user=user, attempt__started_at__gte=now - RECENT)
+        .order_by().values_list("bank_key"))} & seen
     rng.shuffle(weak)
     rng.shuffle(sample)
     drawn_weak = {key for key, _ in weak}
