@@ -6,20 +6,20 @@ nine times a request. A `Prepared` query is written as an ordinary queryset, com
 once per database vendor, and run again with new values: the rows come back through the ORM's own
 converters and related-object populators, so what it returns is what the queryset would have.
 
-Only plain values (ints and strings compared or listed as they are) can be parameters; anything a
-lookup rewrites (`__contains`, a date) is refused when the query is compiled.
+Only plain values (ints and strings, compared as they are) can be arguments; one a lookup
+rewrites (`__contains`, a date) is refused when the query is compiled.
 """
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.transaction import TransactionManagementError
 from django.db.models.query import ModelIterable, get_related_populators
+from django.db.transaction import TransactionManagementError
 
+# The widest integer column (64 bits) on every database.
+WIDEST = (-2**63, 2**63 - 1)
 # Two sets of stand-ins for the arguments, compiled in turn: the parameters that change between
 # the two compilations are the arguments, those that do not are the query's own constants. Small
 # enough for any integer column (lookups on a value out of a column's range compile to nothing).
-# The widest integer column (64 bits) on every database.
-WIDEST = (-2**63, 2**63 - 1)
 _STAND_INS = {int: (lambda n: 30001 + 2 * n, lambda n: 30002 + 2 * n),
               str: (lambda n: f"\x00prepared-a{n}", lambda n: f"\x00prepared-b{n}")}
 
@@ -71,7 +71,8 @@ class _Plan:
         fields = self.klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
         self.attnames = [column[0].target.attname for column in self.select[self.start:self.end]]
-        self.converters = self.compiler.get_converters([column[0] for column in self.select[:self.compiler.col_count]])
+        self.converters = self.compiler.get_converters(
+            [column[0] for column in self.select[:self.compiler.col_count]])
 
     def run(self, values) -> list:
         if self.locks and connection.get_autocommit():
