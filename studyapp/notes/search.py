@@ -63,12 +63,8 @@ for model in (Service, NoteSection, ComparisonTable, QuestionPattern):
 
 
 @cache
-def _search(vendor: str, kind: str, terms: int, indexed: bool, window: int) -> Prepared:
+def _search(kind: str, terms: int, joins_index: bool, window: int) -> Prepared:
     """A kind's first LIMIT rows holding every one of `terms` patterns, compiled once per shape."""
-    # `LIKE` decides what matches, on both databases; the index only narrows the rows it looks
-    # at. PostgreSQL's pg_trgm index serves the LIKE itself; SQLite's FTS5 index is joined, and
-    # read in rowid order so the window stops at its first WINDOW rows.
-    joins_index = vendor == "sqlite" and indexed
 
     def build(*values):
         shown = KINDS[kind]()
@@ -82,10 +78,14 @@ def _search(vendor: str, kind: str, terms: int, indexed: bool, window: int) -> P
 
 
 def _matching(kind: str, terms: list[str]) -> list:
+    # `LIKE` decides what matches, on both databases; the index only narrows the rows it looks
+    # at. PostgreSQL's pg_trgm index serves the LIKE itself; SQLite's FTS5 index is joined, and
+    # read in rowid order so the window stops at its first WINDOW rows.
     patterns = [f"%{connection.ops.prep_for_like_query(t)}%" for t in terms]
     indexed = [t for t in terms if len(t) >= INDEXED]
-    query = _search(connection.vendor, kind, len(terms), bool(indexed), WINDOW)
-    return query.all(*patterns, *([fts_query(indexed)] if connection.vendor == "sqlite" and indexed else []))
+    joins_index = connection.vendor == "sqlite" and bool(indexed)
+    query = _search(kind, len(terms), joins_index, WINDOW)
+    return query.all(*patterns, *([fts_query(indexed)] if joins_index else []))
 
 
 def snippet(text: str, terms: list[str], width: int = 180) -> str:
