@@ -20,8 +20,10 @@ WIDEST = (-2**63, 2**63 - 1)
 # Two sets of stand-ins for the arguments, compiled in turn: the parameters that change between
 # the two compilations are the arguments, those that do not are the query's own constants. Small
 # enough for any integer column (lookups on a value out of a column's range compile to nothing).
+# The strings hold LIKE's wildcards and escape, so that a lookup escaping them (SQLite's iexact)
+# changes them, and is refused like any other that rewrites its value.
 _STAND_INS = {int: (lambda n: 30001 + 2 * n, lambda n: 30002 + 2 * n),
-              str: (lambda n: f"\x00prepared-a{n}", lambda n: f"\x00prepared-b{n}")}
+              str: (lambda n: f"\x00prepared-a{n}%_\\", lambda n: f"\x00prepared-b{n}%_\\")}
 
 
 class Prepared:

@@ -136,3 +136,15 @@ def test_raw_rows_are_the_values_list_rows_before_conversion(imported):
     keys = Card.objects.order_by("pk").values_list("key", "position", "exam_id")
     assert raw_rows(keys) == list(keys) and len(keys) > 2
     assert raw_rows(Card.objects.filter(key__in=[]).values_list("key")) == []
+
+
+def test_an_argument_whose_wildcards_a_lookup_escapes_finds_only_itself(alice):
+    # SQLite's iexact is a LIKE, and escapes the value's % and _ as the query is compiled; taken
+    # for a plain argument, "a_ice" reaches the database unescaped and finds alice. PostgreSQL
+    # compares UPPER()s, and leaves the value as it is.
+    by_name = Prepared(lambda name: type(alice).objects.filter(username__iexact=name), str)
+    if connection.vendor == "sqlite":
+        with pytest.raises(ValueError, match="plain parameter"):
+            by_name.all("a_ice")
+    else:
+        assert by_name.all("a_ice") == [] and by_name.one("ALICE").pk == alice.pk
