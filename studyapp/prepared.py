@@ -35,6 +35,10 @@ class Prepared:
         self.build, self.types, self._plans = build, types, {}
 
     def all(self, *values) -> list:
+        if any(type(value) is not kind for value, kind in zip(values, self.types)):
+            # The statement was compiled for values of these types; the ORM writes another for
+            # others (`IS NULL` for None), so the queryset itself answers.
+            return list(self.build(*values))
         if any(type(value) is int and not WIDEST[0] <= value <= WIDEST[1] for value in values):
             # No column holds it, so no row is selected by it (the ORM answers so too; SQLite
             # would raise OverflowError). Arguments are what rows are selected by, or ids.

@@ -148,3 +148,11 @@ def test_an_argument_whose_wildcards_a_lookup_escapes_finds_only_itself(alice):
             by_name.all("a_ice")
     else:
         assert by_name.all("a_ice") == [] and by_name.one("ALICE").pk == alice.pk
+
+
+def test_none_selects_what_the_queryset_selects_for_none(imported):
+    # The ORM writes `IS NULL` for None; in the statement compiled from stand-ins it would be
+    # `= NULL`, which holds for no row.
+    by_table = Prepared(lambda table: Card.objects.filter(table=table).order_by("pk"), int)
+    expected = list(Card.objects.filter(table=None).order_by("pk"))
+    assert [values(card) for card in by_table.all(None)] == [values(card) for card in expected] and expected
