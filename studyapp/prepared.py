@@ -70,6 +70,8 @@ class _Plan:
         self.slots = [None if a == b else arguments.get((a, b), -1) for a, b in zip(self.params, other_params)]
         if other_sql != self.sql or set(self.slots) - {None} != set(range(len(first))):
             raise ValueError("every argument must be a plain parameter of the query")
+        if self.compiler.annotation_col_map or queryset._known_related_objects:
+            raise ValueError("a prepared query returns model instances, with nothing set beside their fields")
         self.klass_info, self.select = self.compiler.klass_info, self.compiler.select
         # As the ORM checks each time a locking query runs.
         self.locks = queryset.query.select_for_update and connection.features.has_select_for_update

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from studyapp.notes.models import NoteSection
@@ -156,3 +157,13 @@ def test_none_selects_what_the_queryset_selects_for_none(imported):
     by_table = Prepared(lambda table: Card.objects.filter(table=table).order_by("pk"), int)
     expected = list(Card.objects.filter(table=None).order_by("pk"))
     assert [values(card) for card in by_table.all(None)] == [values(card) for card in expected] and expected
+
+
+def test_what_the_orm_sets_beside_the_fields_is_refused(imported):
+    # A queryset sets its annotations on each instance, and a related manager's the instance it
+    # was read through; a prepared read sets neither, so it takes neither.
+    section = NoteSection.objects.first()
+    with pytest.raises(ValueError, match="model instances"):
+        Prepared(lambda pk: NoteSection.objects.annotate(mentions=Count("services")).filter(pk=pk), int).all(1)
+    with pytest.raises(ValueError, match="model instances"):
+        Prepared(lambda pk: section.source.notesection_set.filter(pk=pk), int).all(section.pk)
