@@ -40,8 +40,9 @@ class Prepared:
             # others (`IS NULL` for None), so the queryset itself answers.
             return list(self.build(*values))
         if any(type(value) is int and not WIDEST[0] <= value <= WIDEST[1] for value in values):
-            # No column holds it, so no row is selected by it (the ORM answers so too; SQLite
-            # would raise OverflowError). Arguments are what rows are selected by, or ids.
+            # No column holds it, so no row is selected by it, as the ORM's filters answer (SQLite
+            # would raise OverflowError). Every argument here selects rows: excluding by such a
+            # number would keep them all, so a prepared exclude() is given only stored ids.
             return []
         plan = self._plans.get(connection.vendor) or self._plans.setdefault(connection.vendor, _Plan(self))
         return plan.run(values)
