@@ -54,9 +54,8 @@ KINDS = {
         "heading_path", "anchor", "text", "source__title", "source__slug"),
     "tables": lambda: ComparisonTable.objects.active().select_related("source").only(
         "key", "title", "columns", "source__title"),
-    "patterns": lambda: QuestionPattern.objects.active().select_related("source", "domain").only(
-        "prompt", "answer", "explanation", "line", "source__title", "source__slug", "domain__number",
-        "domain__name"),
+    "patterns": lambda: QuestionPattern.objects.active().select_related("domain").only(
+        "prompt", "answer", "explanation", "domain__number", "domain__name"),
 }
 for model in (Service, NoteSection, ComparisonTable, QuestionPattern):
     model._meta.get_field("search_text").register_lookup(Like)
