@@ -66,7 +66,7 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
             question = bank[key]
             options = list(question.options)
             rng.shuffle(options)  # a fresh order each attempt, so positions are not learnt by heart
-            rows.append((attempt.pk, position, key, question.kind, question.stem, question.context, options,
+            rows.append((attempt.pk, user.pk, position, key, question.kind, question.stem, question.context, options,
                          sum(o["correct"] for o in options), question.card_keys, question.source_url,
                          question.domain_id, [], False))
         # Plain values, not 65 model instances: the ORM's per-field work cost more than the insert.
@@ -74,7 +74,7 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
     return attempt
 
 
-QUESTION_COLUMNS = ["attempt_id", "position", "bank_key", "kind", "stem", "context", "options", "choose",
+QUESTION_COLUMNS = ["attempt_id", "user_id", "position", "bank_key", "kind", "stem", "context", "options", "choose",
                     "card_keys", "source_url", "domain_id", "chosen", "flagged"]
 
 
@@ -97,16 +97,23 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     weak_states = (ReviewState.objects.filter(user=user).filter(Q(lapses__gt=0) | Q(difficulty__gte=7))
                    .filter(card__exam=exam, card__retired_at__isnull=True).filter(Exists(in_domains))
                    .order_by("card_id"))
-    weak_keys = [key for window in (weak_states.filter(card_id__gte=start), weak_states.filter(card_id__lt=start))
-                 for key in window.values_list("card__key", flat=True)[:count * WEAK_SAMPLE]]  # wrapping round
     # The bank is searched by key or primary key alone, through their indexes, and the rest is
     # checked here: given the exam and domains as well, SQLite would scan the exam's index instead.
-    def usable(rows):
-        return [(key, domain_id) for key, domain_id, exam_id, retired_at in rows.values_list(
-            "key", "domain_id", "exam_id", "retired_at") if exam_id == exam.pk and domain_id in shares
-            and retired_at is None]
+    # Whether the learner saw a question lately is a probe of their own attempts' questions, the
+    # same few hundred probes however many exams came before.
+    seen_lately = Exists(AttemptQuestion.objects.filter(
+        user=user, bank_key=OuterRef("key"), attempt__started_at__gte=now - RECENT))
 
-    weak = usable(BankQuestion.objects.filter(key__in=weak_keys))
+    def usable(rows) -> list[tuple[str, int, bool]]:
+        return [(key, domain_id, bool(seen)) for key, domain_id, exam_id, retired_at, seen in raw_rows(
+            rows.annotate(seen=seen_lately).values_list("key", "domain_id", "exam_id", "retired_at", "seen"))
+            if exam_id == exam.pk and domain_id in shares and retired_at is None]
+
+    window = count * WEAK_SAMPLE
+    weak = usable(BankQuestion.objects.filter(key__in=weak_states.filter(card_id__gte=start).values("card__key")[:window]))
+    if len(weak) < window:  # wrapping round
+        weak += usable(BankQuestion.objects.filter(
+            key__in=weak_states.filter(card_id__lt=start).values("card__key")[:window]))
     ids = BankQuestion.objects.order_by("pk").values_list("pk", flat=True)
     low, high = ids.first(), ids.last()
     sample = []
@@ -114,16 +121,13 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
         wanted = count * SAMPLE
         picks = range(low, high + 1) if high - low < wanted else {rng.randint(low, high) for _ in range(wanted)}
         sample = usable(BankQuestion.objects.filter(pk__in=picks))
-    seen = {key for key, _ in weak + sample}
-    # All of the recent attempts' keys, read from their index: probing it for each sampled key
-    # instead costs a probe per key per attempt.
-    recent = {key for (key,) in raw_rows(  # a heavy fortnight is thousands of keys
-        AttemptQuestion.objects.filter(attempt__user=user, attempt__started_at__gte=now - RECENT)
-        .order_by().values_list("bank_key"))} & seen
     rng.shuffle(weak)
     rng.shuffle(sample)
-    drawn_weak = {key for key, _ in weak}
-    ranked = weak + sorted((item for item in sample if item[0] not in drawn_weak), key=lambda item: item[0] in recent)
+    drawn_weak = {key for key, _, _ in weak}
+    # Weak cards first, seen lately or not; then the sample, the questions not seen lately first.
+    ranked = [(key, domain_id) for key, domain_id, _ in weak] + [
+        (key, domain_id) for key, domain_id, _ in sorted(
+            (item for item in sample if item[0] not in drawn_weak), key=lambda item: item[2])]
     by_domain: dict[int, dict[str, None]] = {}
     for key, domain_id in ranked:
         by_domain.setdefault(domain_id, {})[key] = None  # an ordered set

@@ -92,6 +92,9 @@ class Attempt(models.Model):
 
 class AttemptQuestion(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    # The attempt's learner, again: a new exam looks up the questions it samples among this
+    # learner's earlier ones, which takes an index that starts with the learner.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     position = models.PositiveSmallIntegerField()
     bank_key = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=BankQuestion.Kind.choices)
@@ -111,9 +114,9 @@ class AttemptQuestion(models.Model):
     class Meta:
         ordering = ["attempt", "position"]
         constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="one_question_per_position")]
-        # A new exam skips the questions of the learner's recent attempts: their keys are read from
-        # this index alone, never from the rows with their options and explanations.
-        indexes = [models.Index(fields=["attempt", "bank_key"], name="exams_attempt_question_keys")]
+        # A new exam puts the questions of the learner's recent attempts last: each question it
+        # samples is looked up here, a probe that costs the same however many exams came before.
+        indexes = [models.Index(fields=["user", "bank_key", "attempt"], name="exams_question_seen_by_user")]
 
     def __str__(self):
         return f"{self.attempt_id} #{self.position}"

@@ -265,3 +265,29 @@ def test_the_navigator_marks_each_question_for_eyes_and_screen_readers():
         '<li><a href="/exams/7/2/" class="answered flagged" aria-current="page">2'
         '<span class="visually-hidden">, answered, flagged</span></a></li>'
         '<li><a href="/x/&quot;3/" class="">3<span class="visually-hidden">, not answered</span></a></li>')
+
+
+def test_a_new_exam_puts_the_questions_the_learner_saw_lately_last(alice, bob, content):
+    exam = Exam.objects.get(declared=True)
+    domain = exam.domains.get(number=1)
+    count = 20
+    first = mock.draw(alice, exam, count, [domain], NOW, seed=1)
+    mock.start(alice, exam, "custom", NOW, count, 30, only_keys=first)
+
+    again = mock.draw(alice, exam, count, [domain], NOW + timedelta(days=1), seed=1)
+    assert len(again) == count and not set(again) & set(first)
+    # Another learner's exams, and the learner's own from over two weeks ago, do not count.
+    assert mock.draw(bob, exam, count, [domain], NOW + timedelta(days=1), seed=1) == first
+    assert mock.draw(alice, exam, count, [domain], NOW + mock.RECENT + timedelta(days=1), seed=1) == first
+
+
+def test_questions_drawn_before_the_learner_column_learn_it_from_their_attempt(learner, alice, bob, imported):
+    mine = start(learner)
+    learner.force_login(bob)
+    theirs = start(learner)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("exams", "0004_bank_exam_index")])
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    learners = dict(AttemptQuestion.objects.values_list("attempt_id", "user_id").distinct())
+    assert learners == {mine.pk: alice.pk, theirs.pk: bob.pk}
