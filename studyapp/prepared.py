@@ -8,11 +8,15 @@ converters and related-object populators, so what it returns is what the queryse
 
 Only plain values (ints and strings, compared as they are) can be arguments; one a lookup
 rewrites (`__contains`, a date) is refused when the query is compiled.
+
+A queryset of named rows (`values_list(..., named=True)`) comes back as those rows, for lists
+that only show a few fields: making a model instance cost more than reading its row.
 """
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, NamedValuesListIterable, get_related_populators
+from django.db.models.utils import create_namedtuple_class
 from django.db.transaction import TransactionManagementError
 
 # The widest integer column (64 bits) on every database.
@@ -29,7 +33,7 @@ _STAND_INS = {int: (lambda n: 30001 + 2 * n, lambda n: 30002 + 2 * n),
 class Prepared:
     """`Prepared(lambda pk: Card.objects.select_related("source").filter(pk=pk), int)`: `.all(pk)`
     runs it as a list, `.one(pk)` as the single instance or None. The builder takes one
-    argument of each given type and returns a queryset of model instances."""
+    argument of each given type and returns a queryset of model instances, or of named rows."""
 
     def __init__(self, build, *types: type):
         self.build, self.types, self._plans = build, types, {}
@@ -62,8 +66,9 @@ class _Plan:
         first = [a(n) for n, (a, _) in enumerate(stand_ins)]
         second = [b(n) for n, (_, b) in enumerate(stand_ins)]
         queryset = prepared.build(*first)
-        if queryset._prefetch_related_lookups or queryset._iterable_class is not ModelIterable:
-            raise ValueError("a prepared query returns model instances and prefetches nothing")
+        named = queryset._iterable_class is NamedValuesListIterable and bool(queryset._fields)
+        if queryset._prefetch_related_lookups or not (named or queryset._iterable_class is ModelIterable):
+            raise ValueError("a prepared query returns model instances or rows of named fields, and prefetches nothing")
         self.compiler = queryset.query.get_compiler(using=queryset.db)
         self.sql, self.params = self.compiler.as_sql()
         other_sql, other_params = prepared.build(*second).query.get_compiler(using=queryset.db).as_sql()
@@ -71,15 +76,20 @@ class _Plan:
         self.slots = [None if a == b else arguments.get((a, b), -1) for a, b in zip(self.params, other_params)]
         if other_sql != self.sql or set(self.slots) - {None} != set(range(len(first))):
             raise ValueError("every argument must be a plain parameter of the query")
-        if self.compiler.annotation_col_map or queryset._known_related_objects:
+        query = queryset.query
+        if named and [*query.extra_select, *query.values_select, *query.annotation_select] != list(queryset._fields):
+            raise ValueError("a prepared query's rows hold the named fields, in their order, and nothing else")
+        if not named and (self.compiler.annotation_col_map or queryset._known_related_objects):
             raise ValueError("a prepared query returns model instances, with nothing set beside their fields")
         self.klass_info, self.select = self.compiler.klass_info, self.compiler.select
         # As the ORM checks each time a locking query runs.
         self.locks = queryset.query.select_for_update and connection.features.has_select_for_update
-        self.model = self.klass_info["model"]
-        fields = self.klass_info["select_fields"]
-        self.start, self.end = fields[0], fields[-1] + 1
-        self.attnames = [column[0].target.attname for column in self.select[self.start:self.end]]
+        self.row = create_namedtuple_class(*queryset._fields) if named else None
+        if not named:
+            self.model = self.klass_info["model"]
+            fields = self.klass_info["select_fields"]
+            self.start, self.end = fields[0], fields[-1] + 1
+            self.attnames = [column[0].target.attname for column in self.select[self.start:self.end]]
         self.converters = self.compiler.get_converters(
             [column[0] for column in self.select[:self.compiler.col_count]])
 
@@ -92,6 +102,8 @@ class _Plan:
             rows = cursor.fetchall()
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
+        if self.row:
+            return [tuple.__new__(self.row, row) for row in rows]
         populators = get_related_populators(self.klass_info, self.select, connection.alias)
         found = []
         for row in rows:

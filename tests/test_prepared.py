@@ -167,3 +167,28 @@ def test_what_the_orm_sets_beside_the_fields_is_refused(imported):
         Prepared(lambda pk: NoteSection.objects.annotate(mentions=Count("services")).filter(pk=pk), int).all(1)
     with pytest.raises(ValueError, match="model instances"):
         Prepared(lambda pk: section.source.notesection_set.filter(pk=pk), int).all(section.pk)
+
+
+def test_named_rows_are_the_querysets_own_rows(imported):
+    def rows(source):
+        return (NoteSection.objects.active().filter(source=source).order_by("-position")
+                .values_list("pk", "heading_path", "source__title", "source__imported_at", named=True)[:4])
+    source = NoteSection.objects.values_list("source", flat=True).first()
+    got = Prepared(rows, int).all(source)
+    expected = list(rows(source))
+    assert got == expected and len(got) >= 2
+    assert [row._asdict() for row in got] == [row._asdict() for row in expected]
+    assert isinstance(got[0].heading_path, list)
+
+
+def test_rows_without_names_are_refused():
+    # Rows that are plain tuples or dicts would be read by position or key, unlike the model's own.
+    for build in (lambda pk: NoteSection.objects.filter(pk=pk).values_list("pk", "anchor"),
+                  lambda pk: NoteSection.objects.filter(pk=pk).values("pk"),
+                  lambda pk: NoteSection.objects.filter(pk=pk).values_list(named=True)):
+        with pytest.raises(ValueError, match="rows of named fields"):
+            Prepared(build, int).all(1)
+    # The queryset reorders such rows as it reads them; a prepared read would not.
+    with pytest.raises(ValueError, match="named fields, in their order"):
+        Prepared(lambda pk: NoteSection.objects.annotate(mentions=Count("services")).filter(pk=pk)
+                 .values_list("mentions", "pk", named=True), int).all(1)

@@ -20,6 +20,10 @@ def address(name: str, argument: str) -> str:
     return f"{_prefix(name, get_script_prefix())}{quote(argument, safe=URL_SAFE)}/"
 
 
+def last_heading(heading_path: list[str]) -> str:
+    return heading_path[-1] if heading_path else ""
+
+
 @cache
 def _prefix(name: str, script_prefix: str) -> str:
     return reverse(name, args=["-"]).removesuffix("-/")
@@ -152,7 +156,7 @@ class NoteSection(Imported):
 
     @property
     def heading(self):
-        return self.heading_path[-1] if self.heading_path else ""
+        return last_heading(self.heading_path)
 
 
 class ComparisonTable(Imported):

@@ -47,16 +47,15 @@ class Like(Lookup):
         return f"{lhs} {connection.operators['contains'] % rhs}", [*lhs_params, *rhs_params]
 
 
-# What each kind shows of a result.
-KINDS = {
-    "services": lambda: Service.objects.active().only("name", "slug", "category", "summary"),
-    "sections": lambda: NoteSection.objects.active().select_related("source").only(
-        "heading_path", "anchor", "text", "source__title", "source__slug"),
-    "tables": lambda: ComparisonTable.objects.active().select_related("source").only(
-        "key", "title", "columns", "source__title"),
-    "patterns": lambda: QuestionPattern.objects.active().select_related("domain").only(
-        "prompt", "answer", "explanation", "domain__number", "domain__name"),
+# What each kind shows of a result: named rows (studyapp.prepared), not model instances, which
+# took longer to build than the four searches took to run.
+SHOWN = {
+    "services": ("pk", "name", "slug", "category"),
+    "sections": ("pk", "heading_path", "anchor", "text", "source__title", "source__slug"),
+    "tables": ("pk", "key", "title", "source__title"),
+    "patterns": ("pk", "prompt", "answer", "explanation", "domain__number"),
 }
+MODELS = {"services": Service, "sections": NoteSection, "tables": ComparisonTable, "patterns": QuestionPattern}
 for model in (Service, NoteSection, ComparisonTable, QuestionPattern):
     model._meta.get_field("search_text").register_lookup(Like)
 
@@ -66,13 +65,14 @@ def _search(kind: str, terms: int, joins_index: bool, window: int) -> Prepared:
     """A kind's first LIMIT rows holding every one of `terms` patterns, compiled once per shape."""
 
     def build(*values):
-        shown = KINDS[kind]()
-        matching = shown.model.objects.active().filter(
+        model = MODELS[kind]
+        matching = model.objects.active().filter(
             *(Q(search_text__like=pattern) for pattern in values[:terms])).order_by("pk")
         if joins_index:
             matching = (matching.filter(search_index__search_text__match=values[terms])
                         .order_by("search_index__item_id"))
-        return shown.filter(pk__in=matching.values("pk")[:window])[:LIMIT]
+        return model.objects.active().filter(pk__in=matching.values("pk")[:window]).values_list(
+            *SHOWN[kind], named=True)[:LIMIT]
     return Prepared(build, *[str] * (terms + joins_index))
 
 
@@ -96,14 +96,7 @@ def snippet(text: str, terms: list[str], width: int = 180) -> str:
 
 
 def run_search(query: str) -> dict:
+    """Each kind's first LIMIT matches as rows of its SHOWN fields, the terms, and the total."""
     terms = terms_of(query)
-    if not terms:
-        return {"services": [], "sections": [], "tables": [], "patterns": [], "total": 0}
-    services = _matching("services", terms)
-    sections = _matching("sections", terms)
-    for section in sections:
-        section.snippet = snippet(section.text, terms)
-    tables = _matching("tables", terms)
-    patterns = _matching("patterns", terms)
-    total = len(services) + len(sections) + len(tables) + len(patterns)
-    return {"services": services, "sections": sections, "tables": tables, "patterns": patterns, "total": total}
+    found = {kind: _matching(kind, terms) if terms else [] for kind in SHOWN}
+    return {**found, "terms": terms, "total": sum(map(len, found.values()))}

@@ -19,7 +19,7 @@ from .models import (
     Service,
     SourceFile,
 )
-from .search import run_search
+from .search import SHOWN, run_search
 from .uploads import start_upload
 
 
@@ -62,8 +62,8 @@ MENTIONING_SECTIONS = Prepared(
                                                             "source__slug")[:30], int, int)
 SERVICE_TABLES = Prepared(lambda service: ComparisonTable.objects.active().filter(services=service)
                           .select_related("source").only("key", "title", "source__title"), int)
-ANSWERED_PATTERNS = Prepared(
-    lambda service: QuestionPattern.objects.active().filter(answer_services=service).select_related("domain"), int)
+ANSWERED_PATTERNS = Prepared(lambda service: QuestionPattern.objects.active().filter(answer_services=service)
+                             .values_list(*SHOWN["patterns"], named=True), int)
 # No note has this id: a service without a note excludes nothing.
 NO_NOTE = 0
 

@@ -1,12 +1,18 @@
 """The lists written in one pass escape every field taken from the notes, as auto-escaping would."""
 
+from django.db.models.utils import create_namedtuple_class
 from django.template import engines
 
-from studyapp.notes.models import ComparisonTable, Domain, NoteSection, QuestionPattern, Service, SourceFile
+from studyapp.notes.search import SHOWN
 from studyapp.notes.templatetags.result_lists import pattern_list, section_results, service_results, table_results
 
 HOSTILE = "<b onmouseover=\"x()\">'&amp;"
 ESCAPED = "&lt;b onmouseover=&quot;x()&quot;&gt;&#x27;&amp;amp;"
+
+
+def row(kind: str, **values):
+    """A row as search reads it, with the fields the kind shows."""
+    return create_namedtuple_class(*SHOWN[kind])(**{"pk": 1, **values})
 
 
 def as_template(variable: str, value: str) -> str:
@@ -19,24 +25,30 @@ def test_the_expected_escape_is_the_templates_own():
 
 
 def test_service_and_table_results_escape_names_categories_and_titles():
-    source = SourceFile(slug="s", title=HOSTILE)
-    assert service_results([Service(name=HOSTILE, slug="kinesis", category=HOSTILE)]) == (
+    assert service_results([row("services", name=HOSTILE, slug="kinesis", category=HOSTILE)]) == (
         f'<li><a href="/notes/services/kinesis/">{ESCAPED}</a> <span class="muted">{ESCAPED}</span></li>')
-    assert table_results([ComparisonTable(key="k", title=HOSTILE, source=source)]) == (
+    assert table_results([row("tables", key="k", title=HOSTILE, source__title=HOSTILE)]) == (
         f'<li><a href="/notes/tables/k/">{ESCAPED}</a> <span class="muted">{ESCAPED}</span></li>')
 
 
 def test_section_results_escape_titles_headings_anchors_and_snippets():
-    section = NoteSection(heading_path=["Top", HOSTILE], anchor='a"b', source=SourceFile(slug="note", title=HOSTILE))
-    section.snippet = HOSTILE
-    assert section_results([section]) == (
+    section = row("sections", heading_path=["Top", HOSTILE], anchor='a"b', text=HOSTILE, source__title=HOSTILE,
+                  source__slug="note")
+    assert section_results([section], ["onmouseover"]) == (
         f'<li><a href="/notes/docs/note/#a&quot;b">{ESCAPED} › {ESCAPED}</a><p class="snippet">{ESCAPED}</p></li>')
 
 
+def test_a_section_snippet_starts_near_the_first_term():
+    text = "Lead-in words. " * 30 + "Kinesis replays data."
+    [snippet] = [part for part in section_results([row("sections", heading_path=[], anchor="a", text=text,
+                                                       source__title="T", source__slug="t")], ["replays"])
+                 .split('<p class="snippet">')[1:]]
+    assert snippet.startswith("…") and "Kinesis replays data." in snippet
+
+
 def test_a_pattern_shows_its_explanation_and_domain_only_when_it_has_them():
-    domain = Domain(number=3, name="Operations")
-    full = QuestionPattern(prompt=HOSTILE, answer=HOSTILE, explanation=HOSTILE, domain=domain)
-    bare = QuestionPattern(prompt="Which queue?", answer="SQS", explanation="")
+    full = row("patterns", prompt=HOSTILE, answer=HOSTILE, explanation=HOSTILE, domain__number=3)
+    bare = row("patterns", prompt="Which queue?", answer="SQS", explanation="", domain__number=None)
     assert pattern_list([full, bare]) == (
         '<dl class="patterns">'
         f'<div class="pattern"><dt>{ESCAPED}</dt><dd><strong>{ESCAPED}</strong> — {ESCAPED} '
