@@ -2,7 +2,7 @@ import uuid
 from functools import cache
 from urllib.parse import quote
 
-from django.db import models
+from django.db import connection, models
 from django.urls import get_script_prefix, reverse
 
 # What reverse() leaves unquoted in an argument (RFC 3986's sub-delimiters and a few more).
@@ -275,6 +275,14 @@ class SearchIndex(models.Model):
         managed = False
         required_db_vendor = "sqlite"
 
+    @classmethod
+    def compact(cls):
+        """Merge the index into one b-tree. Each write adds one, and a search reads every one of
+        them: after the benchmark's first import, merging made its searches 15% faster."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+
 
 class ServiceSearch(SearchIndex):
     item = models.OneToOneField(Service, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING,
@@ -306,3 +314,7 @@ class QuestionPatternSearch(SearchIndex):
 
     class Meta(SearchIndex.Meta):
         db_table = "notes_questionpattern_search"
+
+
+SEARCH_INDEXES = {Service: ServiceSearch, NoteSection: NoteSectionSearch, ComparisonTable: ComparisonTableSearch,
+                  QuestionPattern: QuestionPatternSearch}

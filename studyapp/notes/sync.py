@@ -8,13 +8,13 @@ is going to change something backs the whole database up first.
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -28,6 +28,7 @@ from .models import (
     ComparisonTable,
     Domain,
     Exam,
+    SEARCH_INDEXES,
     NoteSection,
     QuestionPattern,
     Scenario,
@@ -295,6 +296,7 @@ class Writer:
         self.now = now
         self.registry = registry
         self._mentions = None
+        self._searchable_writes = Counter()
 
     def write(self, items: list[_Parsed]):
         for item in items:
@@ -317,6 +319,16 @@ class Writer:
         }
         for index, item in enumerate(items):
             item.report.counts = {name: per_item[index] for name, per_item in counts.items()}
+        self._compact_search_indexes()
+
+    def _compact_search_indexes(self):
+        # Only after an import that wrote a large share of a kind, such as the first: merging costs
+        # as much as the whole index holds, and the index's own merging keeps small writes in check.
+        if connection.vendor != "sqlite":
+            return
+        for model, written in self._searchable_writes.items():
+            if written * 4 >= model.objects.count():
+                SEARCH_INDEXES[model].compact()
 
     def _links(self, item) -> list[tuple[int, str, str]]:
         """Where each section's wikilinks lead: (section index, "service" or "note", target)."""
@@ -416,6 +428,7 @@ class Writer:
         update_rows(Service, names, [(pk, v) for pk, (v, _) in planned.items() if not isinstance(pk, tuple)])
         fresh = [v for pk, (v, _) in planned.items() if isinstance(pk, tuple)]
         insert_rows(Service, names, fresh)
+        self._searchable_writes[Service] += len(planned)
         new_ids = dict(Service.objects.filter(name__in=[v[0] for v in fresh]).values_list("name", "pk")) if fresh else {}
         ids = {key: new_ids[key[1]] if isinstance(key, tuple) else key for key in planned}
         replace_m2m(Service.domains, list(ids.values()),
@@ -457,6 +470,8 @@ class Writer:
             saved.append(pks)
         update_rows(model, [*names, "retired_at"], updates)
         insert_rows(model, ["key", "source_id", *names], inserts)
+        if model in SEARCH_INDEXES and (inserts or updates):
+            self._searchable_writes[model] += len(inserts) + len(updates)
         for chunk in chunked(retire):
             model.objects.filter(pk__in=chunk).update(retired_at=self.now)
         fresh = set()

@@ -10,7 +10,8 @@ import pytest
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from studyapp.notes import search
+from studyapp.bench import corpus as corpus_notes
+from studyapp.notes import bulk, search
 from studyapp.notes.models import (
     ComparisonTable,
     ComparisonTableSearch,
@@ -219,3 +220,30 @@ def test_the_migration_indexes_what_was_imported_before_it(corpus):
     assert_index_in_step()
     assert {query: found(query) for query in QUERIES} == expected
     assert found("kinesis")["patterns"]
+
+
+def index_pages() -> dict[str, list]:
+    """Each FTS5 index's stored pages: its b-trees, each page keyed by its b-tree's id."""
+    with connection.cursor() as cursor:
+        pages = {}
+        for index in INDEXES:
+            cursor.execute(f"SELECT id, block FROM {index._meta.db_table}_data ORDER BY id")
+            pages[index._meta.db_table] = cursor.fetchall()
+        return pages
+
+
+def test_an_import_that_writes_most_of_a_kind_leaves_its_index_merged(tmp_path):
+    # Enough patterns for several INSERT statements, each of which adds a b-tree to the index.
+    for note in corpus_notes.generate(notes=30, cards=2 * bulk.ROWS_PER_INSERT + 300):
+        path = tmp_path / note.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(note.text)
+    run_import(tmp_path)
+    assert QuestionPattern.objects.count() > 2 * bulk.ROWS_PER_INSERT
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's GIN indexes need no merging
+    merged = index_pages()
+    for index in INDEXES:
+        index.compact()
+    assert index_pages() == merged
+    assert found("stream") == substring_scan("stream") and found("stream")["patterns"]
