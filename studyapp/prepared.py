@@ -76,9 +76,6 @@ class _Plan:
         self.slots = [None if a == b else arguments.get((a, b), -1) for a, b in zip(self.params, other_params)]
         if other_sql != self.sql or set(self.slots) - {None} != set(range(len(first))):
             raise ValueError("every argument must be a plain parameter of the query")
-        query = queryset.query
-        if named and [*query.extra_select, *query.values_select, *query.annotation_select] != list(queryset._fields):
-            raise ValueError("a prepared query's rows hold the named fields, in their order, and nothing else")
         if not named and (self.compiler.annotation_col_map or queryset._known_related_objects):
             raise ValueError("a prepared query returns model instances, with nothing set beside their fields")
         self.klass_info, self.select = self.compiler.klass_info, self.compiler.select
@@ -103,7 +100,9 @@ class _Plan:
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         if self.row:
-            return [tuple.__new__(self.row, row) for row in rows]
+            # As the queryset does: past its fields a row may hold what it is ordered by.
+            width = self.compiler.col_count
+            return [tuple.__new__(self.row, row[:width]) for row in rows]
         populators = get_related_populators(self.klass_info, self.select, connection.alias)
         found = []
         for row in rows:

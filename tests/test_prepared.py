@@ -188,7 +188,20 @@ def test_rows_without_names_are_refused():
                   lambda pk: NoteSection.objects.filter(pk=pk).values_list(named=True)):
         with pytest.raises(ValueError, match="rows of named fields"):
             Prepared(build, int).all(1)
-    # The queryset reorders such rows as it reads them; a prepared read would not.
-    with pytest.raises(ValueError, match="named fields, in their order"):
-        Prepared(lambda pk: NoteSection.objects.annotate(mentions=Count("services")).filter(pk=pk)
-                 .values_list("mentions", "pk", named=True), int).all(1)
+
+
+def test_named_rows_hold_annotations_and_nothing_they_are_only_ordered_by(imported):
+    source = NoteSection.objects.values_list("source", flat=True).first()
+
+    def counted(source):
+        return (NoteSection.objects.filter(source=source).annotate(mentions=Count("services"))
+                .order_by("position").values_list("mentions", "pk", named=True))
+
+    def ordered_by_unselected(source):
+        return (NoteSection.objects.filter(source=source).order_by("-position").distinct()
+                .values_list("anchor", named=True))
+
+    for build in (counted, ordered_by_unselected):
+        got = Prepared(build, int).all(source)
+        assert got == list(build(source)) and len(got) >= 2
+        assert [row._fields for row in got] == [row._fields for row in build(source)]

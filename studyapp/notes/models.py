@@ -277,8 +277,9 @@ class SearchIndex(models.Model):
 
     @classmethod
     def compact(cls):
-        """Merge the index into one b-tree. Each write adds one, and a search reads every one of
-        them: after the benchmark's first import, merging made its searches 15% faster."""
+        """Merge the index into one b-tree. Each INSERT statement adds one (FTS5 merges them only
+        in groups), and a search reads every one: after the benchmark's first import, merging cut
+        the SQL time of its searches by 15%."""
         table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")

@@ -56,7 +56,7 @@ SHOWN = {
     "patterns": ("pk", "prompt", "answer", "explanation", "domain__number"),
 }
 MODELS = {"services": Service, "sections": NoteSection, "tables": ComparisonTable, "patterns": QuestionPattern}
-for model in (Service, NoteSection, ComparisonTable, QuestionPattern):
+for model in MODELS.values():
     model._meta.get_field("search_text").register_lookup(Like)
 
 

@@ -25,10 +25,10 @@ from .bulk import chunked, insert_rows, replace_m2m, update_rows
 from .identity import Candidate, match
 from .names import any_of
 from .models import (
+    SEARCH_INDEXES,
     ComparisonTable,
     Domain,
     Exam,
-    SEARCH_INDEXES,
     NoteSection,
     QuestionPattern,
     Scenario,
@@ -409,9 +409,11 @@ class Writer:
         if not items:
             return
         rows = Service.objects.filter(Q(source_id__in=[i.source_id for i in items])
-                                      | Q(name__in=[i.draft.title for i in items])).values_list("pk", "source_id", "name")
-        by_source = {source_id: pk for pk, source_id, _ in rows if source_id}
-        by_name = {name: pk for pk, _, name in rows}
+                                      | Q(name__in=[i.draft.title for i in items])).values_list(
+            "pk", "source_id", "name", "search_text")
+        by_source = {source_id: pk for pk, source_id, _, _ in rows if source_id}
+        by_name = {name: pk for pk, _, name, _ in rows}
+        indexed = {pk: text for pk, _, _, text in rows}
         # In file order, as one at a time would: a later note of the same name takes the service over.
         planned = {}
         for item in items:
@@ -428,7 +430,7 @@ class Writer:
         update_rows(Service, names, [(pk, v) for pk, (v, _) in planned.items() if not isinstance(pk, tuple)])
         fresh = [v for pk, (v, _) in planned.items() if isinstance(pk, tuple)]
         insert_rows(Service, names, fresh)
-        self._searchable_writes[Service] += len(planned)
+        self._searchable_writes[Service] += sum(indexed.get(key) != values[-1] for key, (values, _) in planned.items())
         new_ids = dict(Service.objects.filter(name__in=[v[0] for v in fresh]).values_list("name", "pk")) if fresh else {}
         ids = {key: new_ids[key[1]] if isinstance(key, tuple) else key for key in planned}
         replace_m2m(Service.domains, list(ids.values()),
@@ -451,6 +453,7 @@ class Writer:
                         .values("pk", "source_id", "retired_at", *names)):
                 existing[row["source_id"]].append(row)
         saved, inserts, updates, retire = [], [], [], []
+        reindexed = 0  # rows whose search text is new or changed
         for source_id, drafts, values in batches:
             old = existing.get(source_id, [])
             pairs = match([candidate(o) for o in old], [candidate(vars(d)) for d in drafts]) if old else {}
@@ -461,6 +464,7 @@ class Writer:
                     kept.add(row["pk"])
                     if row["retired_at"] is not None or any(row[n] != fields[n] for n in names):
                         updates.append((row["pk"], (*fields.values(), None)))
+                        reindexed += row.get("search_text") != fields.get("search_text")
                     pks.append(row["pk"])
                 else:
                     key = new_key()
@@ -470,8 +474,8 @@ class Writer:
             saved.append(pks)
         update_rows(model, [*names, "retired_at"], updates)
         insert_rows(model, ["key", "source_id", *names], inserts)
-        if model in SEARCH_INDEXES and (inserts or updates):
-            self._searchable_writes[model] += len(inserts) + len(updates)
+        if model in SEARCH_INDEXES:
+            self._searchable_writes[model] += len(inserts) + reindexed
         for chunk in chunked(retire):
             model.objects.filter(pk__in=chunk).update(retired_at=self.now)
         fresh = set()

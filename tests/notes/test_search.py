@@ -232,12 +232,19 @@ def index_pages() -> dict[str, list]:
         return pages
 
 
+def write_corpus(folder, notes: int, cards: int) -> list:
+    """The benchmark's generated notes, written to `folder`; returns their paths."""
+    paths = []
+    for note in corpus_notes.generate(notes=notes, cards=cards):
+        paths.append(folder / note.path)
+        paths[-1].parent.mkdir(parents=True, exist_ok=True)
+        paths[-1].write_text(note.text)
+    return paths
+
+
 def test_an_import_that_writes_most_of_a_kind_leaves_its_index_merged(tmp_path):
     # Enough patterns for several INSERT statements, each of which adds a b-tree to the index.
-    for note in corpus_notes.generate(notes=30, cards=2 * bulk.ROWS_PER_INSERT + 300):
-        path = tmp_path / note.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(note.text)
+    write_corpus(tmp_path, notes=30, cards=2 * bulk.ROWS_PER_INSERT + 300)
     run_import(tmp_path)
     assert QuestionPattern.objects.count() > 2 * bulk.ROWS_PER_INSERT
     if connection.vendor != "sqlite":
@@ -247,3 +254,37 @@ def test_an_import_that_writes_most_of_a_kind_leaves_its_index_merged(tmp_path):
         index.compact()
     assert index_pages() == merged
     assert found("stream") == substring_scan("stream") and found("stream")["patterns"]
+
+
+def test_a_small_reimport_leaves_the_merging_to_the_index(tmp_path, monkeypatch):
+    notes = write_corpus(tmp_path, notes=30, cards=600)
+    run_import(tmp_path)
+    compacted = []
+    for index in INDEXES:
+        monkeypatch.setattr(index, "compact", classmethod(lambda cls: compacted.append(cls)))
+    note = notes[5]
+    note.write_text(note.read_text() + "| Where the quokka sleeps | [[Bench Service 00001]] | under a bush |\n")
+    run_import(tmp_path)
+    assert [p.prompt for p in run_search("quokka")["patterns"]] == ["Where the quokka sleeps"]
+    assert compacted == []
+    # Rewriting every note's patterns is a large share, and merges that index again.
+    for path in tmp_path.rglob("*.md"):
+        path.write_text(path.read_text().replace(" (", " wombat ("))
+    run_import(tmp_path)
+    expected = [QuestionPatternSearch] if connection.vendor == "sqlite" else []
+    assert [index for index in compacted if index is QuestionPatternSearch] == expected
+
+
+def test_rows_rewritten_with_the_same_text_are_no_reason_to_merge(tmp_path, monkeypatch):
+    # Every section links a note that does not exist yet; once it does, every section's HTML
+    # changes (the link resolves) but none of their text.
+    for n in range(8):
+        (tmp_path / f"topic-{n}.md").write_text(f"# Topic {n}\n\n## Where\n\nSee [[Quokka]] for topic {n}.\n")
+    run_import(tmp_path)
+    compacted = []
+    for index in INDEXES:
+        monkeypatch.setattr(index, "compact", classmethod(lambda cls: compacted.append(cls)))
+    (tmp_path / "quokka.md").write_text("# Quokka\n\nA small marsupial.\n")
+    run_import(tmp_path)
+    assert NoteSection.objects.filter(html__contains='href="/notes/docs/quokka/"').count() == 8
+    assert NoteSectionSearch not in compacted
