@@ -281,8 +281,11 @@ def _hash(*parts) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+SPACES = re.compile(r"\s+")
+
+
 def _search(*parts) -> str:
-    return re.sub(r"\s+", " ", " ".join(str(p) for p in parts)).lower().strip()
+    return SPACES.sub(" ", " ".join(str(p) for p in parts)).lower().strip()
 
 
 class Writer:

@@ -72,8 +72,12 @@ class CardDraft:
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+PUNCTUATION = re.compile(r"[^\w\s%./:+-]")
+SPACES = re.compile(r"\s+")
+
+
 def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s%./:+-]", " ", text.casefold())).strip(" .")
+    return SPACES.sub(" ", PUNCTUATION.sub(" ", text.casefold())).strip(" .")
 
 
 def pattern_cards(patterns: Iterable[PatternItem], established: set[str]) -> list[CardDraft]:
