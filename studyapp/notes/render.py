@@ -36,8 +36,8 @@ def _undisguised(tag: str, attribute: str, value: str) -> str | None:
     Browsers read such a link as a relative address, so it cannot run, but it is never a real
     link either: real addresses percent-encode what they need.
     """
-    # A printable address holds neither (isprintable() is False for both categories, and more):
-    # most are, and checking them character by character took a second of a 10 MB import.
+    # A printable address holds neither (isprintable() is False for both categories, and more).
+    # Most are, and a 10 MB import's addresses are 4 million characters to check one at a time.
     if attribute == "href" and not value.isprintable() and any(
             unicodedata.category(c) in {"Cc", "Cf"} for c in value):
         return None
