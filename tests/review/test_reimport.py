@@ -45,7 +45,7 @@ def test_reimporting_after_reviews_keeps_every_schedule_and_log(notes, client, a
     for _ in range(4):
         page = grade(client, page, 3)
     states = {s.card.key: s.memory for s in ReviewState.objects.select_related("card")}
-    logs = list(ReviewLog.objects.values_list("pk", "card__key", "rating", "state_before"))
+    logs = list(ReviewLog.objects.order_by("pk").values_list("pk", "card__key", "rating", "state_before"))
 
     edit(notes / "cues.md", "Records stay for the retention period", "Records stay for the whole retention period")
     edit(notes / "storage.md", "| 180 days |", "| 180 days (six months) |")
@@ -53,7 +53,7 @@ def test_reimporting_after_reviews_keeps_every_schedule_and_log(notes, client, a
     import_from(notes)
 
     assert {s.card.key: s.memory for s in ReviewState.objects.select_related("card")} == states
-    assert list(ReviewLog.objects.values_list("pk", "card__key", "rating", "state_before")) == logs
+    assert list(ReviewLog.objects.order_by("pk").values_list("pk", "card__key", "rating", "state_before")) == logs
     assert Card.objects.get(front="S3 Glacier Deep Archive: Minimum storage duration?").answer == "180 days (six months)"
     assert Card.objects.filter(retired_at__isnull=False).count() == 0
     clock.shift(timedelta(minutes=10))
