@@ -13,7 +13,6 @@ A queryset of named rows (`values_list(..., named=True)`) comes back as those ro
 that only show a few fields: making a model instance cost more than reading its row.
 """
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models.query import ModelIterable, NamedValuesListIterable, get_related_populators
 from django.db.models.utils import create_namedtuple_class
@@ -132,16 +131,3 @@ class Update:
         with connection.cursor() as cursor:
             cursor.execute(self._statements[connection.vendor], [*values, instance.pk])
             return cursor.rowcount == 1
-
-
-def raw_rows(queryset) -> list[tuple]:
-    """A `values_list()` queryset's rows as the database driver returns them: without the ORM's
-    work on each row, for reads of thousands of rows. No converters run, so only for columns whose
-    raw value is what the caller needs (numbers, text, whether something is NULL)."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # a filter on an empty list, say
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()

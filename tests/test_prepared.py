@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from studyapp.notes.models import NoteSection
 from studyapp.review.models import Card, ReviewState, StudySettings
-from studyapp.prepared import Prepared, Update, raw_rows
+from studyapp.prepared import Prepared, Update
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -131,12 +131,6 @@ def test_a_locked_read_outside_a_transaction_fails_where_the_orm_fails(alice):
 
     assert outcome(lambda: locked.all(alice.pk)) == outcome(
         lambda: list(StudySettings.objects.select_for_update().filter(user=alice)))
-
-
-def test_raw_rows_are_the_values_list_rows_before_conversion(imported):
-    keys = Card.objects.order_by("pk").values_list("key", "position", "exam_id")
-    assert raw_rows(keys) == list(keys) and len(keys) > 2
-    assert raw_rows(Card.objects.filter(key__in=[]).values_list("key")) == []
 
 
 def test_an_argument_whose_wildcards_a_lookup_escapes_finds_only_itself(alice):

@@ -3,13 +3,12 @@
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache, lru_cache
 
-from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db import connection, transaction
 
 from studyapp.notes.bulk import insert_rows
 from studyapp.notes.models import Domain, Exam
-from studyapp.prepared import raw_rows
 from studyapp.review.models import Card, ReviewState
 from studyapp.review.session import record_exam_answers
 
@@ -54,7 +53,7 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
           retake_of: Attempt | None = None) -> Attempt:
     seed = seed if seed is not None else random.SystemRandom().randrange(2**62)
     keys = only_keys or draw(user, exam, count, domains or list(exam.domains.all()), now, seed)
-    bank = {q.key: q for q in BankQuestion.objects.filter(key__in=keys)}
+    bank = _bank_questions(keys)
     rng = random.Random(seed)
     with transaction.atomic():
         attempt = Attempt.objects.create(
@@ -63,12 +62,10 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
         )
         rows = []
         for position, key in enumerate(keys, start=1):
-            question = bank[key]
-            options = list(question.options)
+            kind, stem, context, options, card_keys, source_url, domain_id = bank[key]
             rng.shuffle(options)  # a fresh order each attempt, so positions are not learnt by heart
-            rows.append((attempt.pk, user.pk, position, key, question.kind, question.stem, question.context, options,
-                         sum(o["correct"] for o in options), question.card_keys, question.source_url,
-                         question.domain_id, [], False))
+            rows.append((attempt.pk, user.pk, position, key, kind, stem, context, options,
+                         sum(o["correct"] for o in options), card_keys, source_url, domain_id, [], False))
         # Plain values, not 65 model instances: the ORM's per-field work cost more than the insert.
         insert_rows(AttemptQuestion, QUESTION_COLUMNS, rows)
     return attempt
@@ -76,6 +73,23 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
 
 QUESTION_COLUMNS = ["attempt_id", "user_id", "position", "bank_key", "kind", "stem", "context", "options", "choose",
                     "card_keys", "source_url", "domain_id", "chosen", "flagged"]
+# What an attempt copies of each question it draws, beside the key.
+COPIED = ["kind", "stem", "context", "options", "card_keys", "source_url", "domain_id"]
+
+
+def _bank_questions(keys: list[str]) -> dict[str, list]:
+    """The drawn questions' copied fields by key, read as plain values (JSON decoded as the fields do)."""
+    if not keys:
+        return {}
+    fields = [BankQuestion._meta.get_field(name) for name in COPIED]
+    decoders = [getattr(f, "from_db_value", None) for f in fields]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote('key')}, {', '.join(quote(f.column) for f in fields)} "
+                       f"FROM {quote(BankQuestion._meta.db_table)} WHERE {quote('key')} IN ({', '.join(['%s'] * len(keys))})",
+                       keys)
+        return {key: [value if decode is None else decode(value, None, connection)
+                      for value, decode in zip(values, decoders)] for key, *values in cursor.fetchall()}
 
 
 def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, seed: int) -> list[str]:
@@ -87,40 +101,36 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     """
     rng = random.Random(seed)
     shares = domain_shares(count, {d.pk: float(d.weight) for d in domains})
-    # Weak cards from a seeded point of the learner's (user, card) index on: a window read in
-    # index order, not a sort of every weak card.
-    start = rng.randint(0, Card.objects.aggregate(last=Max("pk"))["last"] or 0)
-    # Only cards of this exam's chosen domains that are still in use: with the others left out
-    # here, and weak questions not skipped for being recent, a window of a few more than the exam
-    # needs is enough.
-    in_domains = Card.domains.through.objects.filter(card_id=OuterRef("card_id"), domain_id__in=list(shares))
-    weak_states = (ReviewState.objects.filter(user=user).filter(Q(lapses__gt=0) | Q(difficulty__gte=7))
-                   .filter(card__exam=exam, card__retired_at__isnull=True).filter(Exists(in_domains))
-                   .order_by("card_id"))
+    with connection.cursor() as cursor:
+        cursor.execute(_bounds_sql(connection.vendor))
+        last_card, low, high = cursor.fetchone()
+        # Weak cards from a seeded point of the learner's (user, card) index on, wrapping round:
+        # a window read in index order, not a sort of every weak card.
+        start = rng.randint(0, last_card or 0)
+        wanted = count * SAMPLE
+        picks = []
+        if low is not None:
+            picks = list(range(low, high + 1) if high - low < wanted else {rng.randint(low, high) for _ in range(wanted)})
+            # Always as many as wanted, repeats changing nothing, so that one statement serves every draw.
+            picks += picks[:1] * (wanted - len(picks))
+        window = count * WEAK_SAMPLE
+        domain_ids = list(shares) or [None]
+        weak_params = [user.pk, exam.pk, *domain_ids]
+        seen_params = [user.pk, connection.ops.adapt_datetimefield_value(now - RECENT)]
+        cursor.execute(_draw_sql(connection.vendor, len(domain_ids), len(picks)), [
+            *seen_params, *weak_params, start, window,
+            *seen_params, *weak_params, start, window,
+            *seen_params, *picks])
+        rows = cursor.fetchall()
     # The bank is searched by key or primary key alone, through their indexes, and the rest is
     # checked here: given the exam and domains as well, SQLite would scan the exam's index instead.
-    # Whether the learner saw a question lately is a probe of their own attempts' questions, the
-    # same few hundred probes however many exams came before.
-    seen_lately = Exists(AttemptQuestion.objects.filter(
-        user=user, bank_key=OuterRef("key"), attempt__started_at__gte=now - RECENT))
-
-    def usable(rows) -> list[tuple[str, int, bool]]:
-        return [(key, domain_id, bool(seen)) for key, domain_id, exam_id, retired_at, seen in raw_rows(
-            rows.annotate(seen=seen_lately).values_list("key", "domain_id", "exam_id", "retired_at", "seen"))
-            if exam_id == exam.pk and domain_id in shares and retired_at is None]
-
-    window = count * WEAK_SAMPLE
-    weak = usable(BankQuestion.objects.filter(key__in=weak_states.filter(card_id__gte=start).values("card__key")[:window]))
+    parts: tuple[list, list, list] = ([], [], [])
+    for part, key, domain_id, exam_id, retired_at, seen, _ in rows:
+        if exam_id == exam.pk and domain_id in shares and retired_at is None:
+            parts[part].append((key, domain_id, bool(seen)))
+    weak, wrapped, sample = parts
     if len(weak) < window:  # wrapping round
-        weak += usable(BankQuestion.objects.filter(
-            key__in=weak_states.filter(card_id__lt=start).values("card__key")[:window]))
-    ids = BankQuestion.objects.order_by("pk").values_list("pk", flat=True)
-    low, high = ids.first(), ids.last()
-    sample = []
-    if low is not None:
-        wanted = count * SAMPLE
-        picks = range(low, high + 1) if high - low < wanted else {rng.randint(low, high) for _ in range(wanted)}
-        sample = usable(BankQuestion.objects.filter(pk__in=picks))
+        weak += wrapped
     rng.shuffle(weak)
     rng.shuffle(sample)
     drawn_weak = {key for key, _, _ in weak}
@@ -148,6 +158,65 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
         chosen.extend(list(dict.fromkeys(rest))[:count - len(chosen)])
     rng.shuffle(chosen)
     return chosen
+
+
+# The draw's reads, written once per database vendor (and list length): built by the ORM, its five
+# statements took longer to compile than to run. Two statements now: the id bounds, then the
+# learner's weak cards' questions (from the seeded point on, and wrapping round) with the sample's.
+_BOUNDS = "SELECT (SELECT MAX({id}) FROM {card}), (SELECT MIN({id}) FROM {bank}), (SELECT MAX({id}) FROM {bank})"
+
+# Only the weak cards of this exam's chosen domains that are still in use: with the others left
+# out here, and weak questions not skipped for being recent, a window of a few more than the exam
+# needs is enough.
+_WEAK_KEYS = """
+    SELECT c.{key} FROM {state} s JOIN {card} c ON c.{id} = s.{card_id}
+    WHERE s.{user_id} = %s AND (s.{lapses} > 0 OR s.{difficulty} >= 7) AND c.{exam_id} = %s AND c.{retired_at} IS NULL
+      AND EXISTS (SELECT 1 FROM {card_domains} cd WHERE cd.{card_id} = s.{card_id} AND cd.{domain_id} IN ({domains}))
+      AND s.{card_id} {compare} %s
+    ORDER BY s.{card_id} LIMIT %s
+"""
+
+# Whether the learner saw a question lately is a probe of their own attempts' questions, the same
+# few hundred probes however many exams came before.
+_QUESTIONS = """
+    SELECT {part}, b.{key}, b.{domain_id}, b.{exam_id}, b.{retired_at},
+        EXISTS (SELECT 1 FROM {asked} q JOIN {attempt} a ON a.{id} = q.{attempt_id}
+                WHERE q.{user_id} = %s AND q.{bank_key} = b.{key} AND a.{started_at} >= %s),
+        b.{id}
+    FROM {bank} b WHERE {where}
+"""
+
+
+@cache
+def _names(vendor: str) -> dict:
+    quote = connection.ops.quote_name
+    tables = {"card": Card, "state": ReviewState, "bank": BankQuestion, "asked": AttemptQuestion, "attempt": Attempt,
+              "card_domains": Card.domains.through}
+    columns = ["id", "key", "user_id", "card_id", "lapses", "difficulty", "exam_id", "retired_at", "domain_id",
+               "attempt_id", "bank_key", "started_at"]
+    return {**{name: quote(model._meta.db_table) for name, model in tables.items()},
+            **{column: quote(column) for column in columns}}
+
+
+@cache
+def _bounds_sql(vendor: str) -> str:
+    return _BOUNDS.format(**_names(vendor))
+
+
+@lru_cache(maxsize=64)
+def _draw_sql(vendor: str, domains: int, picks: int) -> str:
+    names = _names(vendor)
+
+    def weak(compare: str) -> str:
+        return _WEAK_KEYS.format(compare=compare, domains=", ".join(["%s"] * domains), **names)
+
+    parts = [
+        _QUESTIONS.format(part=0, where=f"b.{names['key']} IN ({weak('>=')})", **names),
+        _QUESTIONS.format(part=1, where=f"b.{names['key']} IN ({weak('<')})", **names),
+        _QUESTIONS.format(part=2, where=f"b.{names['id']} IN ({', '.join(['%s'] * picks) or 'NULL'})", **names),
+    ]
+    # In a fixed order, so that the seeded shuffles that follow give the same draw on every database.
+    return " UNION ALL ".join(parts) + " ORDER BY 1, 7"
 
 
 def answer(attempt: Attempt, question: AttemptQuestion, chosen: list[int], now: datetime):
