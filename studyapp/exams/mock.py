@@ -1,6 +1,7 @@
 """Mock exams: drawing the questions, holding the clock, scoring, and feeding the schedule."""
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
@@ -97,7 +98,8 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
 
     A bank can hold a hundred thousand questions, so the draw never reads them all: it reads the
     learner's weakest cards' questions, and a seeded random sample of the bank several times the
-    size of the exam, which leaves enough to skip the questions seen in the last two weeks.
+    size of the exam, which leaves enough to skip the questions seen in the last two weeks. A
+    domain for which the sample holds too few of those is read whole.
     """
     rng = random.Random(seed)
     shares = domain_shares(count, {d.pk: float(d.weight) for d in domains})
@@ -109,18 +111,17 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
         start = rng.randint(0, last_card or 0)
         wanted = count * SAMPLE
         picks = []
+        whole_bank = low is None or high - low < wanted
         if low is not None:
-            picks = list(range(low, high + 1) if high - low < wanted else {rng.randint(low, high) for _ in range(wanted)})
+            picks = list(range(low, high + 1) if whole_bank else {rng.randint(low, high) for _ in range(wanted)})
             # Always as many as wanted, repeats changing nothing, so that one statement serves every draw.
             picks += picks[:1] * (wanted - len(picks))
         window = count * WEAK_SAMPLE
         domain_ids = list(shares) or [None]
         weak_params = [user.pk, exam.pk, *domain_ids]
-        seen_params = [user.pk, connection.ops.adapt_datetimefield_value(now - RECENT)]
+        lately = _seen_params(user, now)
         cursor.execute(_draw_sql(connection.vendor, len(domain_ids), len(picks)), [
-            *seen_params, *weak_params, start, window,
-            *seen_params, *weak_params, start, window,
-            *seen_params, *picks])
+            *lately, *weak_params, start, window, *lately, *weak_params, start, window, *lately, *picks])
         rows = cursor.fetchall()
     # The bank is searched by key or primary key alone, through their indexes, and the rest is
     # checked here: given the exam and domains as well, SQLite would scan the exam's index instead.
@@ -134,21 +135,23 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     rng.shuffle(weak)
     rng.shuffle(sample)
     drawn_weak = {key for key, _, _ in weak}
-    # Weak cards first, seen lately or not; then the sample, the questions not seen lately first.
+    others = [item for item in sample if item[0] not in drawn_weak]
+    # A domain is read whole when its weak questions and the sample's questions not seen lately
+    # fall short of its share (a small domain, or a learner who has seen much of it lately),
+    # unless the sample already held the whole bank.
+    usable = Counter(domain_id for _, domain_id, _ in weak)
+    usable.update(domain_id for _, domain_id, seen in others if not seen)
+    short = [domain_id for domain_id, share in shares.items() if usable[domain_id] < share]
+    if short and not whole_bank:
+        whole = [item for item in _domain_questions(user, exam, short, now) if item[0] not in drawn_weak]
+        rng.shuffle(whole)
+        others = [item for item in others if item[1] not in short] + whole
+    # Weak cards first, seen lately or not; then the others, the questions not seen lately first.
     ranked = [(key, domain_id) for key, domain_id, _ in weak] + [
-        (key, domain_id) for key, domain_id, _ in sorted(
-            (item for item in sample if item[0] not in drawn_weak), key=lambda item: item[2])]
+        (key, domain_id) for key, domain_id, _ in sorted(others, key=lambda item: item[2])]
     by_domain: dict[int, dict[str, None]] = {}
     for key, domain_id in ranked:
         by_domain.setdefault(domain_id, {})[key] = None  # an ordered set
-    short = [domain_id for domain_id, share in shares.items() if len(by_domain.get(domain_id, {})) < share]
-    if short:
-        # The sample missed a domain (a small bank, or an exam of few domains): read that domain whole.
-        rest = list(BankQuestion.objects.filter(exam=exam, domain_id__in=short, retired_at__isnull=True)
-                    .order_by("pk").values_list("key", "domain_id"))
-        rng.shuffle(rest)
-        for key, domain_id in rest:
-            by_domain.setdefault(domain_id, {}).setdefault(key, None)
     chosen = []
     for domain_id, share in shares.items():
         chosen.extend(list(by_domain.get(domain_id, {}))[:share])
@@ -185,6 +188,21 @@ _QUESTIONS = """
         b.{id}
     FROM {bank} b WHERE {where}
 """
+
+
+def _seen_params(user, now: datetime) -> list:
+    return [user.pk, connection.ops.adapt_datetimefield_value(now - RECENT)]
+
+
+def _domain_questions(user, exam: Exam, domain_ids: list[int], now: datetime) -> list[tuple[str, int, bool]]:
+    """Every active question of the exam's domains, as (key, domain id, seen lately), in bank order."""
+    names = _names(connection.vendor)
+    where = (f"b.{names['exam_id']} = %s AND b.{names['domain_id']} IN ({', '.join(['%s'] * len(domain_ids))}) "
+             f"AND b.{names['retired_at']} IS NULL")
+    with connection.cursor() as cursor:
+        cursor.execute(_QUESTIONS.format(part=0, where=where, **names) + " ORDER BY 7",
+                       [*_seen_params(user, now), exam.pk, *domain_ids])
+        return [(key, domain_id, bool(seen)) for _, key, domain_id, _, _, seen, _ in cursor.fetchall()]
 
 
 @cache

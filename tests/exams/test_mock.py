@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from studyapp.exams import mock
 from studyapp.exams.models import Attempt, AttemptQuestion, BankQuestion
 from studyapp.exams.templatetags.exam_navigator import question_links
-from studyapp.notes.models import Exam
+from studyapp.notes.models import Domain, Exam
 from studyapp.review.models import Card, ReviewLog, ReviewState
 
 from tests.conftest import NOW
@@ -304,3 +304,28 @@ def test_starting_a_full_exam_runs_the_same_queries_however_many_came_before(lea
             response = learner.post("/exams/start/", {"preset": "full"})
         assert response.status_code == 302
     assert list(Attempt.objects.values_list("total", flat=True)) == [65, 65, 65]
+
+
+def test_a_domain_the_sample_leaves_short_of_unseen_questions_is_read_whole(alice, bob, django_assert_num_queries):
+    exam = Exam.objects.create(code="SAMPLE-01", title="A bank larger than any sample")
+    small, large = (Domain.objects.create(exam=exam, number=n, name=f"Domain {n}", weight=50) for n in (1, 2))
+    options = [{"text": text, "correct": text == "a", "explanation": ""} for text in "abcd"]
+    BankQuestion.objects.bulk_create(
+        BankQuestion(key=f"{domain.number}-{n:03}", exam=exam, domain=domain, kind="single", stem=f"Question {n}",
+                     options=options, content_hash="-")
+        for domain, size in ((small, 200), (large, 400)) for n in range(size))
+    keys = list(BankQuestion.objects.filter(domain=small).order_by("pk").values_list("key", flat=True))
+    seen, unseen = keys[:180], keys[180:]
+    mock.start(alice, exam, "custom", NOW - timedelta(days=1), len(seen), 30, only_keys=seen)
+    count = len(unseen)
+    # The draw samples 8 questions of the bank for each it needs, a third of them in this domain:
+    # about 53, of which about five the learner has not seen lately. All 20 of those exist.
+    assert count * mock.SAMPLE < BankQuestion.objects.count()
+    for seed in range(10):
+        with django_assert_num_queries(3):  # the id bounds, the sample, and the domain whole
+            assert sorted(mock.draw(alice, exam, count, [small], NOW, seed=seed)) == unseen
+    # For a learner who saw none of them lately, the sample is enough.
+    for seed in range(10):
+        with django_assert_num_queries(2):
+            drawn = mock.draw(bob, exam, count, [small], NOW, seed=seed)
+        assert len(set(drawn)) == count and set(drawn) <= set(keys)
