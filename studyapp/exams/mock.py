@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 
 from django.db import connection, transaction
 
-from studyapp.notes.bulk import insert_rows
+from studyapp.notes.bulk import insert_rows, parameter_limit
 from studyapp.notes.models import Domain, Exam
 from studyapp.review.models import Card, ReviewState
 from studyapp.review.session import record_exam_answers
@@ -64,6 +64,7 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
         rows = []
         for position, key in enumerate(keys, start=1):
             kind, stem, context, options, card_keys, source_url, domain_id = bank[key]
+            options = list(options)  # the bank's own list, were a key drawn twice
             rng.shuffle(options)  # a fresh order each attempt, so positions are not learnt by heart
             rows.append((attempt.pk, user.pk, position, key, kind, stem, context, options,
                          sum(o["correct"] for o in options), card_keys, source_url, domain_id, [], False))
@@ -96,10 +97,12 @@ def _bank_questions(keys: list[str]) -> dict[str, list]:
 def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, seed: int) -> list[str]:
     """Question keys by domain weight: weak cards first, then questions not seen lately, shuffled by seed.
 
-    A bank can hold a hundred thousand questions, so the draw never reads them all: it reads the
+    A bank can hold a hundred thousand questions, so the draw does not read them all: it reads the
     learner's weakest cards' questions, and a seeded random sample of the bank several times the
     size of the exam, which leaves enough to skip the questions seen in the last two weeks. A
-    domain for which the sample holds too few of those is read whole.
+    domain for which the sample holds too few of those is read whole, a probe per question (tens
+    of milliseconds for a domain of tens of thousands): only a learner who has seen most of a
+    domain in two weeks, or a domain far smaller than its share of the bank, costs that.
     """
     rng = random.Random(seed)
     shares = domain_shares(count, {d.pk: float(d.weight) for d in domains})
@@ -109,7 +112,10 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
         # Weak cards from a seeded point of the learner's (user, card) index on, wrapping round:
         # a window read in index order, not a sort of every weak card.
         start = rng.randint(0, last_card or 0)
-        wanted = count * SAMPLE
+        domain_ids = list(shares) or [None]
+        # As many ids as the statement can carry beside its other parameters: SQLite before 3.32
+        # takes 999 in all, fewer than a 130-question exam's sample.
+        wanted = min(count * SAMPLE, parameter_limit() - 2 * len(domain_ids) - DRAW_PARAMETERS)
         picks = []
         whole_bank = low is None or high - low < wanted
         if low is not None:
@@ -117,7 +123,6 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
             # Always as many as wanted, repeats changing nothing, so that one statement serves every draw.
             picks += picks[:1] * (wanted - len(picks))
         window = count * WEAK_SAMPLE
-        domain_ids = list(shares) or [None]
         weak_params = [user.pk, exam.pk, *domain_ids]
         lately = _seen_params(user, now)
         cursor.execute(_draw_sql(connection.vendor, len(domain_ids), len(picks)), [
@@ -155,7 +160,7 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     chosen = []
     for domain_id, share in shares.items():
         chosen.extend(list(by_domain.get(domain_id, {}))[:share])
-    if len(chosen) < count:  # a domain ran short: fill from the others, best ranked first
+    if len(chosen) < count:  # a domain ran short: fill from the others (any read whole too), best ranked first
         taken = set(chosen)
         rest = [key for key, _ in ranked if key not in taken]
         chosen.extend(list(dict.fromkeys(rest))[:count - len(chosen)])
@@ -163,9 +168,10 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     return chosen
 
 
-# The draw's reads, written once per database vendor (and list length): built by the ORM, its five
-# statements took longer to compile than to run. Two statements now: the id bounds, then the
-# learner's weak cards' questions (from the seeded point on, and wrapping round) with the sample's.
+# The draw's reads, written once per database vendor (and list length): built by the ORM, its
+# five or six statements took longer to compile than to run. Two statements now: the id bounds,
+# then the learner's weak cards' questions (from the seeded point on, and wrapping round) with the
+# sample's; and a third only when a domain is read whole.
 _BOUNDS = "SELECT (SELECT MAX({id}) FROM {card}), (SELECT MIN({id}) FROM {bank}), (SELECT MAX({id}) FROM {bank})"
 
 # Only the weak cards of this exam's chosen domains that are still in use: with the others left
@@ -190,12 +196,18 @@ _QUESTIONS = """
 """
 
 
+# The draw statement's parameters besides the sampled ids and the domains (twice): three times
+# the recency probe's two, and each weak window's learner, exam, starting card and size.
+DRAW_PARAMETERS = 3 * 2 + 2 * 4
+
+
 def _seen_params(user, now: datetime) -> list:
     return [user.pk, connection.ops.adapt_datetimefield_value(now - RECENT)]
 
 
 def _domain_questions(user, exam: Exam, domain_ids: list[int], now: datetime) -> list[tuple[str, int, bool]]:
-    """Every active question of the exam's domains, as (key, domain id, seen lately), in bank order."""
+    """Every active question of the exam's domains, as (key, domain id, seen lately), in bank order:
+    found by exam and domain, through the bank's (exam, domain, retired_at) index."""
     names = _names(connection.vendor)
     where = (f"b.{names['exam_id']} = %s AND b.{names['domain_id']} IN ({', '.join(['%s'] * len(domain_ids))}) "
              f"AND b.{names['retired_at']} IS NULL")

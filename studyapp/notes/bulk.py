@@ -43,7 +43,7 @@ def _prepared(rows, preparers):
             for row in rows)
 
 
-def _parameter_limit() -> int:
+def parameter_limit() -> int:
     if connection.vendor == "sqlite":
         # Django assumes 999; SQLite builds since 3.32 take 32,766.
         connection.ensure_connection()
@@ -56,7 +56,7 @@ def insert_rows(model, names: Sequence[str], rows: Iterable[Sequence]) -> None:
     columns, preparers = _columns(model, names)
     head = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) VALUES "
     row_sql = f"({', '.join(['%s'] * len(columns))})"
-    per_statement = max(1, min(ROWS_PER_INSERT, _parameter_limit() // len(columns)))
+    per_statement = max(1, min(ROWS_PER_INSERT, parameter_limit() // len(columns)))
     with connection.cursor() as cursor:
         for chunk in chunked(rows, per_statement):
             cursor.execute(head + ", ".join([row_sql] * len(chunk)),

@@ -20,7 +20,7 @@ IMPORTED_AT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 def test_rows_past_one_statement_are_all_written_as_given():
     names = ["path", "slug", "title", "kind", "aliases", "checksum", "link_context", "size", "front_matter",
              "warnings", "imported_at"]
-    per_statement = min(ROWS_PER_INSERT, bulk._parameter_limit() // len(names))
+    per_statement = min(ROWS_PER_INSERT, bulk.parameter_limit() // len(names))
     count = 2 * per_statement + per_statement // 3
     rows = [(f"notes/{n}.md", f"note-{n}", f"Note {n}", "topic", [f"alias {n}", "é→"], "0" * 64, "", n,
              {"title": f"Note {n}"}, [], IMPORTED_AT) for n in range(count)]
@@ -31,7 +31,7 @@ def test_rows_past_one_statement_are_all_written_as_given():
 
 
 def test_a_statement_holds_no_more_values_than_the_database_takes(monkeypatch):
-    monkeypatch.setattr(bulk, "_parameter_limit", lambda: 50)
+    monkeypatch.setattr(bulk, "parameter_limit", lambda: 50)
     names = ["name", "slug", "aliases", "category", "summary", "line", "search_text"]  # 7 a row: 7 rows in 50
     with CaptureQueriesContext(connection) as queries:
         insert_rows(Service, names, [(f"Svc {n}", f"svc-{n}", [], "", "", 1, f"svc {n}") for n in range(15)])
