@@ -85,11 +85,11 @@ def _bank_questions(keys: list[str]) -> dict[str, list]:
         return {}
     fields = [BankQuestion._meta.get_field(name) for name in COPIED]
     decoders = [getattr(f, "from_db_value", None) for f in fields]
-    quote = connection.ops.quote_name
+    names = _names(connection.vendor)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {quote('key')}, {', '.join(quote(f.column) for f in fields)} "
-                       f"FROM {quote(BankQuestion._meta.db_table)} WHERE {quote('key')} IN ({', '.join(['%s'] * len(keys))})",
-                       keys)
+        cursor.execute(f"SELECT {names['key']}, {columns} FROM {names['bank']} "
+                       f"WHERE {names['key']} IN ({_placeholders(len(keys))})", keys)
         return {key: [value if decode is None else decode(value, None, connection)
                       for value, decode in zip(values, decoders)] for key, *values in cursor.fetchall()}
 
@@ -209,12 +209,16 @@ def _domain_questions(user, exam: Exam, domain_ids: list[int], now: datetime) ->
     """Every active question of the exam's domains, as (key, domain id, seen lately), in bank order:
     found by exam and domain, through the bank's (exam, domain, retired_at) index."""
     names = _names(connection.vendor)
-    where = (f"b.{names['exam_id']} = %s AND b.{names['domain_id']} IN ({', '.join(['%s'] * len(domain_ids))}) "
+    where = (f"b.{names['exam_id']} = %s AND b.{names['domain_id']} IN ({_placeholders(len(domain_ids))}) "
              f"AND b.{names['retired_at']} IS NULL")
     with connection.cursor() as cursor:
         cursor.execute(_QUESTIONS.format(part=0, where=where, **names) + " ORDER BY 7",
                        [*_seen_params(user, now), exam.pk, *domain_ids])
         return [(key, domain_id, bool(seen)) for _, key, domain_id, _, _, seen, _ in cursor.fetchall()]
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
 
 
 @cache
@@ -238,12 +242,12 @@ def _draw_sql(vendor: str, domains: int, picks: int) -> str:
     names = _names(vendor)
 
     def weak(compare: str) -> str:
-        return _WEAK_KEYS.format(compare=compare, domains=", ".join(["%s"] * domains), **names)
+        return _WEAK_KEYS.format(compare=compare, domains=_placeholders(domains), **names)
 
     parts = [
         _QUESTIONS.format(part=0, where=f"b.{names['key']} IN ({weak('>=')})", **names),
         _QUESTIONS.format(part=1, where=f"b.{names['key']} IN ({weak('<')})", **names),
-        _QUESTIONS.format(part=2, where=f"b.{names['id']} IN ({', '.join(['%s'] * picks) or 'NULL'})", **names),
+        _QUESTIONS.format(part=2, where=f"b.{names['id']} IN ({_placeholders(picks) or 'NULL'})", **names),
     ]
     # In a fixed order, so that the seeded shuffles that follow give the same draw on every database.
     return " UNION ALL ".join(parts) + " ORDER BY 1, 7"
