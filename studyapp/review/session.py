@@ -116,6 +116,9 @@ def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None
         session.card, session.state = state.card, state
     elif due.new and due.first_new:
         session.card = CARD_TO_SHOW.one(due.first_new)
+        # A card can be new and have a schedule row: an undone first answer, a burial that ended,
+        # an unsuspension. Its ticket must carry that row's version, or no answer to it is taken.
+        session.state = ReviewState.objects.filter(user_id=session.study.user_id, card=session.card).first()
     if session.card:
         memory = session.state.memory if session.state else scheduler.Memory()
         previews = scheduler.preview(memory, now, session.study.preferences())

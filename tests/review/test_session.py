@@ -91,8 +91,9 @@ def test_grade_and_next_runs_the_same_queries_however_many_cards_there_are(
         # session, user; BEGIN, settings, today's tally, the graded card, its schedule, save the
         # schedule, add the log entry; a new card answered: the first card still unanswered, raise
         # the new-card floor to it; COMMIT; then for the next card: one statement for the queue
-        # (counts, the first card of each kind), and the card it puts first
-        with django_assert_num_queries(14):
+        # (counts, the first card of each kind), the card it puts first, and that new card's
+        # schedule row if it has one
+        with django_assert_num_queries(15):
             return grade(learner, page, 1)
 
     small = grade_twice()
@@ -281,7 +282,49 @@ def test_the_review_log_is_never_changed(learner, alice):
 def test_the_review_page_runs_a_fixed_number_of_queries(learner, alice, django_assert_num_queries):
     grade(learner, show(learner), 3)
     # session, user, settings, today's tally, one statement for the queue (counts, the first card of
-    # each kind), and the card it puts first
-    with django_assert_num_queries(6):
+    # each kind), the card it puts first, and that new card's schedule row if it has one
+    with django_assert_num_queries(7):
         page = show(learner)
     assert page.card
+
+
+# Whatever the page shows can be answered ---------------------------------------------------
+
+def answers_and_actions(learner, alice, page):
+    """Grade, bury and suspend the card the page shows, in turn on fresh pages: each must be taken."""
+    logged = ReviewLog.objects.filter(user=alice).count()
+    after = grade(learner, page, 3)
+    assert after.notice is None or "already answered" not in after.notice
+    assert ReviewLog.objects.filter(user=alice).count() == logged + 1
+    page = show(learner)
+    assert "Buried" in post(learner, {"ticket": page.ticket, "bury": "1"}).notice
+    page = show(learner)
+    assert "Suspended" in post(learner, {"ticket": page.ticket, "suspend": "1"}).notice
+
+
+def test_a_card_made_new_again_by_undo_can_be_answered_after_a_reload(learner, alice):
+    page = show(learner)
+    grade(learner, page, 3)
+    post(learner, {"undo": "1"})
+    reloaded = show(learner)
+    assert reloaded.card == page.card  # new again, first in the new-card order
+    assert state_of(alice, page.card).version == 2
+    answers_and_actions(learner, alice, reloaded)
+
+
+def test_a_new_card_whose_burial_ended_can_be_answered(learner, alice, clock):
+    page = show(learner)
+    post(learner, {"ticket": page.ticket, "bury": "1"})
+    clock.move_to(NOW + timedelta(days=1), tick=False)
+    again = show(learner)
+    assert again.card == page.card
+    answers_and_actions(learner, alice, again)
+
+
+def test_an_unsuspended_new_card_can_be_answered(learner, alice):
+    page = show(learner)
+    post(learner, {"ticket": page.ticket, "suspend": "1"})
+    learner.post(f"/review/suspended/{state_of(alice, page.card).pk}/unsuspend/")
+    again = show(learner)
+    assert again.card == page.card
+    answers_and_actions(learner, alice, again)
