@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from studyapp.notes import views as notes_views
+from studyapp.spreadsheet import inert
 from studyapp.web import partial_template, vary_on_htmx
 
 from . import session as review
@@ -151,7 +152,8 @@ def _csv_lines(rows):
     writer = csv.DictWriter(_Echo(), fieldnames=ReviewLog.EXPORT_COLUMNS)
     yield writer.writeheader()
     for row in rows:
-        yield writer.writerow({**row, "state_before": json.dumps(row["state_before"], sort_keys=True)})
+        row = {**row, "state_before": json.dumps(row["state_before"], sort_keys=True)}
+        yield writer.writerow({column: inert(value) for column, value in row.items()})
 
 
 def _json_array(rows):

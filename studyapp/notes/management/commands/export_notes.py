@@ -4,6 +4,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils.text import slugify
 
+from studyapp.spreadsheet import anki_html, inert
 from studyapp.notes.models import ComparisonTable, Exam, QuestionPattern, Scenario, Service
 
 
@@ -54,12 +55,14 @@ class Command(BaseCommand):
         }
 
     def _csv(self, patterns):
-        # Anki reads these header lines and then maps the columns to Front, Back and Tags.
-        self.stdout.write("#separator:Comma\n#html:false\n#tags column:3\n", ending="")
+        # Anki reads these header lines and then maps the columns to Front, Back and Tags. HTML
+        # fields let a cue that starts like a formula ("=", "+", "-", "@") be written with that
+        # character as an entity: a spreadsheet sees text, Anki shows the character.
+        self.stdout.write("#separator:Comma\n#html:true\n#tags column:3\n", ending="")
         writer = csv.writer(self.stdout, lineterminator="\n")
         for pattern in patterns:
             back = pattern.answer + (f"\n\n{pattern.explanation}" if pattern.explanation else "")
             tags = [slugify(pattern.source.title)[:40] or "notes"]
             if pattern.domain:
                 tags[:0] = [pattern.domain.exam.code, f"domain-{pattern.domain.number}"]
-            writer.writerow([pattern.prompt, back, " ".join(tags)])
+            writer.writerow([anki_html(pattern.prompt), anki_html(back), inert(" ".join(tags))])
