@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "studyapp.guards.reject_null_characters",
+    "studyapp.guards.busy_database",
     # Last, as django-axes asks: it turns a lockout raised during login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -83,7 +85,9 @@ SQLITE_OPTIONS = {
     # IMMEDIATE takes the write lock when a transaction starts, so two writers queue up
     # instead of one failing with "database is locked" halfway through.
     "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
+    # How long a request waits for the write lock before the learner is told to try again (a
+    # 503, studyapp.guards); an import waits longer for its own (studyapp.notes.sync).
+    "timeout": 5,
     # A year of heavy study is a database of hundreds of megabytes: pages are read through a
     # memory map rather than copied in by a system call each, and each connection keeps up to
     # 64 MB of them (the default is 2 MB).
@@ -101,6 +105,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     # A file, not memory, so that a background import process sees the test data too.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+else:
+    # As SQLite's timeout: a request that waits this long for a row an import holds (it lowers
+    # learners' new-card floors) is told to try again (studyapp.guards); imports wait longer.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c lock_timeout=5000".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -56,7 +56,7 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
     keys = only_keys or draw(user, exam, count, domains or list(exam.domains.all()), now, seed)
     bank = _bank_questions(keys)
     rng = random.Random(seed)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # often inside the caller's, which rolls back as a whole
         attempt = Attempt.objects.create(
             user=user, exam=exam, preset=preset, seed=seed, minutes=minutes, started_at=now,
             deadline=now + timedelta(minutes=minutes), total=len(keys), retake_of=retake_of,
@@ -255,19 +255,32 @@ def _draw_sql(vendor: str, domains: int, picks: int) -> str:
 
 def answer(attempt: Attempt, question: AttemptQuestion, chosen: list[int], now: datetime):
     """Save the options chosen, as they are clicked; a one-answer question keeps the last."""
-    if not attempt.open_at(now):
-        raise ExamClosed
     valid = sorted({i for i in chosen if 0 <= i < len(question.options)})
-    question.chosen = valid[-1:] if question.choose == 1 else valid
-    question.answered_at = now
-    question.save(update_fields=["chosen", "answered_at"])
+    with transaction.atomic():
+        _hold_open(attempt, now)
+        question.chosen = valid[-1:] if question.choose == 1 else valid
+        question.answered_at = now
+        question.save(update_fields=["chosen", "answered_at"])
 
 
 def flag(attempt: Attempt, question: AttemptQuestion, now: datetime):
-    if not attempt.open_at(now):
+    with transaction.atomic():
+        _hold_open(attempt, now)
+        question.flagged = not question.flagged
+        question.save(update_fields=["flagged"])
+
+
+def _hold_open(attempt: Attempt, now: datetime):
+    """Lock the attempt and check, under the lock, that it still takes answers.
+
+    Finishing takes the same lock before it scores, so an answer sent at the moment of "Finish"
+    is either saved before the score is counted or refused; the attempt the request read earlier
+    may already be out of date.
+    """
+    current = Attempt.objects.select_for_update().only("finished_at", "deadline").get(pk=attempt.pk)
+    attempt.finished_at = current.finished_at
+    if not current.open_at(now):
         raise ExamClosed
-    question.flagged = not question.flagged
-    question.save(update_fields=["flagged"])
 
 
 def finish(attempt: Attempt, now: datetime) -> Attempt:

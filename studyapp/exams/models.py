@@ -38,6 +38,10 @@ class AttemptQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
+    def open_at(self, now):
+        """Attempts still taking answers: not finished, and within their time."""
+        return self.filter(finished_at__isnull=True, deadline__gt=now)
+
 
 class Attempt(models.Model):
     """One sitting of a mock exam. The server's deadline is the only clock."""

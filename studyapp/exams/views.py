@@ -2,7 +2,8 @@ import random
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from studyapp.notes.models import Exam
 from studyapp.review import session as review
-from studyapp.review.models import ReviewLog
+from studyapp.review.models import ReviewLog, StudySettings
 from studyapp.review.scheduler import Rating
 from studyapp.prepared import Prepared
 from studyapp.web import partial_template, vary_on_htmx
@@ -51,11 +52,16 @@ def index(request):
     exam = _exam()
     now = timezone.now()
     attempts = list(Attempt.objects.for_user(request.user).filter(exam=exam)[:30])
-    ongoing = next((a for a in attempts if a.open_at(now)), None)
+    # The newest open attempt of each kind: starting that kind again resumes it, or abandons it.
+    ongoing = {}
+    for attempt in attempts:
+        if attempt.open_at(now):
+            ongoing.setdefault(attempt.preset, attempt)
     finished = [a for a in attempts if a.finished]
     return TemplateResponse(request, "exams/index.html", {
-        "exam": exam, "presets": [(p, *p.size(exam)) for p in mock.PRESETS.values()],
-        "form": CustomExamForm(exam=exam), "ongoing": ongoing, "history": finished,
+        "exam": exam, "presets": [(p, *p.size(exam), ongoing.get(p.name)) for p in mock.PRESETS.values()],
+        "form": CustomExamForm(exam=exam), "ongoing": list(ongoing.values()),
+        "ongoing_custom": ongoing.get(Attempt.Preset.CUSTOM), "history": finished,
         "trend": list(reversed(finished[:10])),
         "available": BankQuestion.objects.filter(exam=exam, retired_at__isnull=True).count(),
     })
@@ -76,8 +82,27 @@ def start(request):
             return redirect("exams:index")
         name, count, minutes = "custom", form.cleaned_data["questions"], form.cleaned_data["minutes"]
         domains = list(form.cleaned_data["domains"]) or None
-    attempt = mock.start(request.user, exam, name, timezone.now(), count, minutes, domains)
-    return redirect("exams:question", pk=attempt.pk, number=1)
+    return _start_or_resume(request, name, "abandon" in request.POST, exam=exam, count=count, minutes=minutes,
+                            domains=domains)
+
+
+def _start_or_resume(request, preset: str, abandon: bool, **drawn):
+    """Start an attempt, unless one of the same kind is still open: that one is resumed, or, when
+    the learner chose to abandon it, finished as it stands before the new one starts."""
+    now = timezone.now()
+    with transaction.atomic():
+        # One learner's starts are taken one at a time, so that two clicks cannot open two attempts.
+        StudySettings.objects.for_user(request.user, lock=True)
+        ongoing = Attempt.objects.for_user(request.user).open_at(now).filter(preset=preset).first()
+        if ongoing and not abandon:
+            messages.info(request, f"You already have a {ongoing.get_preset_display().lower()} in progress, so "
+                                   "here it is. To start a new one, finish this one or abandon it from the "
+                                   "exams page.")
+            return redirect(ongoing.get_absolute_url())
+        if ongoing:
+            mock.finish(ongoing, now)
+        attempt = mock.start(request.user, preset=preset, now=now, **drawn)
+    return redirect(attempt.get_absolute_url())
 
 
 @login_required
@@ -95,12 +120,16 @@ def question(request, pk, number):
             if "flag" in request.POST:
                 mock.flag(attempt, current, timezone.now())
             else:
-                mock.answer(attempt, current, [int(v) for v in request.POST.getlist("choice") if v.isdigit()],
+                mock.answer(attempt, current, _choices(request.POST.getlist("choice"), len(current.options)),
                             timezone.now())
         except mock.ExamClosed:
-            mock.finish(attempt, timezone.now())
-            messages.info(request, "Time was up, so that answer was not saved. Here is how you did.")
+            now = timezone.now()
+            attempt = mock.finish(attempt, now)
+            why = "Time was up" if now >= attempt.deadline else "The attempt was finished"
+            messages.info(request, f"{why}, so that answer was not saved. Here is how you did.")
             return _go(request, f"/exams/{attempt.pk}/results/")
+        except UnreadableChoice as problem:
+            return _bad_choice(problem)
         if not request.htmx:
             target = number + 1 if "next" in request.POST and number < len(progress) else number
             return redirect("exams:question", pk=attempt.pk, number=target)
@@ -112,6 +141,25 @@ def question(request, pk, number):
         "attempt": attempt, "total": len(progress), "current": current, "number": number, "navigator": navigator,
         "remaining": remaining, "clock": _clock(remaining), "answered": sum(q["answered"] for q in navigator),
     }))
+
+
+class UnreadableChoice(Exception):
+    """A choice that names no option of the question: only a forged or garbled form sends one."""
+
+
+def _bad_choice(problem: UnreadableChoice):
+    return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
+
+
+def _choices(values: list[str], options: int) -> list[int]:
+    """The option numbers chosen; UnreadableChoice names what is not one of them."""
+    chosen = []
+    for value in values:
+        # Compared as text: int() also reads "²" and costs quadratic time on thousands of digits.
+        if value not in {str(n) for n in range(options)}:
+            raise UnreadableChoice(f"“{value[:20]}” is not one of the options: choose from 0 to {options - 1}.")
+        chosen.append(int(value))
+    return chosen
 
 
 def _navigator(attempt: Attempt, progress: list[tuple], number: int) -> list[dict]:
@@ -158,9 +206,8 @@ def retake(request, pk):
         return redirect("exams:results", pk=attempt.pk)
     exam = attempt.exam
     minutes = max(round(len(missed) * (exam.minutes or 130) / (exam.question_count or 65)), 1)
-    again = mock.start(request.user, exam, Attempt.Preset.RETAKE, timezone.now(), len(missed), minutes,
-                       only_keys=missed, retake_of=attempt)
-    return redirect("exams:question", pk=again.pk, number=1)
+    return _start_or_resume(request, Attempt.Preset.RETAKE, "abandon" in request.POST, exam=exam,
+                            count=len(missed), minutes=minutes, only_keys=missed, retake_of=attempt)
 
 
 @login_required
@@ -176,6 +223,8 @@ def practice(request):
         except review.StaleTicket as stale:
             current = review.start(request.user, now)
             messages.info(request, f"{stale} Here is the current card.")
+        except UnreadableChoice as problem:
+            return _bad_choice(problem)
         if not request.htmx:
             if outcome:
                 messages.info(request, outcome.summary)
@@ -218,9 +267,9 @@ def _shuffled(question, session) -> list[tuple[int, dict]]:
 def _choose(request, current):
     ticket = review.read_ticket(request.POST.get("ticket", ""))
     question = BankQuestion.objects.filter(key=ticket["card"], kind=BankQuestion.Kind.SINGLE).first()
-    choice = request.POST.get("choice", "")
-    if question is None or not choice.isdigit() or int(choice) >= len(question.options):
-        raise review.StaleTicket("That answer could not be read.")
-    rating = Rating.GOOD if question.options[int(choice)]["correct"] else Rating.AGAIN
+    if question is None:
+        raise review.StaleTicket("That card has no question to answer now.")
+    [choice] = _choices(request.POST.getlist("choice")[:1] or [""], len(question.options))
+    rating = Rating.GOOD if question.options[choice]["correct"] else Rating.AGAIN
     graded = review.answer(request.user, current, request.POST["ticket"], rating, mode=ReviewLog.Mode.CHOICE)
-    return Outcome(graded.card, question.options, int(choice))
+    return Outcome(graded.card, question.options, choice)

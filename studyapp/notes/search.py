@@ -25,8 +25,12 @@ WINDOW = 200
 INDEXED = 3
 
 
+# Control characters are in no search text, and a NUL ends an FTS5 query string early.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def terms_of(query: str) -> list[str]:
-    return [t for t in re.split(r"\s+", query.lower().strip()) if t][:8]
+    return [t for t in re.split(r"\s+", CONTROL.sub(" ", query).lower().strip()) if t][:8]
 
 
 def fts_query(terms: list[str]) -> str:

@@ -9,6 +9,7 @@ is going to change something backs the whole database up first.
 import hashlib
 import re
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,12 +174,39 @@ def import_notes(arguments, progress=None, now=None, names=None) -> Report:
     if changed:
         # Only an import that will write is backed up, so re-importing unchanged notes costs no disk.
         report.backup = str(import_backup().path)
-    with transaction.atomic():
+    with import_transaction():
         Writer(now, registry).write(changed)
         # Inside the transaction, so whatever is built from the notes applies with them or not at all.
         notes_imported.send(sender=SourceFile, now=now, changed=bool(changed))
     report.totals = totals()
     return report
+
+
+# Learners' requests give up on SQLite's write lock after a few seconds and are asked to try again
+# (settings.SQLITE_OPTIONS); an import, which waits for their short transactions, waits longer.
+IMPORT_LOCK_WAIT_MS = 120_000
+
+
+@contextmanager
+def import_transaction():
+    """The import's one transaction, which waits longer for the write lock than requests do."""
+    if connection.vendor != "sqlite":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{IMPORT_LOCK_WAIT_MS}ms'")
+            yield
+        return
+    # SQLite takes the lock as the transaction begins, so the connection waits longer from before then.
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {IMPORT_LOCK_WAIT_MS}")
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
 
 
 def _read(path: Path, label: str) -> _Parsed:

@@ -12,7 +12,7 @@ from studyapp.exams import mock
 from studyapp.exams.models import Attempt, AttemptQuestion, BankQuestion
 from studyapp.exams.templatetags.exam_navigator import question_links
 from studyapp.notes.models import Domain, Exam
-from studyapp.review.models import Card, ReviewLog, ReviewState
+from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
 
 from tests.conftest import NOW
 
@@ -88,8 +88,9 @@ def test_half_quick_and_custom_exams(learner, content):
 def test_answers_are_saved_as_they_are_clicked_and_kept_on_reload(learner, imported, clock, django_assert_num_queries):
     attempt = start(learner)
     question = attempt.questions.get(position=1)
-    # session, user, the attempt, every question's progress, the question answered, save the answer
-    with django_assert_num_queries(6):
+    # session, user, the attempt, every question's progress, the question answered; BEGIN, the
+    # attempt again under its lock (it may have been finished since), save the answer, COMMIT
+    with django_assert_num_queries(9):
         response = learner.post(f"/exams/{attempt.pk}/1/", {"choice": str(right_choice(question)[0])},
                                 headers={"HX-Request": "true"})
     assert b'id="progress"' in response.content and b"<html" not in response.content
@@ -297,15 +298,19 @@ def test_questions_drawn_before_the_learner_column_learn_it_from_their_attempt(l
     assert learners == {mine.pk: alice.pk, theirs.pk: bob.pk}
 
 
-def test_starting_a_full_exam_runs_the_same_queries_however_many_came_before(learner, content, django_assert_num_queries):
+def test_starting_a_full_exam_runs_the_same_queries_however_many_came_before(
+        learner, alice, content, django_assert_num_queries):
+    StudySettings.objects.for_user(alice)  # made on a learner's first visit
     for _ in range(3):
-        # The session and user, the exam and its domains, the draw's two reads, the drawn
-        # questions, and the attempt written in one transaction (BEGIN, two INSERTs, COMMIT). No
+        # The session and user, the exam, then one transaction: BEGIN, the learner's settings row
+        # (locked: one start at a time), any open full exam, the exam's domains, the draw's two
+        # reads, the drawn questions, the attempt and its questions (two INSERTs), COMMIT. No
         # domain is read whole: a sample of the bank holds more than enough of each domain's
         # questions not seen in the two exams before.
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(13):
             response = learner.post("/exams/start/", {"preset": "full"})
         assert response.status_code == 302
+        learner.post(response["Location"].replace("/1/", "/finish/"))
     assert list(Attempt.objects.values_list("total", flat=True)) == [65, 65, 65]
 
 

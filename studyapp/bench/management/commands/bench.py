@@ -144,7 +144,8 @@ class Bench:
                .order_by("due")[:5_000])
         tickets = [review.make_ticket(user.pk, state.card.key, state.version, now) for state in due]
         exam = Exam.objects.get(code="BENCH-01")
-        attempts = [mock.start(user, exam, "full", now, 65, 130, seed=n) for n in range(self.options["clients"])]
+        # Custom attempts, open for the answers: each full exam the load starts abandons the open full exam.
+        attempts = [mock.start(user, exam, "custom", now, 65, 130, seed=n) for n in range(self.options["clients"])]
         answers = [{"method": "POST", "path": f"/exams/{attempt.pk}/{n}/", "body": f"choice={n % 4}",
                     "headers": {**htmx, **post}} for n in range(1, 66) for attempt in attempts]
         slugs = list(Service.objects.order_by("slug").values_list("slug", flat=True)[:500])
@@ -159,7 +160,8 @@ class Bench:
             {"name": "search", "requests": [{"method": "GET", "path": f"/search/?q={word.replace(' ', '+')}"}
                                             for word in SEARCH_WORDS]},
             {"name": "start full exam", "requests": [
-                {"method": "POST", "path": "/exams/start/", "body": "preset=full", "headers": post, "expect": 302}]},
+                {"method": "POST", "path": "/exams/start/", "body": "preset=full&abandon=1", "headers": post,
+                 "expect": 302}]},
             {"name": "exam answer", "requests": answers},
         ]
 

@@ -1,0 +1,130 @@
+"""An attempt's answers and its score always agree, one kind of attempt is open at a time, and a
+garbled answer is refused with a 400, not a server error."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from studyapp.exams import mock
+from studyapp.exams.models import Attempt, AttemptQuestion
+from studyapp.notes.models import Exam
+from studyapp.review.models import ReviewLog
+
+from tests.conftest import NOW
+
+from .test_mock import right_choice, start
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def learner(client, alice, clock):
+    client.force_login(alice)
+    return client
+
+
+def test_an_answer_read_before_finishing_and_saved_after_it_is_refused(alice, imported):
+    attempt = mock.start(alice, Exam.objects.get(), "quick", NOW, 10, 20, seed=1)
+    as_the_answer_read_it = Attempt.objects.get(pk=attempt.pk)
+    question = attempt.questions.get(position=1)
+    mock.finish(attempt, NOW)  # "Finish", in another request, between the read and the save
+    with pytest.raises(mock.ExamClosed):
+        mock.answer(as_the_answer_read_it, question, right_choice(question), NOW)
+    with pytest.raises(mock.ExamClosed):
+        mock.flag(as_the_answer_read_it, question, NOW)
+    question.refresh_from_db()
+    assert question.chosen == [] and not question.flagged
+    attempt.refresh_from_db()
+    assert attempt.correct == 0
+
+
+def test_an_answer_sent_at_the_moment_of_finish_is_in_the_score_or_refused(alice, imported, clock):
+    """Each round sends the first question's right answer and "Finish" at once, from two clients:
+    whichever wins, the score counts exactly the answers that were saved."""
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(alice)
+    for round_ in range(8):
+        attempt = start(clients[0], "quick")
+        question = attempt.questions.get(position=1)
+        barrier = threading.Barrier(2)
+
+        def send(client, *request):
+            try:
+                barrier.wait()
+                client.post(*request)
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=send, args=(clients[0], f"/exams/{attempt.pk}/1/",
+                                                {"choice": str(right_choice(question)[0])})),
+            threading.Thread(target=send, args=(clients[1], f"/exams/{attempt.pk}/finish/")),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        attempt.refresh_from_db()
+        saved = [q for q in attempt.questions.all() if q.chosen]
+        assert attempt.finished and attempt.correct == sum(q.is_correct for q in saved), f"round {round_}"
+
+
+def test_starting_an_exam_of_a_kind_already_open_resumes_it(learner, alice, imported):
+    first = start(learner, "quick")
+    response = learner.post("/exams/start/", {"preset": "quick"})
+    assert response["Location"] == f"/exams/{first.pk}/1/"
+    assert "already have a quick quiz in progress" in learner.get(response["Location"]).content.decode()
+    assert Attempt.objects.filter(user=alice).count() == 1
+    half = start(learner, "half")  # another kind starts as usual
+    assert half.pk != first.pk and Attempt.objects.filter(user=alice).count() == 2
+
+
+def test_abandoning_the_open_attempt_scores_it_as_it_stands_and_starts_another(learner, alice, imported):
+    first = start(learner, "quick")
+    question = first.questions.get(position=1)
+    learner.post(f"/exams/{first.pk}/1/", {"choice": str(right_choice(question)[0])})
+    second = start(learner, "quick", abandon="1")
+    first.refresh_from_db()
+    assert second.pk != first.pk and first.finished and first.correct == 1
+    assert Attempt.objects.filter(user=alice).open_at(NOW).get() == second
+
+
+def test_an_attempt_past_its_deadline_does_not_hold_up_a_new_one(learner, alice, imported, clock):
+    first = start(learner, "quick")
+    clock.shift(timedelta(minutes=first.minutes, seconds=1))
+    assert start(learner, "quick").pk != first.pk
+
+
+def test_fifty_quick_clicks_open_one_attempt(learner, alice, imported):
+    for _ in range(50):
+        learner.post("/exams/start/", {"preset": "full"})
+    assert Attempt.objects.filter(user=alice).count() == 1
+    assert AttemptQuestion.objects.filter(user=alice).count() == Attempt.objects.get(user=alice).total
+
+
+def test_the_exams_page_offers_to_resume_or_abandon_an_open_attempt(learner, imported):
+    attempt = start(learner, "quick")
+    page = learner.get("/exams/").content.decode()
+    assert f'href="/exams/{attempt.pk}/1/"' in page
+    assert 'name="abandon"' in page
+
+
+@pytest.mark.parametrize("choice", ["²", "٣", "1" * 5000, "-1", "99", " 1", "1.0", "x"])
+def test_a_choice_that_names_no_option_is_a_bad_request(learner, imported, choice):
+    attempt = start(learner)
+    response = learner.post(f"/exams/{attempt.pk}/1/", {"choice": choice})
+    assert response.status_code == 400 and "not one of the options" in response.content.decode()
+    assert attempt.questions.get(position=1).chosen == []
+
+
+def test_a_practice_choice_that_names_no_option_is_a_bad_request(learner, alice, imported):
+    page = learner.get("/exams/practice/").content.decode()
+    ticket = page.split('name="ticket" value="', 1)[1].split('"', 1)[0]
+    for choice in ["²", "1" * 5000, ""]:
+        response = learner.post("/exams/practice/", {"ticket": ticket, "choice": choice})
+        assert response.status_code == 400, choice
+    assert not ReviewLog.objects.filter(user=alice).exists()
