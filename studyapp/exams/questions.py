@@ -19,6 +19,9 @@ from studyapp.notes.names import any_of
 OPTIONS = 4
 MULTIPLE_OPTIONS = 5
 MAPPING_FAMILY = "list:"  # see review.cards: the family of a pattern card
+# How many of a group's answers a question reads at most for its wrong options: a list whose
+# answers are nearly all the same would otherwise be read whole for each of its questions.
+MAX_DRAWS = 200
 # Values that say too little for a "which TWO" question.
 EMPTY_VALUES = {"", "-", "—", "n/a", "none", "yes", "no", "✓", "✗", "x"}
 
@@ -179,34 +182,35 @@ class Bank:
     def distractors(self, fact: Fact, rights: Iterable[str] | None = None, limit: int | None = None,
                     rng: random.Random | None = None) -> list[Option]:
         """Acceptable wrong options for a fact: its own list's or column's answers first, then
-        services of the answer's category. Each group is scanned in a shuffled order when `rng`
-        is given, and the scan stops at `limit`, so a list of hundreds costs a few comparisons."""
+        services of the answer's category. Each group is read in a random order when `rng` is
+        given, drawn one at a time, and the reading stops at `limit`: a list of ten thousand
+        mappings costs each of its questions a few draws, not a shuffle of the list."""
         rights = list(rights) if rights is not None else list(self.right_answers(fact))
         chosen: list[Option] = []
+        cue = normalise(fact.prompt)
         # The category's offers are built only when the family's run short.
-        for offers in (self._family_offers, self._category_offers):
-            group = offers(fact)
-            if rng is not None:
-                rng.shuffle(group)
-            for text, explanation in group:
-                if limit is not None and len(chosen) >= limit:
-                    return chosen
-                if not any(self.same_answer(text, r) for r in rights + [o.text for o in chosen]):
+        for group in (lambda: self._family_offers(fact), lambda: self._category_offers(fact)):
+            for drawn, (other_cue, text, explanation) in enumerate(_in_random_order(group(), rng)):
+                if limit is not None and (len(chosen) >= limit or drawn >= MAX_DRAWS):
+                    break
+                if other_cue != cue and not any(self.same_answer(text, r) for r in rights + [o.text for o in chosen]):
                     chosen.append(Option(text, False, explanation))
+            if limit is not None and len(chosen) >= limit:
+                break
         return chosen
 
-    def _family_offers(self, fact: Fact) -> list[tuple[str, str]]:
-        if fact.family not in self._offers:  # built once per family, not once per fact in it
+    def _family_offers(self, fact: Fact) -> list[tuple[str, str, str]]:
+        """(cue, answer, why it is wrong) for each fact of the family, built once per family."""
+        if fact.family not in self._offers:
             self._offers[fact.family] = [
-                (normalise(other.prompt), (other.answer, f"This is the answer to a different need: {other.prompt}."))
+                (normalise(other.prompt), other.answer, f"This is the answer to a different need: {other.prompt}.")
                 for other in self.families.get(fact.family, [])]
-        cue = normalise(fact.prompt)
-        return [offer for other_cue, offer in self._offers[fact.family] if other_cue != cue]
+        return self._offers[fact.family]
 
-    def _category_offers(self, fact: Fact) -> list[tuple[str, str]]:
+    def _category_offers(self, fact: Fact) -> list[tuple[str, str, str]]:
         service = self.service_of.get(normalise(fact.answer))
         category = self.category_of.get(service) if service else None
-        return [(other.name, other.summary or f"{other.name} is another {category.lower()} service.")
+        return [("", other.name, other.summary or f"{other.name} is another {category.lower()} service.")
                 for other in self.by_category.get(category, [])] if category else []
 
     # Questions --------------------------------------------------------------------------------
@@ -265,13 +269,24 @@ class Bank:
                 continue
             for a, aspect in enumerate(table.aspects):
                 values = [normalise(row[a]) for row in table.cells]
-                for value in sorted(set(values)):
-                    holders = [i for i, v in enumerate(values) if v == value]
-                    others = [i for i, v in enumerate(values) if v and not self.same_answer(v, value)]
-                    if len(holders) != 2 or not value or value in EMPTY_VALUES or len(others) < MULTIPLE_OPTIONS - 2:
+                holding: dict[str, list[int]] = defaultdict(list)
+                for i, v in enumerate(values):
+                    holding[v].append(i)
+                for value in sorted(holding):
+                    holders = holding[value]
+                    if len(holders) != 2 or not value or value in EMPTY_VALUES:
                         continue
                     rng = random.Random(f"{seed}:{table.key}:{a}:{value}")
-                    chosen = holders + rng.sample(others, MULTIPLE_OPTIONS - 2)
+                    # Rows with another value, drawn at random until there are enough.
+                    others = []
+                    for i in _in_random_order(range(len(values)), rng):
+                        if values[i] and not self.same_answer(values[i], value):
+                            others.append(i)
+                            if len(others) == MULTIPLE_OPTIONS - 2:
+                                break
+                    if len(others) < MULTIPLE_OPTIONS - 2:
+                        continue
+                    chosen = holders + others
                     shown = table.cells[holders[0]][a]
                     options = [Option(table.subjects[i], i in holders,
                                       f"{table.subjects[i]}: {aspect} — {table.cells[i][a]}.") for i in chosen]
@@ -334,6 +349,19 @@ class Bank:
         if question.choose != 2:
             problems.append(f"{question.choose} right options, expected 2")
         return problems
+
+
+def _in_random_order(items: list, rng: random.Random | None):
+    """The items in a random order, drawn lazily (a Fisher-Yates shuffle that swaps as it goes,
+    with the swaps kept aside so the list is not copied); in their own order without `rng`."""
+    if rng is None:
+        yield from items
+        return
+    moved: dict[int, int] = {}
+    for index in range(len(items)):
+        pick = rng.randrange(index, len(items))
+        yield items[moved.get(pick, pick)]
+        moved[pick] = moved.get(index, index)
 
 
 def domain_shares(total: int, weights: dict) -> dict:

@@ -7,6 +7,7 @@ history on the same card.
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -127,12 +128,14 @@ def table_cards(table: TableItem, services_named: Callable[[str], tuple[int, ...
     subject_names = [normalise(s) for s in subjects]
     aspect_names = [normalise(a) for a in aspects]
     drafts = []
+    subject_counts, aspect_counts = Counter(subject_names), Counter(aspect_names)
     for a, aspect in enumerate(aspects):
         column = [normalise(cells[s][a]) for s in range(len(subjects))]
+        column_counts = Counter(column)
         for s, subject in enumerate(subjects):
             answer = cells[s][a].strip()
-            if (not _askable(subject, aspect, answer) or column.count(column[s]) > 1
-                    or subject_names.count(subject_names[s]) > 1 or aspect_names.count(aspect_names[a]) > 1):
+            if (not _askable(subject, aspect, answer) or column_counts[column[s]] > 1
+                    or subject_counts[subject_names[s]] > 1 or aspect_counts[aspect_names[a]] > 1):
                 continue
             front = f"{subject.strip()}: {aspect.strip()}?"
             if re.search(rf"(?<!\w){re.escape(normalise(answer))}(?!\w)", normalise(front)):

@@ -1,6 +1,9 @@
 """The question generator, pure: facts in, questions out, the same for the same seed."""
 
+import time
+
 from studyapp.exams.questions import Bank, Fact, ScenarioItem, ServiceInfo, TableFacts, domain_shares
+from studyapp.review.cards import TableItem, table_cards
 
 SERVICES = [
     ServiceInfo(1, "Amazon Kinesis Data Streams", ("KDS", "Kinesis Data Streams"), "Streaming", "Ordered, replayable streams"),
@@ -130,3 +133,49 @@ def test_a_full_exam_is_split_by_domain_weight():
     assert domain_shares(65, {1: 34, 2: 26, 3: 22, 4: 18}) == {1: 22, 2: 17, 3: 14, 4: 12}
     assert domain_shares(10, {1: 34, 2: 26, 3: 22, 4: 18}) == {1: 3, 2: 3, 3: 2, 4: 2}
     assert sum(domain_shares(33, {1: 34, 2: 26, 3: 22, 4: 18}).values()) == 33
+
+
+# Linear in the bank ---------------------------------------------------------------------------
+# A note may hold ten thousand mappings in one list or a table of thousands of rows. Each bound
+# below is many times what linear work takes and far less than the quadratic work it replaced
+# (a shuffle of the whole list for each of its questions: minutes): it catches that, it is not a
+# speed target.
+QUADRATIC_WOULD_TAKE_MINUTES = 15.0
+
+
+def timed(work):
+    started = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - started
+
+
+def test_ten_thousand_mappings_in_one_list_make_their_questions_in_linear_time():
+    facts = [fact(f"k{n}", f"Need number {n} of the catalogue", f"Service answer {n}", family="list:1:quick")
+             for n in range(10_000)]
+    bank = Bank(facts, SERVICES)
+    questions, seconds = timed(lambda: bank.all_questions(seed=0))
+    assert seconds < QUADRATIC_WOULD_TAKE_MINUTES
+    assert len(questions) == 10_000 and all(len(q.options) == 4 for q in questions)
+    assert not any(bank.ambiguities(q) for q in questions[:500])
+
+
+def test_a_list_whose_answers_are_nearly_all_the_same_is_not_read_whole_for_each_question():
+    facts = [fact(f"k{n}", f"Store object number {n}", "Amazon S3", family="list:1:same") for n in range(10_000)]
+    facts += [fact("x", "Stream it", "Amazon Kinesis Data Streams", family="list:1:same")]
+    bank = Bank(facts, SERVICES)
+    questions, seconds = timed(lambda: bank.all_questions(seed=0))
+    assert seconds < QUADRATIC_WOULD_TAKE_MINUTES
+    assert not any(bank.ambiguities(q) for q in questions)
+
+
+def test_a_table_of_thousands_of_rows_makes_cards_and_questions_in_linear_time():
+    rows = [[f"Thing {n}", f"{n} days", "Shared" if n < 2 else f"Tier {n}"] for n in range(5_000)]
+    table = TableFacts("big", "Things", tuple(r[0] for r in rows), ("Retention", "Tier"),
+                       tuple((r[1], r[2]) for r in rows), (1,), "/notes/tables/big/")
+    bank = Bank([], SERVICES, tables=[table])
+    questions, seconds = timed(lambda: bank.multiple_from_tables(seed=0))
+    assert seconds < QUADRATIC_WOULD_TAKE_MINUTES
+    assert [q.stem for q in questions] == ["Things. Tier: which TWO have “Shared”?"]
+    item = TableItem("big", "Things", ["Thing", "Retention", "Tier"], rows, None, None, (), ())
+    cards, seconds = timed(lambda: table_cards(item, lambda text: ()))
+    assert seconds < QUADRATIC_WOULD_TAKE_MINUTES and len(cards) == 2 * 5_000 - 2
