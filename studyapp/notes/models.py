@@ -55,6 +55,11 @@ class SourceFile(models.Model):
         return address("notes:document", self.slug)
 
 
+class ActiveQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired_at__isnull=True)
+
+
 class Exam(models.Model):
     code = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=300)
@@ -81,6 +86,11 @@ class Domain(models.Model):
     name = models.CharField(max_length=200)
     weight = models.DecimalField(max_digits=5, decimal_places=2)
     tasks = models.JSONField(default=list, blank=True)
+    # Attempts, cards, bank questions and learners' choices point at a domain: an exam note that
+    # drops it retires it, so they keep it, and it comes back as itself when a note lists it again.
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="Gone from its exam's note; kept for history")
+
+    objects = ActiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["exam", "number"]
@@ -88,11 +98,6 @@ class Domain(models.Model):
 
     def __str__(self):
         return f"{self.exam.code} D{self.number} {self.name}"
-
-
-class ActiveQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(retired_at__isnull=True)
 
 
 class Imported(models.Model):

@@ -307,7 +307,7 @@ class Writer:
         self._sources(items)
         for item in items:
             if item.draft.exam:
-                self._exam(item.draft.exam, item.source_id)
+                self._exam(item, item.draft.exam)
         self._load_domains()
         for item in items:
             item.domains = self._domains(item.draft, item.draft.domains)
@@ -357,7 +357,7 @@ class Writer:
             draft = item.draft
             return (self.registry.slugs[item.report.path], draft.title, draft.kind, draft.aliases, item.checksum,
                     self.registry.context, len(item.data), _jsonable(draft.meta),
-                    [{"line": w.line, "message": w.message} for w in item.report.warnings], self.now)
+                    _stored_warnings(item), self.now)
 
         paths = [i.report.path for i in items]
         existing = dict(SourceFile.objects.filter(path__in=paths).values_list("path", "pk"))
@@ -370,11 +370,12 @@ class Writer:
             item.source_id = ids[item.report.path]
         self._fresh_sources = {ids[i.report.path] for i in fresh}
 
-    def _exam(self, draft, source_id):
-        exam = Exam.objects.filter(code=draft.code).first()
+    def _exam(self, item, draft):
+        exam = Exam.objects.filter(code=draft.code).select_related("source").first()
+        previous = exam.source if exam else None
         if exam and exam.declared and not draft.declared:
             return  # an exam note says more than a weights table in someone's notes
-        fields = dict(title=draft.title, source_id=source_id, line=draft.line, declared=draft.declared)
+        fields = dict(title=draft.title, source_id=item.source_id, line=draft.line, declared=draft.declared)
         if draft.declared:
             fields.update(question_count=draft.question_count, scored_questions=draft.scored_questions,
                           minutes=draft.minutes, passing_score=draft.passing_score,
@@ -383,9 +384,18 @@ class Writer:
         for domain in draft.domains:
             Domain.objects.update_or_create(
                 exam=exam, number=domain.number,
-                defaults=dict(name=domain.name, weight=domain.weight, tasks=domain.tasks),
+                defaults=dict(name=domain.name, weight=domain.weight, tasks=domain.tasks, retired_at=None),
             )
-        exam.domains.exclude(number__in=[d.number for d in draft.domains]).delete()
+        dropped = exam.domains.active().exclude(number__in=[d.number for d in draft.domains])
+        if gone := list(dropped.values_list("number", "name")):
+            dropped.update(retired_at=self.now)
+            names = "; ".join(f"{number} ({name})" for number, name in gone)
+            before = f", defined until now by {previous.path}," if previous and previous.pk != item.source_id else ""
+            item.report.warnings.append(Problem(draft.line, (
+                f"exam {exam.code}{before} no longer lists domain{'s' if len(gone) > 1 else ''} {names}: retired, "
+                "so past attempts keep them and a note that lists them again brings them back")))
+            # The note's row was written before its exam; its stored warnings must say this too.
+            SourceFile.objects.filter(pk=item.source_id).update(warnings=_stored_warnings(item))
 
     def _load_domains(self):
         # Read once, after this import's exams are written: every note's domains come from here.
@@ -604,6 +614,10 @@ class MentionFinder:
         if not self.pattern:
             return []
         return list(dict.fromkeys(self.by_name[m.group(1)] for m in self.pattern.finditer(text)))
+
+
+def _stored_warnings(item: _Parsed) -> list[dict]:
+    return [{"line": w.line, "message": w.message} for w in item.report.warnings]
 
 
 def _jsonable(value):

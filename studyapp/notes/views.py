@@ -25,7 +25,7 @@ from .uploads import start_upload
 
 @require_GET
 def home(request):
-    exams = Exam.objects.prefetch_related("domains")
+    exams = Exam.objects.prefetch_related(Prefetch("domains", queryset=Domain.objects.active()))
     counts = {
         "services": Service.objects.active().count(),
         "tables": ComparisonTable.objects.active().count(),
@@ -39,7 +39,7 @@ def home(request):
 @require_GET
 def notes_index(request):
     active_services = Service.objects.active().only("name", "slug", "category", "summary")
-    domains = Domain.objects.select_related("exam").prefetch_related(
+    domains = Domain.objects.active().select_related("exam").prefetch_related(
         Prefetch("services", queryset=active_services, to_attr="active_services")
     ).annotate(pattern_count=Count("patterns", filter=Q(patterns__retired_at__isnull=True)))
     unassigned = active_services.filter(domains=None)
@@ -51,7 +51,7 @@ def notes_index(request):
 
 # A service page reads only imported notes, each read compiled once (see studyapp.prepared).
 SERVICE = Prepared(lambda slug: Service.objects.select_related("source").filter(slug=slug), str)
-SERVICE_DOMAINS = Prepared(lambda service: Domain.objects.select_related("exam").filter(services=service), int)
+SERVICE_DOMAINS = Prepared(lambda service: Domain.objects.active().select_related("exam").filter(services=service), int)
 OWN_SECTIONS = Prepared(lambda source: NoteSection.objects.active().filter(source=source), int)
 LINKING_SECTIONS = Prepared(
     lambda service, source: NoteSection.objects.active().filter(links_to=service).exclude(source_id=source)

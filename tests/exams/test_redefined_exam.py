@@ -1,0 +1,79 @@
+"""An exam note that drops domains retires them: learners' history and choices keep them."""
+
+import pytest
+
+from studyapp.exams import mock
+from studyapp.exams.forms import CustomExamForm
+from studyapp.notes.models import Domain, Exam
+from studyapp.notes.sync import import_notes
+from studyapp.review.models import StudySettings
+
+from tests.conftest import NOW
+from tests.review.conftest import show
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DOMAIN_4 = "  - {number: 4, name: Data Security and Governance, weight: 18}\n"
+
+
+@pytest.fixture
+def exam_note(notes):
+    note = notes / "exam.md"
+    assert DOMAIN_4 in note.read_text()
+    return note
+
+
+def test_an_exam_note_that_drops_a_domain_retires_it_and_learners_keep_their_history(
+        client, alice, notes, exam_note, clock):
+    import_notes([notes])
+    exam = Exam.objects.get(code="DEA-C01")
+    one, four = Domain.objects.get(exam=exam, number=1), Domain.objects.get(exam=exam, number=4)
+    study = StudySettings.objects.for_user(alice)
+    study.domains.set([one, four])
+    attempt = mock.start(alice, exam, "custom", NOW, 3, 10, seed=1)
+    # The review notes' few bank questions fall in other domains: these stand for domain 4's.
+    attempt.questions.update(domain=four)
+    attempt = mock.finish(attempt, NOW)
+    original = exam_note.read_text()
+
+    exam_note.write_text(original.replace(DOMAIN_4, ""))
+    report = import_notes([exam_note])
+
+    [warning] = [w.message for w in report.files[0].warnings]
+    assert "domain 4 (Data Security and Governance)" in warning and "retired" in warning
+    assert Domain.objects.get(pk=four.pk).retired_at == NOW
+    client.force_login(alice)
+    results = client.get(f"/exams/{attempt.pk}/results/").content.decode()
+    assert "4. Data Security and Governance" in results and "Other" not in results
+    assert set(study.domains.all()) == {one, four}
+    assert four not in CustomExamForm(exam=exam).fields["domains"].queryset
+    for page in ["/exams/", "/notes/"]:  # the custom exam form, the notes index
+        assert "Data Security and Governance" not in client.get(page).content.decode()
+
+    exam_note.write_text(original)
+    report = import_notes([exam_note])
+
+    assert not report.files[0].warnings
+    assert Domain.objects.active().get(exam=exam, number=4).pk == four.pk
+    assert four in CustomExamForm(exam=exam).fields["domains"].queryset
+    for page in ["/exams/", "/notes/"]:
+        assert "Data Security and Governance" in client.get(page).content.decode()
+
+
+def test_a_chosen_domain_that_is_retired_offers_nothing_and_stays_chosen_when_settings_are_saved(
+        client, alice, notes, exam_note, clock):
+    import_notes([notes])
+    four = Domain.objects.get(number=4)
+    study = StudySettings.objects.for_user(alice)
+    study.domains.set([four])
+    client.force_login(alice)
+    assert show(client).counts[0] > 0
+    exam_note.write_text(exam_note.read_text().replace(DOMAIN_4, ""))
+    import_notes([exam_note])
+
+    assert show(client).counts == (0, 0, 0)
+    page = client.get("/review/settings/").content.decode()
+    assert "Data Security and Governance" in page and f'value="{four.pk}"' not in page
+    client.post("/review/settings/", {"new_per_day": "20", "reviews_per_day": "200", "learning_steps": "1m 10m",
+                                      "relearning_steps": "10m", "desired_retention": "0.90", "time_zone": "UTC"})
+    assert list(study.domains.all()) == [four]
