@@ -139,6 +139,7 @@ def upload(request):
 @staff_member_required
 def upload_status(request, pk):
     run = get_object_or_404(ImportRun, pk=pk)
+    run.fail_if_gone()
     # A finished run's fragment carries no polling trigger, so swapping it in stops the polling.
     template = partial_template(request, "notes/upload_status.html", "progress")
     return vary_on_htmx(TemplateResponse(request, template, {"run": run}))
