@@ -217,6 +217,8 @@ class NameRegistry:
     notes: dict[str, str]  # normalised title, alias or file stem -> stored path
     slugs: dict[str, str]  # stored path -> document slug
     context: str
+    service_slugs: dict[str, str] = field(default_factory=dict)  # stored path of a service note -> its slug
+    service_taken: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, parsed: list[_Parsed]) -> "NameRegistry":
@@ -228,12 +230,22 @@ class NameRegistry:
             slugs[source.path] = source.slug
             for name in [source.title, *source.aliases, Path(source.path).stem]:
                 note_names.setdefault(normalise_name(name), source.path)
-        for service in Service.objects.active().exclude(source__path__in=incoming).only("name", "aliases"):
+        service_pages: dict[str, str] = {}  # canonical service name -> slug
+        for service in Service.objects.active().exclude(source__path__in=incoming).only("name", "aliases", "slug"):
+            service_pages[service.name] = service.slug
             for name in [service.name, *service.aliases]:
                 service_names.setdefault(normalise_name(name), service.name)
 
-        taken = set(slugs.values())
+        # A note read again keeps its address, so the new notes read before it must not take it.
         known = dict(SourceFile.objects.filter(path__in=incoming).values_list("path", "slug"))
+        taken = {*slugs.values(), *known.values()}
+        # Likewise a service's: every slug a service holds, retired ones too, is kept from the others.
+        owned, age = {}, {}
+        for path, pk, slug in Service.objects.filter(source__path__in=incoming).values_list("source__path", "pk", "slug"):
+            owned[path], age[path] = slug, pk
+        service_taken = set(Service.objects.values_list("slug", flat=True))
+        service_slugs: dict[str, str] = {}
+        defined = []
         for item in parsed:
             meta_title, aliases, kind = _peek(item.data)
             path = item.report.path
@@ -244,13 +256,43 @@ class NameRegistry:
             for name in [title, *aliases, Path(path).stem]:
                 note_names.setdefault(normalise_name(name), path)
             if kind == "service" and meta_title:
-                for name in [title, *aliases]:
-                    service_names.setdefault(normalise_name(name), title)
+                defined.append((path, title, aliases))
+        # Services in the order they were first imported, then new ones: a new note whose name
+        # compares equal to an older service's takes neither its links nor its address.
+        for path, title, aliases in sorted(defined, key=lambda d: (d[0] not in age, age.get(d[0], 0))):
+            for name in [title, *aliases]:
+                service_names.setdefault(normalise_name(name), title)
+            base = _service_slug_base(title)
+            if path in owned and _slug_of(owned[path], base):
+                service_slugs[path] = owned[path]
+            elif path not in owned and title in service_pages:
+                service_slugs[path] = service_pages[title]  # the same service, taken over by this note
+            else:
+                service_slugs[path] = _unique_slug(base, service_taken)
+            service_taken.add(service_slugs[path])
+            service_pages.setdefault(title, service_slugs[path])
 
         urls = {name: f"/notes/docs/{slugs[path]}/" for name, path in note_names.items()}
-        urls.update({name: f"/notes/services/{slugify(service)}/" for name, service in service_names.items()})
+        urls.update({name: f"/notes/services/{service_pages[service]}/" for name, service in service_names.items()})
         context = hashlib.sha256(repr((IMPORTER_FINGERPRINT, sorted(urls.items()))).encode()).hexdigest()
-        return cls(urls, service_names, note_names, slugs, context)
+        return cls(urls, service_names, note_names, slugs, context, service_slugs, service_taken)
+
+    def service_slug(self, path: str, title: str) -> str:
+        """The slug of the service a note defines: as planned above, or (for a note whose front
+        matter gave no title, so that it was not planned) the first free one."""
+        if path not in self.service_slugs:
+            self.service_slugs[path] = _unique_slug(_service_slug_base(title), self.service_taken)
+            self.service_taken.add(self.service_slugs[path])
+        return self.service_slugs[path]
+
+
+def _service_slug_base(title: str) -> str:
+    return slugify(title) or "service"
+
+
+def _slug_of(slug: str, base: str) -> bool:
+    """Whether `_unique_slug(base, ...)` could have given `slug`."""
+    return slug == base[:180] or (slug.startswith(f"{base[:175]}-") and slug[len(base[:175]) + 1:].isdigit())
 
 
 def _peek(data: bytes) -> tuple[str, list[str], str]:
@@ -322,6 +364,9 @@ class Writer:
         }
         for index, item in enumerate(items):
             item.report.counts = {name: per_item[index] for name, per_item in counts.items()}
+        # Writing exams and services has more to say about notes whose rows were written first.
+        update_rows(SourceFile, ["warnings"], [(i.source_id, (_stored_warnings(i),)) for i in items
+                                                if len(i.report.warnings) > self._warnings_stored[i.source_id]])
         self._compact_search_indexes()
 
     def _compact_search_indexes(self):
@@ -369,6 +414,7 @@ class Writer:
         for item in items:
             item.source_id = ids[item.report.path]
         self._fresh_sources = {ids[i.report.path] for i in fresh}
+        self._warnings_stored = {i.source_id: len(i.report.warnings) for i in items}
 
     def _exam(self, item, draft):
         exam = Exam.objects.filter(code=draft.code).select_related("source").first()
@@ -394,8 +440,6 @@ class Writer:
             item.report.warnings.append(Problem(draft.line, (
                 f"exam {exam.code}{before} no longer lists domain{'s' if len(gone) > 1 else ''} {names}: retired, "
                 "so past attempts keep them and a note that lists them again brings them back")))
-            # The note's row was written before its exam; its stored warnings must say this too.
-            SourceFile.objects.filter(pk=item.source_id).update(warnings=_stored_warnings(item))
 
     def _load_domains(self):
         # Read once, after this import's exams are written: every note's domains come from here.
@@ -436,7 +480,12 @@ class Writer:
             summary_section = next((s for s in draft.sections if s.heading_path[-1].lower() == "summary"),
                                    draft.sections[0] if draft.sections else None)
             summary = summary_section.text.split("\n")[0][:600] if summary_section else ""
-            values = (draft.title, slugify(draft.title), draft.aliases, draft.category, summary, item.source_id, 1,
+            slug, natural = self.registry.service_slug(item.report.path, draft.title), _service_slug_base(draft.title)
+            if slug != natural[:180]:
+                item.report.warnings.append(Problem(_line_of(item.data, draft.title), (
+                    f"service {draft.title!r} would have the address of another service, /notes/services/{natural}/; "
+                    f"it is at /notes/services/{slug}/")))
+            values = (draft.title, slug, draft.aliases, draft.category, summary, item.source_id, 1,
                       None, _search(draft.title, " ".join(draft.aliases), draft.category))
             planned[service] = (values, item.domains)
         names = ["name", "slug", "aliases", "category", "summary", "source_id", "line", "retired_at", "search_text"]
@@ -614,6 +663,12 @@ class MentionFinder:
         if not self.pattern:
             return []
         return list(dict.fromkeys(self.by_name[m.group(1)] for m in self.pattern.finditer(text)))
+
+
+def _line_of(data: bytes, text: str) -> int:
+    """The first line holding `text`: where a name read from front matter was written, or 1."""
+    at = data.find(text.encode())
+    return data.count(b"\n", 0, at) + 1 if at >= 0 else 1
 
 
 def _stored_warnings(item: _Parsed) -> list[dict]:
