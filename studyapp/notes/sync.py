@@ -23,6 +23,7 @@ from studyapp.ops.backup import import_backup
 
 from .bulk import chunked, insert_rows, replace_m2m, update_rows
 from .identity import Candidate, match
+from .lookalike import lookalike_letters, skeleton
 from .names import any_of
 from .models import (
     SEARCH_INDEXES,
@@ -465,6 +466,7 @@ class Writer:
     def _services(self, items):
         if not items:
             return
+        self._lookalikes(items)
         rows = Service.objects.filter(Q(source_id__in=[i.source_id for i in items])
                                       | Q(name__in=[i.draft.title for i in items])).values_list(
             "pk", "source_id", "name", "search_text")
@@ -498,6 +500,28 @@ class Writer:
         replace_m2m(Service.domains, list(ids.values()),
                     [(ids[key], d) for key, (_, domains) in planned.items() for d in domains],
                     fresh_ids=new_ids.values())
+
+    def _lookalikes(self, items):
+        """Warn of a service name (or alias) that can be mistaken for another service's: written
+        with a Greek or Cyrillic letter in place of a Latin one, or differing only in case and
+        punctuation, it would be a second service that readers and wikilinks take for the first."""
+        incoming = {i.source_id for i in items}
+        known: dict[str, tuple[str, str]] = {}  # skeleton -> (name as written, its service)
+        for name, aliases, source_id in Service.objects.active().values_list("name", "aliases", "source_id"):
+            if source_id not in incoming:
+                for written in [name, *aliases]:
+                    known.setdefault(skeleton(written), (written, name))
+        for item in items:
+            service = item.draft.title
+            for written in dict.fromkeys([service, *item.draft.aliases]):
+                other, other_service = known.get(skeleton(written), (written, service))
+                if other_service != service and other != written:
+                    odd = lookalike_letters(written)
+                    why = f"it is written with {', '.join(odd)}" if odd else "they differ only in case, spacing or punctuation"
+                    item.report.warnings.append(Problem(_line_of(item.data, written), (
+                        f"service name {written!r} can be taken for {other!r} of the service {other_service!r}: {why}")))
+            for written in [service, *item.draft.aliases]:
+                known.setdefault(skeleton(written), (written, service))
 
     # Items ---------------------------------------------------------------------------------
 

@@ -256,3 +256,22 @@ def test_a_new_note_whose_name_makes_a_re_read_notes_address_gets_one_of_its_own
     assert report["failed"] == 0
     assert dict(SourceFile.objects.filter(title__in=["A-B", "A B"]).values_list("title", "slug")) == {
         "A-B": "a-b", "A B": "a-b-2"}
+
+
+def test_a_service_name_written_with_look_alike_letters_is_reported_with_both_names(corpus):
+    run_import(corpus)
+    # A Greek capital alpha, and a Cyrillic es with a fullwidth three.
+    (corpus / "services" / "greek.md").write_text(service_note("\u0391mazon S3"))
+    (corpus / "services" / "cyrillic.md").write_text(service_note("Amazon \u0405\uff13"))
+    (corpus / "services" / "glacier.md").write_text(service_note("Amazon S3 Glacier"))
+    report = run_import(corpus)
+
+    [greek] = [w for w in report["warnings"] if w["file"].endswith("greek.md")]
+    assert (greek["line"], greek["message"]) == (3, "service name 'Αmazon S3' can be taken for 'Amazon S3' of the "
+                                                    "service 'Amazon S3': it is written with Α (U+0391 GREEK CAPITAL "
+                                                    "LETTER ALPHA)")
+    [cyrillic] = [w for w in report["warnings"] if w["file"].endswith("cyrillic.md")]
+    assert "'Amazon S3'" in cyrillic["message"] and "U+0405 CYRILLIC CAPITAL LETTER DZE" in cyrillic["message"]
+    assert "FULLWIDTH DIGIT THREE" in cyrillic["message"]
+    assert not [w for w in report["warnings"] if w["file"].endswith("glacier.md")]
+    assert report["failed"] == 0 and Service.objects.filter(name="\u0391mazon S3").exists()
