@@ -220,6 +220,7 @@ class NameRegistry:
     context: str
     service_slugs: dict[str, str] = field(default_factory=dict)  # stored path of a service note -> its slug
     service_taken: set[str] = field(default_factory=set)
+    refused: dict[str, str] = field(default_factory=dict)  # path of a service note -> the note holding its name
 
     @classmethod
     def build(cls, parsed: list[_Parsed]) -> "NameRegistry":
@@ -232,18 +233,23 @@ class NameRegistry:
             for name in [source.title, *source.aliases, Path(source.path).stem]:
                 note_names.setdefault(normalise_name(name), source.path)
         service_pages: dict[str, str] = {}  # canonical service name -> slug
-        for service in Service.objects.active().exclude(source__path__in=incoming).only("name", "aliases", "slug"):
-            service_pages[service.name] = service.slug
-            for name in [service.name, *service.aliases]:
-                service_names.setdefault(normalise_name(name), service.name)
+        holders: dict[str, str] = {}  # service name -> the path of the note defining it
+        for name, aliases, slug, path in (Service.objects.active().exclude(source__path__in=incoming)
+                                          .values_list("name", "aliases", "slug", "source__path")):
+            service_pages[name] = slug
+            if path:
+                holders[name] = path
+            for alias in [name, *aliases]:
+                service_names.setdefault(normalise_name(alias), name)
 
         # A note read again keeps its address, so the new notes read before it must not take it.
         known = dict(SourceFile.objects.filter(path__in=incoming).values_list("path", "slug"))
         taken = {*slugs.values(), *known.values()}
         # Likewise a service's: every slug a service holds, retired ones too, is kept from the others.
-        owned, age = {}, {}
-        for path, pk, slug in Service.objects.filter(source__path__in=incoming).values_list("source__path", "pk", "slug"):
-            owned[path], age[path] = slug, pk
+        owned, age, owned_names = {}, {}, {}
+        for path, pk, slug, name in (Service.objects.filter(source__path__in=incoming)
+                                     .values_list("source__path", "pk", "slug", "name")):
+            owned[path], age[path], owned_names[path] = slug, pk, name
         service_taken = set(Service.objects.values_list("slug", flat=True))
         service_slugs: dict[str, str] = {}
         defined = []
@@ -258,9 +264,17 @@ class NameRegistry:
                 note_names.setdefault(normalise_name(name), path)
             if kind == "service" and meta_title:
                 defined.append((path, title, aliases))
+        # A service's name is its note's: another note giving itself that name is refused.
+        for path, title, _ in defined:
+            if owned_names.get(path) == title:
+                holders.setdefault(title, path)
+        refused = {}
         # Services in the order they were first imported, then new ones: a new note whose name
         # compares equal to an older service's takes neither its links nor its address.
         for path, title, aliases in sorted(defined, key=lambda d: (d[0] not in age, age.get(d[0], 0))):
+            if holders.setdefault(title, path) != path:
+                refused[path] = holders[title]
+                continue
             for name in [title, *aliases]:
                 service_names.setdefault(normalise_name(name), title)
             base = _service_slug_base(title)
@@ -276,7 +290,7 @@ class NameRegistry:
         urls = {name: f"/notes/docs/{slugs[path]}/" for name, path in note_names.items()}
         urls.update({name: f"/notes/services/{service_pages[service]}/" for name, service in service_names.items()})
         context = hashlib.sha256(repr((IMPORTER_FINGERPRINT, sorted(urls.items()))).encode()).hexdigest()
-        return cls(urls, service_names, note_names, slugs, context, service_slugs, service_taken)
+        return cls(urls, service_names, note_names, slugs, context, service_slugs, service_taken, refused)
 
     def service_slug(self, path: str, title: str) -> str:
         """The slug of the service a note defines: as planned above, or (for a note whose front
@@ -464,6 +478,13 @@ class Writer:
         return self._exam_domains[exams[0]] if len(exams) == 1 else {}
 
     def _services(self, items):
+        if not items:
+            return
+        for item in items:
+            if holder := self.registry.refused.get(item.report.path):
+                item.report.warnings.append(Problem(_line_of(item.data, item.draft.title), (
+                    f"the service {item.draft.title!r} is defined by {holder}; this note's service is left as it was")))
+        items = [i for i in items if i.report.path not in self.registry.refused]
         if not items:
             return
         self._lookalikes(items)

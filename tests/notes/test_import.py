@@ -275,3 +275,19 @@ def test_a_service_name_written_with_look_alike_letters_is_reported_with_both_na
     assert "FULLWIDTH DIGIT THREE" in cyrillic["message"]
     assert not [w for w in report["warnings"] if w["file"].endswith("glacier.md")]
     assert report["failed"] == 0 and Service.objects.filter(name="\u0391mazon S3").exists()
+
+
+def test_a_service_note_that_takes_another_notes_service_name_is_reported_and_the_rest_imported(corpus):
+    run_import(corpus)
+    firehose = corpus / "services" / "amazon-data-firehose.md"
+    firehose.write_text(firehose.read_text().replace("title: Amazon Data Firehose", "title: Amazon S3"))
+    (corpus / "services" / "s3-twin.md").write_text(service_note("Amazon S3"))
+    report = run_import(corpus)
+
+    assert report["failed"] == 0
+    refused = sorted((w["file"].rsplit("/", 1)[1], w["line"]) for w in report["warnings"]
+                     if "defined by" in w["message"] and "services/amazon-s3.md;" in w["message"])
+    assert refused == [("amazon-data-firehose.md", 3), ("s3-twin.md", 3)]
+    assert Service.objects.get(name="Amazon S3").source.path.endswith("services/amazon-s3.md")
+    assert Service.objects.filter(name="Amazon Data Firehose").exists()
+    assert NoteSection.objects.filter(source__path__endswith="s3-twin.md").exists()
