@@ -42,7 +42,8 @@ def notes_index(request):
     domains = Domain.objects.active().select_related("exam").prefetch_related(
         Prefetch("services", queryset=active_services, to_attr="active_services")
     ).annotate(pattern_count=Count("patterns", filter=Q(patterns__retired_at__isnull=True)))
-    unassigned = active_services.filter(domains=None)
+    # Services of no domain in use: none at all, or only domains an exam note has retired.
+    unassigned = active_services.exclude(domains__in=Domain.objects.active())
     documents = SourceFile.objects.exclude(kind="service").only("title", "slug", "kind", "path")
     return TemplateResponse(request, "notes/index.html", {
         "domains": domains, "unassigned": unassigned, "documents": documents,
