@@ -134,6 +134,8 @@ def upload(request):
         run = start_upload(request.user, form.cleaned_data["files"])
         return redirect("notes:upload_status", pk=run.pk)
     runs = ImportRun.objects.all()[:10]
+    for run in runs:
+        run.fail_if_gone()
     return TemplateResponse(request, "notes/upload.html", {"form": form, "runs": runs})
 
 

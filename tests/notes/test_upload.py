@@ -167,3 +167,11 @@ def test_a_run_that_never_started_its_process_is_failed_after_a_while(client, al
     time_machine.move_to(run.created_at + timedelta(minutes=3))
     assert "never started" in client.get(f"/notes/upload/{run.pk}/").content.decode()
     assert ImportRun.objects.get(pk=run.pk).status == "failed"
+
+
+def test_the_list_of_recent_imports_shows_a_run_whose_process_is_gone_as_failed(client, alice):
+    client.force_login(alice)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    run = ImportRun.objects.create(started_by=alice, status="running", pid=ended.pid)
+    assert f"Import {run.pk}</a> · Failed" in client.get("/notes/upload/").content.decode()
