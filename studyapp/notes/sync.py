@@ -538,9 +538,11 @@ class Writer:
                 other, other_service = known.get(skeleton(written), (written, service))
                 if other_service != service and other != written:
                     odd = lookalike_letters(written)
-                    why = f"it is written with {', '.join(odd)}" if odd else "they differ only in case, spacing or punctuation"
+                    why = (f"it is written with {', '.join(odd)}" if odd
+                           else "they differ only in case, spacing or punctuation")
                     item.report.warnings.append(Problem(_line_of(item.data, written), (
-                        f"service name {written!r} can be taken for {other!r} of the service {other_service!r}: {why}")))
+                        f"service name {written!r} can be taken for {other!r} of the service {other_service!r}: "
+                        f"{why}")))
             for written in [service, *item.draft.aliases]:
                 known.setdefault(skeleton(written), (written, service))
 

@@ -5,6 +5,7 @@ request, so the view saves the files, records an ImportRun and starts `import_no
 The page then polls the run for progress.
 """
 
+import logging
 import os
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from django.conf import settings
 from django.db import connection
 
 from .models import ImportRun
+
+logger = logging.getLogger(__name__)
 
 
 def start_upload(user, files) -> ImportRun:
@@ -29,8 +32,9 @@ def start_upload(user, files) -> ImportRun:
         run.pid = _spawn(run, folder)
         run.save(update_fields=["pid"])
     except Exception as exc:
+        # The run's page says what went wrong, instead of a run left queued and an error page.
+        logger.exception("import %s could not be started", run.pk)
         run.fail(f"it could not be started ({type(exc).__name__}: {exc})")
-        raise
     return run
 
 

@@ -175,3 +175,15 @@ def test_the_list_of_recent_imports_shows_a_run_whose_process_is_gone_as_failed(
     ended.wait()
     run = ImportRun.objects.create(started_by=alice, status="running", pid=ended.pid)
     assert f"Import {run.pk}</a> · Failed" in client.get("/notes/upload/").content.decode()
+
+
+def test_an_upload_that_cannot_be_stored_is_a_failed_run_that_says_why(client, alice, settings, tmp_path):
+    blocked = tmp_path / "media"
+    blocked.write_text("a file where the uploads folder should go")
+    settings.MEDIA_ROOT = blocked
+    client.force_login(alice)
+    response = client.post("/notes/upload/", {"files": [SimpleUploadedFile("cues.md", b"# Cues\n")]})
+    run = ImportRun.objects.get()
+    assert response["Location"] == f"/notes/upload/{run.pk}/" and run.status == "failed"
+    page = client.get(response["Location"]).content.decode()
+    assert "The import failed and changed nothing: it could not be started (" in page
