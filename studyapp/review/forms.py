@@ -54,7 +54,8 @@ class StudySettingsForm(forms.ModelForm):
         widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.99"})}
 
     # Only what the notes hold now is offered. A domain or service the learner chose that has since
-    # been retired stays chosen, offering nothing, so the choice is there again when it comes back.
+    # been retired stays chosen, so the choice is there again when it comes back (a retired domain
+    # offers no cards meanwhile: see review.queue).
     def clean_domains(self):
         return [*self.cleaned_data["domains"], *self.retired_chosen("domains")]
 
