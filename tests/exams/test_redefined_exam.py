@@ -85,3 +85,17 @@ def test_a_chosen_domain_that_is_retired_offers_nothing_and_stays_chosen_when_se
     client.post("/review/settings/", {"new_per_day": "20", "reviews_per_day": "200", "learning_steps": "1m 10m",
                                       "relearning_steps": "10m", "desired_retention": "0.90", "time_zone": "UTC"})
     assert list(study.domains.all()) == [four]
+
+
+def test_a_second_note_redefining_an_exam_names_the_note_that_defined_it(notes, exam_note, tmp_path):
+    import_notes([notes])
+    four = Domain.objects.get(number=4)
+    other = tmp_path / "exam-again.md"
+    other.write_text(exam_note.read_text().replace(DOMAIN_4, ""))
+
+    [warning] = import_notes([other]).files[0].warnings
+
+    assert f"defined until now by {exam_note.resolve().as_posix()}," in warning.message  # stored as outside the project
+    assert "domain 4 (Data Security and Governance)" in warning.message
+    assert Domain.objects.get(pk=four.pk).retired_at is not None
+    assert Exam.objects.get().source.path.endswith("exam-again.md")
