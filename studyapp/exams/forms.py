@@ -12,4 +12,4 @@ class CustomExamForm(forms.Form):
 
     def __init__(self, *args, exam=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["domains"].queryset = Domain.objects.filter(exam=exam)
+        self.fields["domains"].queryset = Domain.objects.active().filter(exam=exam)

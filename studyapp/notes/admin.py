@@ -26,8 +26,8 @@ class ExamAdmin(admin.ModelAdmin):
 
 @admin.register(Domain)
 class DomainAdmin(admin.ModelAdmin):
-    list_display = ["exam", "number", "name", "weight"]
-    list_filter = ["exam"]
+    list_display = ["exam", "number", "name", "weight", "retired_at"]
+    list_filter = ["exam", ("retired_at", admin.EmptyFieldListFilter)]
 
 
 @admin.register(SourceFile)

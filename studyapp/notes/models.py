@@ -1,9 +1,13 @@
+import os
 import uuid
+from datetime import timedelta
 from functools import cache
+from pathlib import Path
 from urllib.parse import quote
 
 from django.db import connection, models
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 
 # What reverse() leaves unquoted in an argument (RFC 3986's sub-delimiters and a few more).
 URL_SAFE = "!$&'()*+,;=~:@"
@@ -55,6 +59,11 @@ class SourceFile(models.Model):
         return address("notes:document", self.slug)
 
 
+class ActiveQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired_at__isnull=True)
+
+
 class Exam(models.Model):
     code = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=300)
@@ -81,6 +90,11 @@ class Domain(models.Model):
     name = models.CharField(max_length=200)
     weight = models.DecimalField(max_digits=5, decimal_places=2)
     tasks = models.JSONField(default=list, blank=True)
+    # Attempts, cards, bank questions and learners' choices point at a domain: an exam note that
+    # drops it retires it, so they keep it, and it comes back as itself when a note lists it again.
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="Gone from its exam's note; kept for history")
+
+    objects = ActiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["exam", "number"]
@@ -88,11 +102,6 @@ class Domain(models.Model):
 
     def __str__(self):
         return f"{self.exam.code} D{self.number} {self.name}"
-
-
-class ActiveQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(retired_at__isnull=True)
 
 
 class Imported(models.Model):
@@ -230,12 +239,31 @@ class ImportRun(models.Model):
     files_total = models.PositiveIntegerField(default=0)
     files_done = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True, help_text="Of the process importing the files")
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"Import {self.pk} ({self.status})"
+
+    def fail(self, message: str, key: str = "fatal"):
+        """Mark the run failed unless it has finished meanwhile; the report keeps the names given."""
+        report = {"names": self.report.get("names", {}), key: message}
+        ImportRun.objects.filter(pk=self.pk, status__in=[self.Status.QUEUED, self.Status.RUNNING]).update(
+            status=self.Status.FAILED, finished_at=timezone.now(), report=report)
+        self.refresh_from_db()
+
+    def fail_if_gone(self):
+        """A process killed (out of memory, a restart) cannot say it failed: the page asks instead."""
+        if self.finished:
+            return
+        if self.pid is None:
+            if timezone.now() - self.created_at > START_GRACE:
+                self.fail("The import never started. Upload the notes again.", "lost")
+        elif not _import_process(self.pid, self.pk):
+            self.fail(f"The import process ({self.pid}) ended without finishing. An import writes all or "
+                      "nothing: upload the notes again to be sure they are in.", "lost")
 
     @property
     def finished(self):
@@ -246,6 +274,34 @@ class ImportRun(models.Model):
         if not self.files_total:
             return 0 if not self.finished else 100
         return round(100 * self.files_done / self.files_total)
+
+
+# The upload view records the process it starts at once; a run with none after this never started.
+START_GRACE = timedelta(minutes=2)
+
+
+def _import_process(pid: int, run_pk: int) -> bool:
+    """Whether `pid` is still the process importing this run. A process id is reused once its
+    process is gone, and an ended child of this process lingers as a zombie until reaped: where
+    /proc tells, its command line must still be this run's import (a zombie's is empty)."""
+    if os.name != "posix":
+        return True  # elsewhere os.kill() ends a process rather than asking after it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    if not Path("/proc/self").exists():
+        return True  # no /proc here: the signal was all we could ask
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # hidden from us: it exists
+    run = [b"--run", str(run_pk).encode()]
+    return b"import_notes" in arguments and any(arguments[i:i + 2] == run for i in range(len(arguments)))
 
 
 class TrigramText(models.TextField):

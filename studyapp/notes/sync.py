@@ -24,6 +24,7 @@ from studyapp.ops.backup import import_backup
 
 from .bulk import chunked, insert_rows, replace_m2m, update_rows
 from .identity import Candidate, match
+from .lookalike import lookalike_letters, skeleton
 from .names import any_of
 from .models import (
     SEARCH_INDEXES,
@@ -245,6 +246,9 @@ class NameRegistry:
     notes: dict[str, str]  # normalised title, alias or file stem -> stored path
     slugs: dict[str, str]  # stored path -> document slug
     context: str
+    service_slugs: dict[str, str] = field(default_factory=dict)  # stored path of a service note -> its slug
+    service_taken: set[str] = field(default_factory=set)
+    refused: dict[str, str] = field(default_factory=dict)  # path of a service note -> the note holding its name
 
     @classmethod
     def build(cls, parsed: list[_Parsed]) -> "NameRegistry":
@@ -256,12 +260,27 @@ class NameRegistry:
             slugs[source.path] = source.slug
             for name in [source.title, *source.aliases, Path(source.path).stem]:
                 note_names.setdefault(normalise_name(name), source.path)
-        for service in Service.objects.active().exclude(source__path__in=incoming).only("name", "aliases"):
-            for name in [service.name, *service.aliases]:
-                service_names.setdefault(normalise_name(name), service.name)
+        service_pages: dict[str, str] = {}  # canonical service name -> slug
+        holders: dict[str, str] = {}  # service name -> the path of the note defining it
+        for name, aliases, slug, path in (Service.objects.active().exclude(source__path__in=incoming)
+                                          .values_list("name", "aliases", "slug", "source__path")):
+            service_pages[name] = slug
+            if path:
+                holders[name] = path
+            for alias in [name, *aliases]:
+                service_names.setdefault(normalise_name(alias), name)
 
-        taken = set(slugs.values())
+        # A note read again keeps its address, so the new notes read before it must not take it.
         known = dict(SourceFile.objects.filter(path__in=incoming).values_list("path", "slug"))
+        taken = {*slugs.values(), *known.values()}
+        # Likewise a service's: every slug a service holds, retired ones too, is kept from the others.
+        owned, age, owned_names = {}, {}, {}
+        for path, pk, slug, name in (Service.objects.filter(source__path__in=incoming)
+                                     .values_list("source__path", "pk", "slug", "name")):
+            owned[path], age[path], owned_names[path] = slug, pk, name
+        service_taken = set(Service.objects.values_list("slug", flat=True))
+        service_slugs: dict[str, str] = {}
+        defined = []
         for item in parsed:
             meta_title, aliases, kind = _peek(item.data)
             path = item.report.path
@@ -272,13 +291,51 @@ class NameRegistry:
             for name in [title, *aliases, Path(path).stem]:
                 note_names.setdefault(normalise_name(name), path)
             if kind == "service" and meta_title:
-                for name in [title, *aliases]:
-                    service_names.setdefault(normalise_name(name), title)
+                defined.append((path, title, aliases))
+        # A service's name is its note's: another note giving itself that name is refused.
+        for path, title, _ in defined:
+            if owned_names.get(path) == title:
+                holders.setdefault(title, path)
+        refused = {}
+        # Services in the order they were first imported, then new ones: a new note whose name
+        # compares equal to an older service's takes neither its links nor its address.
+        for path, title, aliases in sorted(defined, key=lambda d: (d[0] not in age, age.get(d[0], 0))):
+            if holders.setdefault(title, path) != path:
+                refused[path] = holders[title]
+                continue
+            for name in [title, *aliases]:
+                service_names.setdefault(normalise_name(name), title)
+            base = _service_slug_base(title)
+            if path in owned and _slug_of(owned[path], base):
+                service_slugs[path] = owned[path]
+            elif path not in owned and title in service_pages:
+                service_slugs[path] = service_pages[title]  # the same service, taken over by this note
+            else:
+                service_slugs[path] = _unique_slug(base, service_taken)
+            service_taken.add(service_slugs[path])
+            service_pages.setdefault(title, service_slugs[path])
 
         urls = {name: f"/notes/docs/{slugs[path]}/" for name, path in note_names.items()}
-        urls.update({name: f"/notes/services/{slugify(service)}/" for name, service in service_names.items()})
+        urls.update({name: f"/notes/services/{service_pages[service]}/" for name, service in service_names.items()})
         context = hashlib.sha256(repr((IMPORTER_FINGERPRINT, sorted(urls.items()))).encode()).hexdigest()
-        return cls(urls, service_names, note_names, slugs, context)
+        return cls(urls, service_names, note_names, slugs, context, service_slugs, service_taken, refused)
+
+    def service_slug(self, path: str, title: str) -> str:
+        """The slug of the service a note defines: as planned above, or (for a note whose front
+        matter gave no title, so that it was not planned) the first free one."""
+        if path not in self.service_slugs:
+            self.service_slugs[path] = _unique_slug(_service_slug_base(title), self.service_taken)
+            self.service_taken.add(self.service_slugs[path])
+        return self.service_slugs[path]
+
+
+def _service_slug_base(title: str) -> str:
+    return slugify(title) or "service"
+
+
+def _slug_of(slug: str, base: str) -> bool:
+    """Whether `_unique_slug(base, ...)` could have given `slug`."""
+    return slug == base[:180] or (slug.startswith(f"{base[:175]}-") and slug[len(base[:175]) + 1:].isdigit())
 
 
 def _peek(data: bytes) -> tuple[str, list[str], str]:
@@ -335,7 +392,7 @@ class Writer:
         self._sources(items)
         for item in items:
             if item.draft.exam:
-                self._exam(item.draft.exam, item.source_id)
+                self._exam(item, item.draft.exam)
         self._load_domains()
         for item in items:
             item.domains = self._domains(item.draft, item.draft.domains)
@@ -350,6 +407,9 @@ class Writer:
         }
         for index, item in enumerate(items):
             item.report.counts = {name: per_item[index] for name, per_item in counts.items()}
+        # Writing exams and services has more to say about notes whose rows were written first.
+        update_rows(SourceFile, ["warnings"], [(i.source_id, (_stored_warnings(i),)) for i in items
+                                                if len(i.report.warnings) > self._warnings_stored[i.source_id]])
         self._compact_search_indexes()
 
     def _compact_search_indexes(self):
@@ -385,7 +445,7 @@ class Writer:
             draft = item.draft
             return (self.registry.slugs[item.report.path], draft.title, draft.kind, draft.aliases, item.checksum,
                     self.registry.context, len(item.data), _jsonable(draft.meta),
-                    [{"line": w.line, "message": w.message} for w in item.report.warnings], self.now)
+                    _stored_warnings(item), self.now)
 
         paths = [i.report.path for i in items]
         existing = dict(SourceFile.objects.filter(path__in=paths).values_list("path", "pk"))
@@ -397,12 +457,14 @@ class Writer:
         for item in items:
             item.source_id = ids[item.report.path]
         self._fresh_sources = {ids[i.report.path] for i in fresh}
+        self._warnings_stored = {i.source_id: len(i.report.warnings) for i in items}
 
-    def _exam(self, draft, source_id):
-        exam = Exam.objects.filter(code=draft.code).first()
+    def _exam(self, item, draft):
+        exam = Exam.objects.filter(code=draft.code).select_related("source").first()
+        previous = exam.source if exam else None
         if exam and exam.declared and not draft.declared:
             return  # an exam note says more than a weights table in someone's notes
-        fields = dict(title=draft.title, source_id=source_id, line=draft.line, declared=draft.declared)
+        fields = dict(title=draft.title, source_id=item.source_id, line=draft.line, declared=draft.declared)
         if draft.declared:
             fields.update(question_count=draft.question_count, scored_questions=draft.scored_questions,
                           minutes=draft.minutes, passing_score=draft.passing_score,
@@ -411,9 +473,16 @@ class Writer:
         for domain in draft.domains:
             Domain.objects.update_or_create(
                 exam=exam, number=domain.number,
-                defaults=dict(name=domain.name, weight=domain.weight, tasks=domain.tasks),
+                defaults=dict(name=domain.name, weight=domain.weight, tasks=domain.tasks, retired_at=None),
             )
-        exam.domains.exclude(number__in=[d.number for d in draft.domains]).delete()
+        dropped = exam.domains.active().exclude(number__in=[d.number for d in draft.domains])
+        if gone := list(dropped.values_list("number", "name")):
+            dropped.update(retired_at=self.now)
+            names = "; ".join(f"{number} ({name})" for number, name in gone)
+            before = f", defined until now by {previous.path}," if previous and previous.pk != item.source_id else ""
+            item.report.warnings.append(Problem(draft.line, (
+                f"exam {exam.code}{before} no longer lists domain{'s' if len(gone) > 1 else ''} {names}: retired, "
+                "so past attempts keep them and a note that lists them again brings them back")))
 
     def _load_domains(self):
         # Read once, after this import's exams are written: every note's domains come from here.
@@ -439,6 +508,14 @@ class Writer:
     def _services(self, items):
         if not items:
             return
+        for item in items:
+            if holder := self.registry.refused.get(item.report.path):
+                item.report.warnings.append(Problem(_line_of(item.data, item.draft.title), (
+                    f"the service {item.draft.title!r} is defined by {holder}; this note's service is left as it was")))
+        items = [i for i in items if i.report.path not in self.registry.refused]
+        if not items:
+            return
+        self._lookalikes(items)
         rows = Service.objects.filter(Q(source_id__in=[i.source_id for i in items])
                                       | Q(name__in=[i.draft.title for i in items])).values_list(
             "pk", "source_id", "name", "search_text")
@@ -454,7 +531,12 @@ class Writer:
             summary_section = next((s for s in draft.sections if s.heading_path[-1].lower() == "summary"),
                                    draft.sections[0] if draft.sections else None)
             summary = summary_section.text.split("\n")[0][:600] if summary_section else ""
-            values = (draft.title, slugify(draft.title), draft.aliases, draft.category, summary, item.source_id, 1,
+            slug, natural = self.registry.service_slug(item.report.path, draft.title), _service_slug_base(draft.title)
+            if slug != natural[:180]:
+                item.report.warnings.append(Problem(_line_of(item.data, draft.title), (
+                    f"service {draft.title!r} would have the address of another service, /notes/services/{natural}/; "
+                    f"it is at /notes/services/{slug}/")))
+            values = (draft.title, slug, draft.aliases, draft.category, summary, item.source_id, 1,
                       None, _search(draft.title, " ".join(draft.aliases), draft.category))
             planned[service] = (values, item.domains)
         names = ["name", "slug", "aliases", "category", "summary", "source_id", "line", "retired_at", "search_text"]
@@ -467,6 +549,30 @@ class Writer:
         replace_m2m(Service.domains, list(ids.values()),
                     [(ids[key], d) for key, (_, domains) in planned.items() for d in domains],
                     fresh_ids=new_ids.values())
+
+    def _lookalikes(self, items):
+        """Warn of a service name (or alias) that can be mistaken for another service's: written
+        with a Greek or Cyrillic letter in place of a Latin one, or differing only in case and
+        punctuation, it would be a second service that readers and wikilinks take for the first."""
+        incoming = {i.source_id for i in items}
+        known: dict[str, tuple[str, str]] = {}  # skeleton -> (name as written, its service)
+        for name, aliases, source_id in Service.objects.active().values_list("name", "aliases", "source_id"):
+            if source_id not in incoming:
+                for written in [name, *aliases]:
+                    known.setdefault(skeleton(written), (written, name))
+        for item in items:
+            service = item.draft.title
+            for written in dict.fromkeys([service, *item.draft.aliases]):
+                other, other_service = known.get(skeleton(written), (written, service))
+                if other_service != service and other != written:
+                    odd = lookalike_letters(written)
+                    why = (f"it is written with {', '.join(odd)}" if odd
+                           else "they differ only in case, spacing or punctuation")
+                    item.report.warnings.append(Problem(_line_of(item.data, written), (
+                        f"service name {written!r} can be taken for {other!r} of the service {other_service!r}: "
+                        f"{why}")))
+            for written in [service, *item.draft.aliases]:
+                known.setdefault(skeleton(written), (written, service))
 
     # Items ---------------------------------------------------------------------------------
 
@@ -632,6 +738,16 @@ class MentionFinder:
         if not self.pattern:
             return []
         return list(dict.fromkeys(self.by_name[m.group(1)] for m in self.pattern.finditer(text)))
+
+
+def _line_of(data: bytes, text: str) -> int:
+    """The first line holding `text`: where a name read from front matter was written, or 1."""
+    at = data.find(text.encode())
+    return data.count(b"\n", 0, at) + 1 if at >= 0 else 1
+
+
+def _stored_warnings(item: _Parsed) -> list[dict]:
+    return [{"line": w.line, "message": w.message} for w in item.report.warnings]
 
 
 def _jsonable(value):

@@ -25,7 +25,7 @@ from .uploads import start_upload
 
 @require_GET
 def home(request):
-    exams = Exam.objects.prefetch_related("domains")
+    exams = Exam.objects.prefetch_related(Prefetch("domains", queryset=Domain.objects.active()))
     counts = {
         "services": Service.objects.active().count(),
         "tables": ComparisonTable.objects.active().count(),
@@ -39,10 +39,11 @@ def home(request):
 @require_GET
 def notes_index(request):
     active_services = Service.objects.active().only("name", "slug", "category", "summary")
-    domains = Domain.objects.select_related("exam").prefetch_related(
+    domains = Domain.objects.active().select_related("exam").prefetch_related(
         Prefetch("services", queryset=active_services, to_attr="active_services")
     ).annotate(pattern_count=Count("patterns", filter=Q(patterns__retired_at__isnull=True)))
-    unassigned = active_services.filter(domains=None)
+    # Services of no domain in use: none at all, or only domains an exam note has retired.
+    unassigned = active_services.exclude(domains__in=Domain.objects.active())
     documents = SourceFile.objects.exclude(kind="service").only("title", "slug", "kind", "path")
     return TemplateResponse(request, "notes/index.html", {
         "domains": domains, "unassigned": unassigned, "documents": documents,
@@ -51,7 +52,7 @@ def notes_index(request):
 
 # A service page reads only imported notes, each read compiled once (see studyapp.prepared).
 SERVICE = Prepared(lambda slug: Service.objects.select_related("source").filter(slug=slug), str)
-SERVICE_DOMAINS = Prepared(lambda service: Domain.objects.select_related("exam").filter(services=service), int)
+SERVICE_DOMAINS = Prepared(lambda service: Domain.objects.active().select_related("exam").filter(services=service), int)
 OWN_SECTIONS = Prepared(lambda source: NoteSection.objects.active().filter(source=source), int)
 LINKING_SECTIONS = Prepared(
     lambda service, source: NoteSection.objects.active().filter(links_to=service).exclude(source_id=source)
@@ -133,12 +134,15 @@ def upload(request):
         run = start_upload(request.user, form.cleaned_data["files"])
         return redirect("notes:upload_status", pk=run.pk)
     runs = ImportRun.objects.all()[:10]
+    for run in runs:
+        run.fail_if_gone()
     return TemplateResponse(request, "notes/upload.html", {"form": form, "runs": runs})
 
 
 @staff_member_required
 def upload_status(request, pk):
     run = get_object_or_404(ImportRun, pk=pk)
+    run.fail_if_gone()
     # A finished run's fragment carries no polling trigger, so swapping it in stops the polling.
     template = partial_template(request, "notes/upload_status.html", "progress")
     return vary_on_htmx(TemplateResponse(request, template, {"run": run}))

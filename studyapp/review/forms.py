@@ -37,7 +37,7 @@ class StudySettingsForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=[(z, z) for z in TIME_ZONES],
                                   help_text="Your study day starts at 04:00 in this time zone.")
     exams = forms.ModelMultipleChoiceField(Exam.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
-    domains = forms.ModelMultipleChoiceField(Domain.objects.select_related("exam"), required=False,
+    domains = forms.ModelMultipleChoiceField(Domain.objects.active().select_related("exam"), required=False,
                                              widget=forms.CheckboxSelectMultiple)
     services = forms.ModelMultipleChoiceField(Service.objects.active(), required=False,
                                               widget=forms.CheckboxSelectMultiple)
@@ -52,3 +52,20 @@ class StudySettingsForm(forms.ModelForm):
             "desired_retention": "The chance of remembering a card when it comes due: higher means more reviews.",
         }
         widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.99"})}
+
+    # Only what the notes hold now is offered. A domain or service the learner chose that has since
+    # been retired stays chosen, so the choice is there again when it comes back (a retired domain
+    # offers no cards meanwhile: see review.queue).
+    def clean_domains(self):
+        return [*self.cleaned_data["domains"], *self.retired_chosen("domains")]
+
+    def clean_services(self):
+        return [*self.cleaned_data["services"], *self.retired_chosen("services")]
+
+    def retired_chosen(self, name):
+        if not self.instance.pk:
+            return []
+        return list(getattr(self.instance, name).filter(retired_at__isnull=False))
+
+    def retired_choices(self):
+        return [*self.retired_chosen("domains"), *self.retired_chosen("services")]

@@ -17,6 +17,8 @@ from functools import cache
 
 from django.db import connection
 
+from studyapp.notes.models import Domain
+
 from .models import Card, ReviewLog, ReviewState, StudySettings
 from .scheduler import Phase
 
@@ -39,14 +41,16 @@ _NEW = """
 """
 
 # The learner's choice of exams, domains and services; an empty choice means everything. The
-# choice does not depend on the row, so each NOT EXISTS is evaluated once per statement.
+# choice does not depend on the row, so each NOT EXISTS is evaluated once per statement. A chosen
+# domain an exam note has retired stays chosen but offers nothing until a note lists it again.
 _SCOPE = """
     (NOT EXISTS (SELECT 1 FROM {exams} WHERE {settings_id} = %(study)s)
      OR EXISTS (SELECT 1 FROM {card_table} x JOIN {exams} e ON e.{exam_id} = x.{exam_id}
                 WHERE x.{id} = {card} AND e.{settings_id} = %(study)s))
     AND (NOT EXISTS (SELECT 1 FROM {domains} WHERE {settings_id} = %(study)s)
          OR EXISTS (SELECT 1 FROM {card_domains} cd JOIN {domains} d ON d.{domain_id} = cd.{domain_id}
-                    WHERE cd.{card_id} = {card} AND d.{settings_id} = %(study)s))
+                    JOIN {domain_table} a ON a.{id} = cd.{domain_id}
+                    WHERE cd.{card_id} = {card} AND d.{settings_id} = %(study)s AND a.{retired_at} IS NULL))
     AND (NOT EXISTS (SELECT 1 FROM {services} WHERE {settings_id} = %(study)s)
          OR EXISTS (SELECT 1 FROM {card_services} cs JOIN {services} v ON v.{service_id} = cs.{service_id}
                     WHERE cs.{card_id} = {card} AND v.{settings_id} = %(study)s))
@@ -99,6 +103,7 @@ def _names(vendor: str) -> dict:
         "domains": StudySettings.domains.through._meta.db_table,
         "services": StudySettings.services.through._meta.db_table,
         "card_domains": Card.domains.through._meta.db_table,
+        "domain_table": Domain._meta.db_table,
         "card_services": Card.services.through._meta.db_table,
     }
     columns = ["id", "user_id", "card_id", "phase", "due", "suspended", "buried_until", "retired_at", "position",

@@ -219,3 +219,75 @@ def test_the_summary_names_files_and_lines(corpus, capsys):
 def test_a_missing_path_is_an_error_that_names_it(tmp_path):
     report = run_import(tmp_path / "nope.md", expect_exit=1)
     assert report["errors"] == [{"file": str(tmp_path / "nope.md"), "line": None, "message": "no such file or folder"}]
+
+
+def service_note(title):
+    return f"---\ntype: service\ntitle: {title}\ncategory: Storage\n---\n## Summary\nStorage again.\n"
+
+
+def test_a_service_whose_title_makes_another_services_address_gets_one_of_its_own(corpus, client):
+    run_import(corpus)
+    # Sorted before amazon-s3.md, so read first: the older service still keeps its address.
+    (corpus / "services" / "a-s3.md").write_text(service_note("Amazon S3!"))
+    (corpus / "services" / "amazon-s3-lower.md").write_text(service_note("amazon-s3"))
+    (corpus / "links-to-s3.md").write_text("# Links to S3\n\nSee [[Amazon S3]].\n")
+    report = run_import(corpus)
+
+    assert report["failed"] == 0 and report["totals"]["services"] == 5
+    slugs = dict(Service.objects.values_list("name", "slug"))
+    assert (slugs["Amazon S3"], slugs["Amazon S3!"], slugs["amazon-s3"]) == ("amazon-s3", "amazon-s3-2", "amazon-s3-3")
+    assert "Amazon S3!" in client.get("/notes/services/amazon-s3-2/").content.decode()
+    # Read first, the new note still takes neither the older service's address nor its links.
+    html = NoteSection.objects.get(source__title="Links to S3").html
+    assert 'href="/notes/services/amazon-s3/"' in html
+    warning = next(w for w in report["warnings"] if w["file"].endswith("a-s3.md") and "address" in w["message"])
+    assert "/notes/services/amazon-s3-2/" in warning["message"] and warning["line"] == 3
+    assert run_import(corpus)["imported"] == 0  # and the addresses stay put
+    assert dict(Service.objects.values_list("name", "slug")) == slugs
+
+
+def test_a_new_note_whose_name_makes_a_re_read_notes_address_gets_one_of_its_own(corpus):
+    (corpus / "a-b.md").write_text("# A-B\n\nFirst.\n")
+    run_import(corpus)
+    (corpus / "a-b.md").write_text("# A-B\n\nEdited, so it is read again.\n")
+    (corpus / "a b.md").write_text("# A B\n\nSorted first, and new.\n")
+    report = run_import(corpus)
+
+    assert report["failed"] == 0
+    assert dict(SourceFile.objects.filter(title__in=["A-B", "A B"]).values_list("title", "slug")) == {
+        "A-B": "a-b", "A B": "a-b-2"}
+
+
+def test_a_service_name_written_with_look_alike_letters_is_reported_with_both_names(corpus):
+    run_import(corpus)
+    # A Greek capital alpha, and a Cyrillic es with a fullwidth three.
+    (corpus / "services" / "greek.md").write_text(service_note("\u0391mazon S3"))
+    (corpus / "services" / "cyrillic.md").write_text(service_note("Amazon \u0405\uff13"))
+    (corpus / "services" / "glacier.md").write_text(service_note("Amazon S3 Glacier"))
+    report = run_import(corpus)
+
+    [greek] = [w for w in report["warnings"] if w["file"].endswith("greek.md")]
+    assert (greek["line"], greek["message"]) == (3, "service name 'Αmazon S3' can be taken for 'Amazon S3' of the "
+                                                    "service 'Amazon S3': it is written with Α (U+0391 GREEK CAPITAL "
+                                                    "LETTER ALPHA)")
+    [cyrillic] = [w for w in report["warnings"] if w["file"].endswith("cyrillic.md")]
+    assert "'Amazon S3'" in cyrillic["message"] and "U+0405 CYRILLIC CAPITAL LETTER DZE" in cyrillic["message"]
+    assert "FULLWIDTH DIGIT THREE" in cyrillic["message"]
+    assert not [w for w in report["warnings"] if w["file"].endswith("glacier.md")]
+    assert report["failed"] == 0 and Service.objects.filter(name="\u0391mazon S3").exists()
+
+
+def test_a_service_note_that_takes_another_notes_service_name_is_reported_and_the_rest_imported(corpus):
+    run_import(corpus)
+    firehose = corpus / "services" / "amazon-data-firehose.md"
+    firehose.write_text(firehose.read_text().replace("title: Amazon Data Firehose", "title: Amazon S3"))
+    (corpus / "services" / "s3-twin.md").write_text(service_note("Amazon S3"))
+    report = run_import(corpus)
+
+    assert report["failed"] == 0
+    refused = sorted((w["file"].rsplit("/", 1)[1], w["line"]) for w in report["warnings"]
+                     if "defined by" in w["message"] and "services/amazon-s3.md;" in w["message"])
+    assert refused == [("amazon-data-firehose.md", 3), ("s3-twin.md", 3)]
+    assert Service.objects.get(name="Amazon S3").source.path.endswith("services/amazon-s3.md")
+    assert Service.objects.filter(name="Amazon Data Firehose").exists()
+    assert NoteSection.objects.filter(source__path__endswith="s3-twin.md").exists()

@@ -1,6 +1,10 @@
 """Uploading notes from the browser: staff only, imported by a background process."""
 
+import os
+import subprocess
+import sys
 import time
+from datetime import timedelta
 
 import dj_database_url
 import pytest
@@ -8,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from studyapp.notes.models import ImportRun, QuestionPattern
+from studyapp.notes.models import ImportRun, QuestionPattern, SourceFile
 from studyapp.notes.uploads import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,3 +103,87 @@ def test_a_postgresql_socket_folder_password_and_options_survive_the_url():
     # The folder goes as libpq's `host` option: a URL's host name would come back lower-cased.
     assert given["OPTIONS"] == {"host": "/run/Post Gres", "sslmode": "disable"}
     assert dj_database_url.parse(database_url({**db, "HOST": "::1", "OPTIONS": {}}))["HOST"] == "::1"
+
+
+def test_every_uploaded_file_is_imported_or_reported_by_its_own_name(client, alice, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(alice)
+    # Names that one file-system-safe name each would merge, hide, or make too long to store.
+    long = "é" * 200 + ".md"
+    names = ["a b.md", "a_b.md", "$.md", long]
+    files = [SimpleUploadedFile(name, f"# Note {i}\n\nText {i}.\n".encode()) for i, name in enumerate(names)]
+    files.append(SimpleUploadedFile("a b.md", b"# Twin\n\nSame name as the first.\n"))
+    response = client.post("/notes/upload/", {"files": files})
+    run = wait_for(int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+
+    assert run.status == "done"
+    assert sorted(SourceFile.objects.values_list("path", flat=True)) == sorted(f"uploads/{n}" for n in names)
+    assert SourceFile.objects.get(path="uploads/a b.md").title == "Note 0"
+    assert run.report["errors"] == [{"file": "uploads/a b.md", "line": None,
+                                     "message": "another file in this upload has the same name; rename one of them"}]
+    page = client.get(f"/notes/upload/{run.pk}/").content.decode()
+    assert "5 of 5 files read" in page and "4 imported, 0 unchanged, 1 failed" in page
+
+
+def test_a_run_whose_import_process_is_gone_is_shown_as_failed_and_stops_polling(client, alice):
+    client.force_login(alice)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    run = ImportRun.objects.create(started_by=alice, files_total=3, files_done=1, status="running", pid=ended.pid)
+
+    html = client.get(f"/notes/upload/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+
+    assert "hx-trigger" not in html and "ended without finishing" in html
+    assert ImportRun.objects.get(pk=run.pk).status == "failed"
+
+
+def test_a_run_whose_process_id_now_names_another_process_is_failed(client, alice):
+    client.force_login(alice)
+    run = ImportRun.objects.create(started_by=alice, status="running", pid=os.getpid())
+    client.get(f"/notes/upload/{run.pk}/")
+    assert ImportRun.objects.get(pk=run.pk).status == "failed"
+
+
+def test_a_run_whose_import_process_is_alive_keeps_polling(client, alice):
+    client.force_login(alice)
+    run = ImportRun.objects.create(started_by=alice, status="running")
+    # Stands in for the import: a process whose command line is this run's import_notes.
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "import_notes", "--run",
+                              str(run.pk)])
+    try:
+        ImportRun.objects.filter(pk=run.pk).update(pid=child.pid)
+        html = client.get(f"/notes/upload/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+        assert 'hx-trigger="every 1s"' in html
+        assert ImportRun.objects.get(pk=run.pk).status == "running"
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_run_that_never_started_its_process_is_failed_after_a_while(client, alice, time_machine):
+    client.force_login(alice)
+    run = ImportRun.objects.create(started_by=alice)
+    assert client.get(f"/notes/upload/{run.pk}/").context["run"].status == "queued"
+    time_machine.move_to(run.created_at + timedelta(minutes=3))
+    assert "never started" in client.get(f"/notes/upload/{run.pk}/").content.decode()
+    assert ImportRun.objects.get(pk=run.pk).status == "failed"
+
+
+def test_the_list_of_recent_imports_shows_a_run_whose_process_is_gone_as_failed(client, alice):
+    client.force_login(alice)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    run = ImportRun.objects.create(started_by=alice, status="running", pid=ended.pid)
+    assert f"Import {run.pk}</a> · Failed" in client.get("/notes/upload/").content.decode()
+
+
+def test_an_upload_that_cannot_be_stored_is_a_failed_run_that_says_why(client, alice, settings, tmp_path):
+    blocked = tmp_path / "media"
+    blocked.write_text("a file where the uploads folder should go")
+    settings.MEDIA_ROOT = blocked
+    client.force_login(alice)
+    response = client.post("/notes/upload/", {"files": [SimpleUploadedFile("cues.md", b"# Cues\n")]})
+    run = ImportRun.objects.get()
+    assert response["Location"] == f"/notes/upload/{run.pk}/" and run.status == "failed"
+    page = client.get(response["Location"]).content.decode()
+    assert "The import failed and changed nothing: it could not be started (" in page

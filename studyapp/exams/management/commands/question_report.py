@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
     def handle(self, *args, **options):
-        report = {"exams": [build_report(exam) for exam in Exam.objects.prefetch_related("domains")]}
+        report = {"exams": [build_report(exam) for exam in Exam.objects.all()]}
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2))
         else:
@@ -40,7 +40,7 @@ def build_report(exam) -> dict:
     ambiguous = [q for q in questions if bank.ambiguities(q)]
     domains = []
     shares = full_exam_shares(exam)
-    for domain in exam.domains.all():
+    for domain in exam.domains.active():
         mine = [q for q in questions if domain.pk in q.domain_ids]
         domains.append({
             "number": domain.number, "name": domain.name, "weight": float(domain.weight),
@@ -58,4 +58,4 @@ def build_report(exam) -> dict:
 
 
 def full_exam_shares(exam) -> dict[int, int]:
-    return domain_shares(exam.question_count or 0, {d.number: float(d.weight) for d in exam.domains.all()})
+    return domain_shares(exam.question_count or 0, {d.number: float(d.weight) for d in exam.domains.active()})

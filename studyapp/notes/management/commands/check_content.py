@@ -93,7 +93,7 @@ def check(prefix: str) -> list[dict]:
             add(pattern.source.path, pattern.line, f"cue {pattern.prompt!r} has different answers: {sorted(distinct)}")
     if len(patterns) < MIN_PATTERNS:
         add(prefix, None, f"{len(patterns)} mappings; the corpus needs at least {MIN_PATTERNS}")
-    for domain in Domain.objects.select_related("exam"):
+    for domain in Domain.objects.active().select_related("exam"):
         count = sum(1 for p in patterns if p.domain_id == domain.pk)
         if count < MIN_PATTERNS_PER_DOMAIN:
             add(prefix, None, f"{domain.exam.code} domain {domain.number} has {count} mappings; it needs {MIN_PATTERNS_PER_DOMAIN}")

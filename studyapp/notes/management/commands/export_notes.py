@@ -2,10 +2,11 @@ import csv
 import json
 
 from django.core.management.base import BaseCommand
+from django.db.models import Prefetch
 from django.utils.text import slugify
 
+from studyapp.notes.models import ComparisonTable, Domain, Exam, QuestionPattern, Scenario, Service
 from studyapp.spreadsheet import anki_html, inert
-from studyapp.notes.models import ComparisonTable, Exam, QuestionPattern, Scenario, Service
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                     "domains": [{"number": d.number, "name": d.name, "weight": float(d.weight)}
                                 for d in exam.domains.all()],
                 }
-                for exam in Exam.objects.prefetch_related("domains")
+                for exam in Exam.objects.prefetch_related(Prefetch("domains", queryset=Domain.objects.active()))
             ],
             "services": [
                 {"name": s.name, "aliases": s.aliases, "category": s.category}

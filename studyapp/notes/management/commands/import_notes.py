@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from studyapp.notes.models import ImportRun
-from studyapp.notes.sync import import_notes
+from studyapp.notes.parse.drafts import Problem
+from studyapp.notes.sync import FileReport, import_notes
 
 
 class Command(BaseCommand):
@@ -35,8 +36,11 @@ class Command(BaseCommand):
                     status=ImportRun.Status.RUNNING, files_done=done, files_total=total)
 
         names = (upload.report.get("names") or {}) if upload is not None else {}
+        rejected = (upload.report.get("rejected") or []) if upload is not None else []
         try:
             report = import_notes(paths, progress=progress, names=_resolved(names))
+            # Files the upload could not store are reported with the rest, by the names they were given.
+            report.files[:0] = [FileReport(r["file"], "error", error=Problem(None, r["message"])) for r in rejected]
         except Exception as exc:
             if upload is not None:
                 ImportRun.objects.filter(pk=upload.pk).update(
