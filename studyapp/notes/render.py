@@ -77,10 +77,16 @@ def _markdown_to_html(source: str) -> str:
         raise
 
 
+NESTING_PREFIX = re.compile(r"[\s>*+\-\d.)]*")
+NESTING_MARKER = re.compile(r">|[*+-]\s|(?<!\d)\d+[.)]\s")
+
+
 def _too_deep(source: str) -> bool:
     for line in source.split("\n"):
-        prefix = re.match(r"^[\s>*+\-\d.)]*", line).group(0)
-        if len(re.findall(r">|[*+-]\s|\d+[.)]\s", prefix)) > MAX_NESTING or len(prefix) > MAX_NESTING * 4:
+        prefix = NESTING_PREFIX.match(line).group(0)
+        # The length first: markers are counted only in a prefix short enough to be a real one,
+        # and a number is read from its first digit, not again from each of a long run's digits.
+        if len(prefix) > MAX_NESTING * 4 or len(NESTING_MARKER.findall(prefix)) > MAX_NESTING:
             return True
     return False
 

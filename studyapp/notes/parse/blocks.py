@@ -15,11 +15,17 @@ import yaml
 
 from .text import Line, NoteError
 
-HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
-FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$")
+# A line may be two megabytes long, and every pattern here is tried on every line: none may
+# backtrack over a long run more than once. Where two quantifiers could share the same
+# characters ("\s*" then "\s*", "-+" then "\s*" then "\s*"), the possessive forms (*+, ++) keep
+# each run read once; they give up only matches that could not have succeeded.
+HEADING_START = re.compile(r" {0,3}(#{1,6})[ \t]")
+FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}+|~{3,}+)[ \t]*+([^`\s]*+)[^`]*+$")
 FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
-DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-TOC_ENTRY = re.compile(r"^\S.*?\s*\.{4,}\s*\t?\s*\d+\s*$")
+DELIMITER_ROW = re.compile(r"^\s*+\|?+\s*+:?+-++:?+\s*+(?:\|\s*+:?+-++:?+\s*+)*+\|?+\s*+$")
+# "Some title ........ 12": the greedy ".*" walks back over the line once, where a lazy one
+# would read the run of dots again from each of its starting points.
+TOC_ENTRY = re.compile(r"^\S.*\.{4}\s*+\d++\s*+$")
 CHAT_RESIDUE = re.compile(
     r"^\s*(#+\s*)?\[?(\.\.\.\s*)?("
     r"previous content remains the same|rest of the existing content|"
@@ -101,6 +107,24 @@ def drop_debris(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
     return kept, warnings
 
 
+def parse_heading(text: str) -> tuple[int, str] | None:
+    """An ATX heading's level and text, without its closing hashes; None if the line is not one.
+
+    Done with string methods: as a regular expression, a lazy text followed by optional
+    closing hashes tries the end of the line from every space of a padded heading.
+    """
+    start = HEADING_START.match(text)
+    if not start:
+        return None
+    body = text[start.end() :].strip(" \t")
+    if not body:
+        return None
+    unclosed = body.rstrip("#")
+    if unclosed != body and unclosed[-1:] in (" ", "\t") and unclosed.strip(" \t"):
+        body = unclosed
+    return len(start.group(1)), body.strip()
+
+
 def _is_strong_markdown(lines: list[Line], index: int) -> bool:
     """A line that is Markdown prose, not code: where an unclosed fence should have ended."""
     text = lines[index].text
@@ -141,11 +165,11 @@ def scan(lines: list[Line]) -> tuple[list[Block], list[tuple[int, str]]]:
             blocks.append(Block("code", line.number, body, lang=opening.group(3).lower()))
             index = resume
             continue
-        heading = HEADING.match(line.text)
+        heading = parse_heading(line.text)
         if heading:
             flush_text()
-            blocks.append(Block("heading", line.number, [line], level=len(heading.group(1)),
-                                text=heading.group(2).strip()))
+            level, text = heading
+            blocks.append(Block("heading", line.number, [line], level=level, text=text))
         else:
             text_lines.append(line)
         index += 1
