@@ -11,9 +11,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-import yaml
-
-from .text import Line, NoteError
+from .text import Line
 
 # A line may be two megabytes long, and every pattern here is tried on every line: none may
 # backtrack over a long run more than once. Where two quantifiers could share the same
@@ -39,8 +37,6 @@ LANGUAGE_WORD = re.compile(r"^[a-z][a-z0-9+#-]{0,15}$")
 # tables hold under a hundred.
 MAX_TABLE_CELLS = 10_000
 MAX_TABLE_COLUMNS = 64
-# libyaml's loader reads the same YAML into the same values, many times faster.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -60,33 +56,6 @@ class Block:
     text: str = ""
     lang: str = ""
     table: Table | None = None
-
-
-def split_front_matter(lines: list[Line]) -> tuple[dict, list[Line]]:
-    if not lines or lines[0].text.strip() != "---":
-        return {}, lines
-    for index in range(1, len(lines)):
-        if lines[index].text.strip() in {"---", "..."}:
-            source = "\n".join(line.text for line in lines[1:index])
-            try:
-                meta = _load_yaml(source)
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                line = lines[1].number + mark.line if mark else lines[0].number
-                problem = getattr(exc, "problem", None) or str(exc)
-                raise NoteError(f"front matter is not valid YAML: {problem}", line=line) from None
-            if not isinstance(meta, dict):
-                raise NoteError("front matter must be a mapping of keys to values", line=1)
-            return meta, lines[index + 1 :]
-    raise NoteError("front matter starts with '---' but is never closed", line=1)
-
-
-def _load_yaml(source: str):
-    try:
-        return yaml.load(source, Loader=YAML_LOADER) or {}
-    except yaml.YAMLError:
-        # Read it again the slow way, whose error names the line where the writer went wrong.
-        return yaml.load(source, Loader=yaml.SafeLoader) or {}
 
 
 def drop_debris(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
