@@ -40,7 +40,7 @@ def test_it_refuses_an_alias_bomb_at_once_naming_its_first_anchor():
     tracemalloc.stop()
     assert seconds < 5 and peak < 50 * 1024 * 1024  # 34 s and 1.8 GB when the aliases were expanded
     assert error.line == 3
-    assert error.message == "front matter uses a YAML anchor or alias (& or *); write each value out"
+    assert error.message == "front matter 'a' uses a YAML anchor or alias (& or *); write each value out"
 
 
 @pytest.mark.parametrize("yaml, line", [
@@ -54,15 +54,15 @@ def test_it_refuses_anchors_and_aliases_of_any_kind(yaml, line):
 
 
 @pytest.mark.parametrize("yaml, line, message", [
-    ("title: Tagged\nsecret: !!binary aGVsbG8=", 3, "front matter uses the YAML tag tag:yaml.org,2002:binary; "
+    ("title: Tagged\nsecret: !!binary aGVsbG8=", 3, "front matter 'secret' uses the YAML tag tag:yaml.org,2002:binary; "
                                                      "write the value without it"),
-    ("title: Set\nitems: !!set {a, b}", 3, "front matter uses the YAML tag tag:yaml.org,2002:set; "
+    ("title: Set\nitems: !!set {a, b}", 3, "front matter 'items' uses the YAML tag tag:yaml.org,2002:set; "
                                             "write the value without it"),
-    ("title: Deep\nnested: " + "[" * 50 + "]" * 50, 3, "front matter nests lists or mappings over 8 deep"),
-    ("title: Infinite\nscore: .inf", 3, "front matter holds '.inf', which is not a finite number"),
-    ("title: Not a number\nratio: .NaN", 3, "front matter holds '.NaN', which is not a finite number"),
-    ("title: Overflow\nratio: 1.0e+999", 3, "front matter holds '1.0e+999', which is not a finite number"),
-    ("title: Huge\nbig: " + "9" * 5000, 3, "front matter holds a number of 5,000 characters; at most 24 are read"),
+    ("title: Deep\nnested: " + "[" * 50 + "]" * 50, 3, "front matter 'nested' nests lists or mappings over 8 deep"),
+    ("title: Infinite\nscore: .inf", 3, "front matter 'score' holds '.inf', which is not a finite number"),
+    ("title: Not a number\nratio: .NaN", 3, "front matter 'ratio' holds '.NaN', which is not a finite number"),
+    ("title: Overflow\nratio: 1.0e+999", 3, "front matter 'ratio' holds '1.0e+999', which is not a finite number"),
+    ("title: Huge\nbig: " + "9" * 5000, 3, "front matter 'big' holds a number of 5,000 characters; at most 24 are read"),
     ("title: Broken\ndomains: [1, 2\n", 4, None),
 ])
 def test_it_refuses_values_no_note_needs_naming_their_line(yaml, line, message):

@@ -9,6 +9,7 @@ refused with the line of the key at fault; the rest of the import goes on.
 """
 
 import math
+import re
 
 import yaml
 
@@ -121,7 +122,9 @@ def _load(source: str, first_line: int, opening_line: int) -> tuple[dict, dict[s
         node = loader.get_single_node()
         meta = loader.construct_document(node) if node is not None else {}
     except _Refused as exc:
-        raise NoteError(f"front matter {exc.problem}", line=first_line + exc.problem_mark.line) from None
+        key = _key_above(source, exc.problem_mark.line)
+        where = f"front matter '{key}'" if key else "front matter"
+        raise NoteError(f"{where} {exc.problem}", line=first_line + exc.problem_mark.line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark else opening_line
@@ -138,6 +141,18 @@ def _load(source: str, first_line: int, opening_line: int) -> tuple[dict, dict[s
     key_lines = {key.value: first_line + key.start_mark.line for key, _ in node.value
                  if isinstance(key, yaml.ScalarNode)}
     return meta, key_lines
+
+
+TOP_LEVEL_KEY = re.compile(r"([^\s#:'\"{}\[\],&*!|>%@`-][^:]*):(?:[ \t]|$)")
+
+
+def _key_above(source: str, line_index: int) -> str | None:
+    """The top-level key written on the line, or on the nearest line above it that has one."""
+    for line in reversed(source.split("\n")[: line_index + 1]):
+        key = TOP_LEVEL_KEY.match(line)
+        if key:
+            return key.group(1).strip()
+    return None
 
 
 def _check(meta: dict, key_lines: dict[str, int]):
