@@ -1,4 +1,5 @@
-"""Lines as long as a note may be, shaped against each pattern the reader tries on every line.
+"""Lines as long as a note may be, shaped against each pattern the reader tries on every line,
+and lines as many as it may hold, against what it looks for from each of them.
 
 The reader runs in the import's own process, outside the renderer's time limit: a pattern that
 reads a long line again from each of its characters takes hours on a two-megabyte line. Each
@@ -43,6 +44,19 @@ LONG_LINES = {
     "mis-decoded-looking-accents": run("é", "# Accents\n\n"),
     "asian-text": run("日本語", "# Text\n\n"),
 }
+
+
+def fences_of_decreasing_length() -> str:
+    """A thousand fences that no later, shorter one can close, then lines of text to fill the note.
+
+    Each fence is closed where the quote after it resumes, once the reader knows no line closes it:
+    searched for line by line, that is a thousand readings of the hundred thousand lines below.
+    """
+    fences = "".join("`" * length + "\n> q\n" for length in range(1_002, 2, -1))
+    return run("Lines of text.\n", "# Fences\n\n" + fences)
+
+
+LONG_LINES["fences-of-decreasing-length"] = fences_of_decreasing_length()
 
 
 @pytest.mark.parametrize("name", LONG_LINES)

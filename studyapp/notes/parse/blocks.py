@@ -103,11 +103,49 @@ def _is_strong_markdown(lines: list[Line], index: int) -> bool:
     return text.lstrip().startswith("|") and bool(DELIMITER_ROW.match(following)) and "-" in following
 
 
-def _recovery_point(lines: list[Line], start: int, stop: int) -> int | None:
-    for index in range(start, stop):
-        if _is_strong_markdown(lines, index):
-            return index
-    return None
+class _FenceLookahead:
+    """For every line, where a fence opened there closes, and where Markdown next resumes.
+
+    Found in one pass from the end, not searched for from each fence: a fence that is never
+    closed reads on to the end of the file, and a note of two thousand fences of decreasing
+    length, none closed, would read it two thousand times.
+    """
+
+    def __init__(self, lines: list[Line]):
+        count = len(lines)
+        self.closing: list[int | None] = [None] * count  # for an opening line: the line that closes it
+        self.reopening: list[int | None] = [None] * count  # the next opening with a language, same character
+        self.strong = [count] * (count + 1)  # the next line of Markdown prose at or after each line
+        self.top_heading = [count] * (count + 1)  # the next "# Title" after a blank line, at or after
+        # Per fence character, the closing lines after the current one that no nearer closing
+        # line is as long as: their lengths grow from the nearest (last) to the farthest (first).
+        closers = {"`": ([], []), "~": ([], [])}  # (negated lengths, line indexes)
+        next_reopening = {"`": None, "~": None}
+        for index in range(count - 1, -1, -1):
+            text = lines[index].text
+            opening, closing = FENCE_OPEN.match(text), FENCE_CLOSE.match(text)
+            if opening:
+                char, length = opening.group(2)[0], len(opening.group(2))
+                negated, indexes = closers[char]
+                longer = bisect.bisect_right(negated, -length)  # how many are at least this long
+                self.closing[index] = indexes[longer - 1] if longer else None
+                self.reopening[index] = next_reopening[char]
+                if opening.group(3):
+                    next_reopening[char] = index
+            if closing:
+                negated, indexes = closers[closing.group(1)[0]]
+                while negated and -negated[-1] <= len(closing.group(1)):
+                    negated.pop()
+                    indexes.pop()
+                negated.append(-len(closing.group(1)))
+                indexes.append(index)
+            self.strong[index] = index if _is_strong_markdown(lines, index) else self.strong[index + 1]
+            starts_part = index and re.match(r"^# +[A-Z]", text) and not lines[index - 1].text.strip()
+            self.top_heading[index] = index if starts_part else self.top_heading[index + 1]
+
+    def recovery_point(self, start: int, stop: int) -> int | None:
+        point = self.strong[start]
+        return point if point < stop else None
 
 
 def scan(lines: list[Line]) -> tuple[list[Block], list[tuple[int, str]]]:
@@ -122,11 +160,13 @@ def scan(lines: list[Line]) -> tuple[list[Block], list[tuple[int, str]]]:
             text_lines.clear()
 
     index, count = 0, len(lines)
+    lookahead = None
     while index < count:
         line = lines[index]
         opening = FENCE_OPEN.match(line.text)
         if opening:
-            end, resume, note = _find_fence_end(lines, index, opening)
+            lookahead = lookahead or _FenceLookahead(lines)
+            end, resume, note = _find_fence_end(lines, index, lookahead)
             if note:
                 warnings.append((line.number, note))
             flush_text()
@@ -146,27 +186,19 @@ def scan(lines: list[Line]) -> tuple[list[Block], list[tuple[int, str]]]:
     return _merge_language_hints(blocks), warnings
 
 
-def _find_fence_end(lines, start, opening) -> tuple[int, int, str]:
+def _find_fence_end(lines, start, lookahead: _FenceLookahead) -> tuple[int, int, str]:
     """Where a fence opened at `start` ends: (end index, index to resume at, warning)."""
-    char, length = opening.group(2)[0], len(opening.group(2))
-    for index in range(start + 1, len(lines)):
-        text = lines[index].text
-        closing = FENCE_CLOSE.match(text)
-        if closing and closing.group(1)[0] == char and len(closing.group(1)) >= length:
-            return index, index + 1, ""
-        reopening = FENCE_OPEN.match(text)
-        if reopening and reopening.group(3) and reopening.group(2)[0] == char:
-            # A fence with a language cannot close a block, so the writer forgot to close
-            # the earlier one; CommonMark would read all the prose in between as code.
-            point = _recovery_point(lines, start + 1, index) or index
-            return point, point, _unclosed_message(lines, point)
-    point = _recovery_point(lines, start + 1, len(lines))
-    if point is None:
-        point = next(
-            (i for i in range(start + 1, len(lines))
-             if re.match(r"^# +[A-Z]", lines[i].text) and not lines[i - 1].text.strip()),
-            None,
-        )
+    closing, reopening = lookahead.closing[start], lookahead.reopening[start]
+    if closing is not None and (reopening is None or closing < reopening):
+        return closing, closing + 1, ""
+    if reopening is not None:
+        # A fence with a language cannot close a block, so the writer forgot to close the
+        # earlier one; CommonMark would read all the prose in between as code.
+        point = lookahead.recovery_point(start + 1, reopening) or reopening
+        return point, point, _unclosed_message(lines, point)
+    point = lookahead.recovery_point(start + 1, len(lines))
+    if point is None and lookahead.top_heading[start + 1] < len(lines):
+        point = lookahead.top_heading[start + 1]
     if point is None:
         return len(lines), len(lines), "code fence is never closed; the rest of the file is read as code"
     return point, point, _unclosed_message(lines, point)
