@@ -59,6 +59,12 @@ def test_ragged_and_headerless_tables_are_padded_and_reported():
     assert any("no header row" in m for m in messages)
 
 
+def test_delimiter_rows_with_no_row_of_cells_are_text_not_a_table():
+    draft = parse_text("# Rules\n\nAbove\n\n|---|---|\n|:--|--:|\n\nBelow\n")
+    assert draft.tables == []
+    assert draft.sections[0].text == "Above\n|---|---|\n|:--|--:|\nBelow"
+
+
 def test_pipes_inside_code_spans_do_not_split_cells():
     table = parse("tables.md").tables[3]
     assert table.rows[0] == ["a | b", "a pipe inside code"]

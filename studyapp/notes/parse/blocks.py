@@ -328,11 +328,16 @@ def _split_tables(lines: list[Line], warnings) -> list[Block]:
                                         and "-" in lines[end].text):
                 end += 1
             chunk = lines[index:end]
+            rows = sum(not (DELIMITER_ROW.match(l.text) and "-" in l.text) for l in chunk)
+            if not rows:
+                # Only delimiter rows: a rule drawn with pipes, with no cells to read.
+                text.extend(chunk)
+                index = end
+                continue
             if len(chunk) >= 2:
                 flush()
                 # Counted before splitting: splitting a million cells is itself the slow part.
                 width = max(l.text.strip().strip("|").count("|") + 1 for l in chunk)
-                rows = sum(not (DELIMITER_ROW.match(l.text) and "-" in l.text) for l in chunk)
                 out.append(_oversized(chunk, width, rows, warnings)
                            or Block("table", lines[index].number, chunk, table=_pipe_table(chunk, warnings)))
                 index = end
