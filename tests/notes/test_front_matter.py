@@ -135,6 +135,12 @@ def test_it_stops_looking_for_the_end_of_front_matter_after_64_kib():
     assert error.line == 1 and "not closed with '---' within 65,536 bytes" in error.message
 
 
+@pytest.mark.parametrize("front_matter", ["", "# only a comment", "~"])
+def test_empty_front_matter_is_no_front_matter(front_matter):
+    draft = parse_note("empty.md", note(front_matter), MAX_BYTES)
+    assert draft.meta == {} and draft.title == "Body"
+
+
 def test_it_keeps_dates_as_the_text_they_were_written_as():
     draft = parse_note("note.md", note("title: 2024-05-01\nreviewed: 2024-05-01 10:00:00"), MAX_BYTES)
     assert draft.title == "2024-05-01"

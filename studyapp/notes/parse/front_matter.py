@@ -134,7 +134,7 @@ def _load(source: str, first_line: int, opening_line: int) -> tuple[dict, dict[s
         raise NoteError(f"front matter holds a value that cannot be read: {exc}", line=opening_line) from None
     finally:
         loader.dispose()
-    if meta is None:
+    if node is None or meta is None:
         return {}, {}
     if not isinstance(meta, dict):
         raise NoteError("front matter must be a mapping of keys to values", line=opening_line)
