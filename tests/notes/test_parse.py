@@ -137,6 +137,11 @@ def test_arrow_lines_are_mappings_but_data_flows_are_not():
     assert not any("Mainframe" in prompt or prompt == "Clicks" for prompt, _ in found)
 
 
+def test_an_arrow_right_after_a_list_marker_is_no_mapping():
+    draft = parse_text("# Flows\n\n- -> Amazon S3\n- [x] -> Amazon EFS\n")
+    assert pairs(draft) == []
+
+
 def test_exam_tip_lists_and_equals_chains_are_mappings():
     found = pairs(parse("patterns.md"))
     assert ("Real-time, replay needed", "Kinesis Data Streams") in found

@@ -397,7 +397,10 @@ class Extractor:
 
     def _arrow_pattern(self, line, group):
         body = LIST_MARKER.sub("", line.text, count=1)
-        cue, rest = ARROW.split(body, maxsplit=1)
+        parts = ARROW.split(body, maxsplit=1)
+        if len(parts) < 2:
+            return  # the arrow's space was the list marker's: "- [x] -> S3" names no cue
+        cue, rest = parts
         answer, explanation = _split_explanation(rest)
         prompt, reply = _unquote(plain(cue)), plain(answer)
         # "Site clicks → sent to Kinesis for fan-in." describes a data flow, not a cue.
