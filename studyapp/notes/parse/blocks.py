@@ -299,7 +299,10 @@ def _split_tables(lines: list[Line], warnings) -> list[Block]:
     # Where each "<table" ends is looked up, not searched for line by line: a file of a hundred
     # thousand "<table" lines that never close would otherwise be read to its end from each.
     closings = [i for i, line in enumerate(lines) if "</table>" in line.text.lower()]
-    tableless_from = len(lines)  # from here to the end, no "<table" has a row
+    # A "<table" whose chunk holds no row makes every later "<table" up to the same closing a
+    # part of it, to be read again and again: a hundred thousand "<table" lines above one
+    # "</table>" would take days. They are read once, with the first.
+    tableless_until = -1
 
     def flush():
         if text:
@@ -308,13 +311,13 @@ def _split_tables(lines: list[Line], warnings) -> list[Block]:
 
     while index < len(lines):
         stripped = lines[index].text.strip()
-        if stripped.lower().startswith("<table") and index < tableless_from:
+        if stripped.lower().startswith("<table") and index > tableless_until:
             following = bisect.bisect_left(closings, index)
             end = closings[following] if following < len(closings) else len(lines)
             chunk = lines[index : end + 1]
             table = parse_html_table("\n".join(l.text for l in chunk))
-            if table is None and end == len(lines):
-                tableless_from = index  # every later chunk would be a part of this one
+            if table is None:
+                tableless_until = end
             if table is not None:
                 flush()
                 width, rows = len(table.header), len(table.rows) + table.has_header
