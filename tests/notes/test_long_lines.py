@@ -43,6 +43,7 @@ LONG_LINES = {
     "indented-sentences": run("    This indented sentence reads as prose.\n", "# Prose\n\nA paragraph.\n"),
     "mis-decoded-looking-accents": run("é", "# Accents\n\n"),
     "asian-text": run("日本語", "# Text\n\n"),
+    "wikilink-openers-in-a-cell": run("[[", "| a | b |\n|---|---|\n| x | ", " |"),
     # Each "<table" was read as a table running to the one "</table>" below them all.
     "table-openers-above-one-closing": run("<table summary='never holds a row'>\n", "# Tables\n\n", "</table>\n"),
 }

@@ -265,6 +265,9 @@ def split_cells(row: str) -> list[str]:
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
     cells, pieces, start, in_code, in_link = [], [], 0, False, False
+    # Whether a "]]" follows a "[[" is known from where the last one is: looked for from each
+    # "[[", a row of a million of them with no "]]" would be read a million times.
+    last_closing = text.rfind("]]")
     for token in CELL_TOKEN.finditer(text):
         kind = token.group()
         if kind == "\\|":
@@ -274,7 +277,7 @@ def split_cells(row: str) -> list[str]:
             in_code = not in_code
         elif kind == "[[":
             if not in_code:
-                in_link = "]]" in text[token.start() :]  # a [[target|label]] keeps its pipe
+                in_link = last_closing >= token.start()  # a [[target|label]] keeps its pipe
         elif kind == "]]":
             in_link = False
         elif not in_code and not in_link:
