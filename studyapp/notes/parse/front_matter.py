@@ -231,7 +231,14 @@ def read_front_matter(data: bytes, max_bytes: int) -> dict:
     Read the same way as by parse_note, which reports what is wrong; this never raises.
     """
     try:
-        lines, _ = to_lines(decode(data, max_bytes))
-        return split_front_matter(lines)[0]
+        text = decode(data, max_bytes)
+    except NoteError:
+        return {}
+    # The block must close within its byte limit, so within that many lines: the rest of a
+    # note of two million short lines need not be read twice.
+    enough = MAX_FRONT_MATTER_BYTES + 2
+    head = text.replace("\r\n", "\n").replace("\r", "\n").split("\n", enough)[:enough]
+    try:
+        return split_front_matter(to_lines("\n".join(head))[0])[0]
     except NoteError:
         return {}
