@@ -1,8 +1,8 @@
 """A note's front matter: a little plain YAML, read safely and checked key by key.
 
-PyYAML's safe loader still expands aliases (a 500-byte "billion laughs" makes gigabytes), turns
-`1e999` into infinity, reads 5,000-digit integers until Python refuses to print them, and turns
-dates into date objects where the app expects text. Notes need none of that: anchors, aliases
+PyYAML's safe loader still expands aliases (a 500-byte "billion laughs" makes gigabytes), reads
+`.inf` and `1.0e+999` as infinity, reads 5,000-digit integers that Python then refuses to print,
+and turns dates into date objects where the app expects text. Notes need none of that: anchors, aliases
 and tags are refused, numbers must be finite and short, dates stay the text they were written
 as, and each key the app reads is checked for what it means. A note that breaks a rule is
 refused with the line of the key at fault; the rest of the import goes on.
@@ -24,7 +24,8 @@ MAX_NESTING = 8
 MAX_NUMBER_CHARS = 24  # longer than any count or weight, shorter than anything unbounded
 MAX_LIST_ITEMS = 100
 
-# The longest each text may be: what its database column holds.
+# The longest each text may be: what its database column holds (a service note's title is the
+# service's name, of at most 200 characters).
 TEXT_LIMITS = {"type": 20, "title": 200, "category": 100, "code": 20, "exam": 20}
 ALIAS_CHARS = 200
 DOMAIN_NAME_CHARS = 200
