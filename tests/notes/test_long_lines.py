@@ -42,7 +42,7 @@ LONG_LINES = {
     "padded-source-line": run(" ", "| a | b |\n|---|---|\n| c | d |\n\nSource: a", "b"),
     "digits-without-a-percent-sign": run("1", "# DEA-C01 weights\n\n| Domain | Weight |\n|---|---|\n| One | ", " |"),
     "indented-sentences": run("    This indented sentence reads as prose.\n", "# Prose\n\nA paragraph.\n"),
-    # Not quadratic, but thirty tries at a repair from every character: 90 s for these two.
+    # Not quadratic, but thirty tries at a repair from every character: 30 s and 90 s.
     "mis-decoded-looking-accents": run("é", "# Accents\n\n"),
     "asian-text": run("日本語", "# Text\n\n"),
     "wikilink-openers-in-a-cell": run("[[", "| a | b |\n|---|---|\n| x | ", " |"),
