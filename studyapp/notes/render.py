@@ -1,8 +1,10 @@
 """Markdown to sanitised HTML, bounded in time. No Django: the import calls it, requests never do.
 
-Markdown renderers have quadratic and worse corners (thousands of `[`, lists nested a thousand
-deep), so rendering runs in a worker process that is killed when it overruns. A section that
-overruns, or that is too deep or too large to try, is shown as escaped text instead.
+Markdown renderers and HTML sanitisers have quadratic and worse corners (thousands of `[`, lists
+nested a thousand deep, raw `<ul><li>` nested 25,000 deep), so rendering and sanitising run in a
+worker process that is killed when it overruns. A section that overruns, or that is too deep or
+too large to try, is shown as escaped text instead. Only the wikilinks are resolved in the
+import's own process, by one linear pass over the sanitised HTML.
 """
 
 import html
@@ -27,7 +29,15 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"colspan", "rowspan"},
                       "th": {"colspan", "rowspan"}}
 EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
-WIKILINK_ANCHOR = re.compile(r'<a href="wikilink:([^"]*)"[^>]*>(.*?)</a>', re.S)
+URL_SCHEMES = {"http", "https", "mailto"}
+# The parser writes wikilinks as [label](wikilink:target); the worker's sanitiser keeps them for
+# _resolve_wikilinks, which leaves none on a page.
+WORKER_URL_SCHEMES = URL_SCHEMES | {"wikilink"}
+# Every anchor of sanitised HTML, whose anchors are well formed and never nested: each is read
+# once, up to its own "</a>", and a stray "<a" inside one ends the match rather than nesting it.
+ANCHOR = re.compile(r"<a\b([^<>]*)>((?:[^<]|<(?!/?a\b))*+)</a>")
+HREF = re.compile(r'\shref="([^"]*)"')
+WIKILINK_HREF = re.compile(r'\shref="\s*wikilink:[^"]*"', re.I)
 
 
 def _undisguised(tag: str, attribute: str, value: str) -> str | None:
@@ -44,14 +54,14 @@ def _undisguised(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitise(markup: str) -> str:
+def sanitise(markup: str, url_schemes=URL_SCHEMES) -> str:
     """Keep structure and links; drop scripts, handlers, styles, frames, forms and htmx hooks."""
     return nh3.clean(
         markup,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_undisguised,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=url_schemes,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
@@ -77,23 +87,40 @@ def _markdown_to_html(source: str) -> str:
         raise
 
 
+NESTING_PREFIX = re.compile(r"[\s>*+\-\d.)]*")
+NESTING_MARKER = re.compile(r">|[*+-]\s|(?<!\d)\d+[.)]\s")
+
+
 def _too_deep(source: str) -> bool:
     for line in source.split("\n"):
-        prefix = re.match(r"^[\s>*+\-\d.)]*", line).group(0)
-        if len(re.findall(r">|[*+-]\s|\d+[.)]\s", prefix)) > MAX_NESTING or len(prefix) > MAX_NESTING * 4:
+        prefix = NESTING_PREFIX.match(line).group(0)
+        # The length first: markers are counted only in a prefix short enough to be a real one,
+        # and a number is read from its first digit, not again from each of a long run's digits.
+        if len(prefix) > MAX_NESTING * 4 or len(NESTING_MARKER.findall(prefix)) > MAX_NESTING:
             return True
     return False
 
 
 def _resolve_wikilinks(markup: str, urls: dict[str, str]) -> str:
-    def link(match):
-        target, label = unquote(match.group(1)), match.group(2)
-        url = urls.get(normalise_name(target))
-        if url:
-            return f'<a href="{html.escape(url)}">{label}</a>'
-        return label
+    """Point each wikilink of sanitised HTML at its page, or leave its label alone when none matches."""
+    if "wikilink:" not in markup.lower():
+        return markup
 
-    return WIKILINK_ANCHOR.sub(link, markup)
+    def link(match):
+        attributes, label = match.group(1), match.group(2)
+        href = HREF.search(attributes)
+        if not href or not href.group(1).strip().lower().startswith("wikilink:"):
+            return match.group(0)
+        target = unquote(html.unescape(href.group(1).strip()[len("wikilink:") :]))
+        url = urls.get(normalise_name(target))
+        if not url:
+            return label
+        return f'<a{attributes[: href.start()]} href="{html.escape(url)}"{attributes[href.end() :]}>{label}</a>'
+
+    resolved = ANCHOR.sub(link, markup)
+    # Only HTML that is not well formed could leave one; a link that leads nowhere is better
+    # than an address no browser can open.
+    return WIKILINK_HREF.sub("", resolved)
 
 
 def normalise_name(name: str) -> str:
@@ -186,7 +213,7 @@ class Renderer:
                 outputs = [b[0] if b is not None else None for b in outputs]
             for index, output in zip(pending, outputs):
                 if isinstance(output, str):
-                    results[index] = (sanitise(_resolve_wikilinks(output, urls)), "")
+                    results[index] = (_resolve_wikilinks(output, urls), "")
                 elif output is None:
                     results[index] = (escaped(sources[index]), f"Markdown took over {self.seconds:g} s to render; shown as plain text")
                 else:
@@ -208,7 +235,7 @@ def _render_batch(sources: list[str]):
     out = []
     for source in sources:
         try:
-            out.append(_markdown_to_html(source))
+            out.append(sanitise(_markdown_to_html(source), WORKER_URL_SCHEMES))
         except Exception as exc:  # RecursionError and kin: a failure degrades one section only
             out.append(("error", type(exc).__name__))
     return out

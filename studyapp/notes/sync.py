@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
@@ -38,8 +37,7 @@ from .models import (
     SourceFile,
     new_key,
 )
-from .parse import NoteError, parse_note
-from .parse.blocks import YAML_LOADER
+from .parse import NoteError, parse_note, read_front_matter
 from .parse.drafts import NoteDraft, Problem
 from .render import Renderer, normalise_name
 from .signals import notes_imported
@@ -339,19 +337,15 @@ def _slug_of(slug: str, base: str) -> bool:
 
 
 def _peek(data: bytes) -> tuple[str, list[str], str]:
-    """Title, aliases and type from front matter, read before the full parse."""
-    match_ = re.match(rb"^(?:\xef\xbb\xbf)?---\r?\n(.*?)\r?\n(?:---|\.\.\.)\r?\n", data, re.S)
-    if not match_:
-        return "", [], "topic"
-    try:
-        meta = yaml.load(match_.group(1).decode("utf-8", "replace"), Loader=YAML_LOADER) or {}
-    except yaml.YAMLError:
-        return "", [], "topic"
-    if not isinstance(meta, dict):
-        return "", [], "topic"
+    """Title, aliases and type from front matter, read before the full parse.
+
+    Read as the parser reads it, so a note it will refuse names nothing; and never raising,
+    since the parse reports what is wrong with the file.
+    """
+    meta = read_front_matter(data, settings.NOTES_MAX_FILE_BYTES)
     aliases = meta.get("aliases") or []
-    aliases = [str(a) for a in (aliases if isinstance(aliases, list) else [aliases])]
-    return str(meta.get("title") or ""), aliases, str(meta.get("type") or "topic").lower()
+    aliases = aliases if isinstance(aliases, list) else [aliases]
+    return meta.get("title") or "", aliases, (meta.get("type") or "topic").lower()
 
 
 def _unique_slug(base: str, taken: set[str]) -> str:

@@ -59,6 +59,12 @@ def test_ragged_and_headerless_tables_are_padded_and_reported():
     assert any("no header row" in m for m in messages)
 
 
+def test_delimiter_rows_with_no_row_of_cells_are_text_not_a_table():
+    draft = parse_text("# Rules\n\nAbove\n\n|---|---|\n|:--|--:|\n\nBelow\n")
+    assert draft.tables == []
+    assert draft.sections[0].text == "Above\n|---|---|\n|:--|--:|\nBelow"
+
+
 def test_pipes_inside_code_spans_do_not_split_cells():
     table = parse("tables.md").tables[3]
     assert table.rows[0] == ["a | b", "a pipe inside code"]
@@ -129,6 +135,11 @@ def test_arrow_lines_are_mappings_but_data_flows_are_not():
     audit = next(p for p in draft.patterns if p.answer == "SSE-KMS")
     assert audit.explanation == "every use of the key is logged"
     assert not any("Mainframe" in prompt or prompt == "Clicks" for prompt, _ in found)
+
+
+def test_an_arrow_right_after_a_list_marker_is_no_mapping():
+    draft = parse_text("# Flows\n\n- -> Amazon S3\n- [x] -> Amazon EFS\n")
+    assert pairs(draft) == []
 
 
 def test_exam_tip_lists_and_equals_chains_are_mappings():

@@ -100,3 +100,41 @@ def test_one_worker_renders_one_section_after_another_exactly_as_markdown_does(r
     sources = ["# A\n\n| a | b |\n|---|---|\n| 1 | 2 |", "*x*[^1]\n\n[^1]: note", "- a\n    - b", "```\ncode\n```"]
     expected = [sanitise(markdown.markdown(s, extensions=EXTENSIONS, output_format="html")) for s in sources]
     assert [html for html, _ in renderer.render_many(sources, {})] == expected
+
+
+def test_sanitising_is_bounded_by_the_same_time_limit_as_rendering():
+    # The sanitiser takes quadratic time over raw lists nested this deep (some 6 s for these
+    # 200,000 characters); it ran in the import's own process, with no limit.
+    nested = "<ul><li>" * 24_000
+    started = time.monotonic()
+    with Renderer(seconds=1) as renderer:
+        results = renderer.render_many(["*fine*", nested], {})
+    assert time.monotonic() - started < 30  # catches a hang, not a speed target
+    assert results[0] == ("<p><em>fine</em></p>", "")
+    html, warning = results[1]
+    assert html.startswith('<pre class="plain">&lt;ul&gt;&lt;li&gt;')
+    assert warning == "Markdown took over 1 s to render; shown as plain text"
+
+
+def test_wikilinks_are_resolved_after_sanitising_and_none_reaches_the_page(renderer):
+    source = "\n\n".join([
+        '[S3 *docs*](wikilink:Amazon%20S3 "The bucket service")',
+        "[gone](wikilink:Nothing)",
+        '<a href="WIKILINK:Amazon%20S3">shouting</a>',
+        '<a title="t" href=" wikilink:Nothing">padded</a>',
+        '<a href="wikilink:Amazon%20S3"><a href="https://aws.amazon.com/">nested</a></a>',
+        '<a href="wikilink:Amazon%20S3">unclosed',
+        "[quote](wikilink:Quote)",
+    ])
+    urls = {"amazon s3": "/notes/services/amazon-s3/", "quote": '/notes/docs/a"b/'}
+    [(html, warning)] = renderer.render_many([source], urls)
+    assert warning == ""
+    assert "wikilink" not in html.lower()
+    assert ('<a href="/notes/services/amazon-s3/" title="The bucket service" rel="noopener noreferrer nofollow">'
+            "S3 <em>docs</em></a>") in html
+    assert "<p>gone</p>" in html and "padded" in html and 'href=" ' not in html
+    assert '<a href="/notes/services/amazon-s3/" rel="noopener noreferrer nofollow">shouting</a>' in html
+    assert '<a href="https://aws.amazon.com/" rel="noopener noreferrer nofollow">nested</a>' in html
+    assert '<a href="/notes/services/amazon-s3/" rel="noopener noreferrer nofollow">unclosed</a>' in html
+    assert '<a href="/notes/docs/a&quot;b/" rel="noopener noreferrer nofollow">quote</a>' in html
+    assert unsafe_markup(html) == []

@@ -3,14 +3,13 @@
 import re
 from pathlib import PurePath
 
-from .blocks import drop_debris, scan, split_front_matter
+from .blocks import drop_debris, scan
 from .drafts import DomainDraft, ExamDraft, NoteDraft, Problem
 from .extract import Extractor, plain
+from .front_matter import KINDS, domain_numbers, read_front_matter, split_front_matter
 from .text import NoteError, decode, to_lines
 
-__all__ = ["NoteError", "parse_note", "plain"]
-
-KINDS = {"exam", "service", "concept", "topic", "patterns", "scenarios"}
+__all__ = ["NoteError", "parse_note", "plain", "read_front_matter"]
 
 
 def parse_note(name: str, data: bytes, max_bytes: int) -> NoteDraft:
@@ -24,26 +23,26 @@ def parse_note(name: str, data: bytes, max_bytes: int) -> NoteDraft:
     if repaired:
         warnings.append(Problem(repaired[0], f"repaired mis-decoded characters on {len(repaired)} lines"))
 
-    kind = str(meta.get("type") or "topic").strip().lower()
+    kind = (meta.get("type") or "topic").strip().lower()
     if kind not in KINDS:
         warnings.append(Problem(1, f"unknown note type {kind!r}; read it as a topic"))
         kind = "topic"
     title = _title(meta, blocks, name)
-    domains = _int_list(meta.get("domains"), warnings) if kind != "exam" else []
+    domains = []
+    if kind != "exam":
+        domains, messages = domain_numbers(meta.get("domains"))
+        warnings.extend(Problem(1, message) for message in messages)
 
     extractor = Extractor(blocks, meta, title, kind, domains[0] if domains else None)
     extractor.run()
     exam = _declared_exam(meta, title) if kind == "exam" else extractor.inferred_exam
 
-    aliases = meta.get("aliases") or []
-    if not isinstance(aliases, list):
-        aliases = [aliases]
     return NoteDraft(
         title=title,
         kind=kind,
         meta=meta,
-        aliases=[str(a).strip() for a in aliases if str(a).strip()],
-        category=str(meta.get("category") or "").strip(),
+        aliases=[a.strip() for a in _listed(meta.get("aliases")) if a.strip()],
+        category=(meta.get("category") or "").strip(),
         domains=domains,
         sections=extractor.sections,
         tables=extractor.tables,
@@ -56,7 +55,7 @@ def parse_note(name: str, data: bytes, max_bytes: int) -> NoteDraft:
 
 def _title(meta, blocks, name) -> str:
     if meta.get("title"):
-        return str(meta["title"]).strip()
+        return meta["title"].strip()
     heading = next((b for b in blocks if b.kind == "heading"), None)
     if heading is not None:
         return plain(heading.text)
@@ -64,56 +63,33 @@ def _title(meta, blocks, name) -> str:
     return re.sub(r"[-_]+", " ", stem).strip().capitalize() or name
 
 
-def _int_list(value, warnings) -> list[int]:
+def _listed(value) -> list:
+    """A front matter value that may be one item or a list of them, as a list."""
     if value is None:
         return []
-    items = value if isinstance(value, list) else [value]
-    numbers = []
-    for item in items:
-        try:
-            numbers.append(int(item))
-        except (TypeError, ValueError):
-            warnings.append(Problem(1, f"front matter domain {item!r} is not a domain number"))
-    return numbers
+    return value if isinstance(value, list) else [value]
 
 
 def _declared_exam(meta, title) -> ExamDraft:
+    # The values were checked as the front matter was read (see front_matter._check).
     code = meta.get("code")
     if not code:
         raise NoteError("an exam note needs a 'code' in its front matter", line=1)
-    domains = []
-    for entry in meta.get("domains") or []:
-        try:
-            domains.append(DomainDraft(
-                number=int(entry["number"]),
-                name=str(entry["name"]).strip(),
-                weight=float(entry["weight"]),
-                tasks=[str(t) for t in entry.get("tasks") or []],
-            ))
-        except (KeyError, TypeError, ValueError):
-            raise NoteError(
-                "each exam domain needs a number, a name and a weight", line=1
-            ) from None
-
-    def number(key):
-        value = meta.get(key)
-        if value is None:
-            return None
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise NoteError(f"exam {key} must be a whole number, not {value!r}", line=1) from None
-
+    domains = [
+        DomainDraft(number=entry["number"], name=entry["name"].strip(), weight=float(entry["weight"]),
+                    tasks=_listed(entry.get("tasks")))
+        for entry in meta.get("domains") or []
+    ]
     return ExamDraft(
-        code=str(code).strip(),
+        code=code.strip(),
         title=title,
         domains=domains,
         line=1,
         declared=True,
-        question_count=number("questions"),
-        scored_questions=number("scored_questions"),
-        minutes=number("minutes"),
-        passing_score=number("passing_score"),
-        score_min=number("score_min"),
-        score_max=number("score_max"),
+        question_count=meta.get("questions"),
+        scored_questions=meta.get("scored_questions"),
+        minutes=meta.get("minutes"),
+        passing_score=meta.get("passing_score"),
+        score_min=meta.get("score_min"),
+        score_max=meta.get("score_max"),
     )

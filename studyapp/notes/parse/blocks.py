@@ -11,15 +11,19 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-import yaml
+from .text import Line
 
-from .text import Line, NoteError
-
-HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
-FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$")
+# A line may be two megabytes long, and every pattern here is tried on every line: none may
+# backtrack over a long run more than once. Where two quantifiers could share the same
+# characters ("\s*" then "\s*", "-+" then "\s*" then "\s*"), the possessive forms (*+, ++) keep
+# each run read once; they give up only matches that could not have succeeded.
+HEADING_START = re.compile(r" {0,3}(#{1,6})[ \t]")
+FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}+|~{3,}+)[ \t]*+([^`\s]*+)[^`]*+$")
 FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
-DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-TOC_ENTRY = re.compile(r"^\S.*?\s*\.{4,}\s*\t?\s*\d+\s*$")
+DELIMITER_ROW = re.compile(r"^\s*+\|?+\s*+:?+-++:?+\s*+(?:\|\s*+:?+-++:?+\s*+)*+\|?+\s*+$")
+# "Some title ........ 12": the greedy ".*" walks back over the line once, where a lazy one
+# would read the run of dots again from each of its starting points.
+TOC_ENTRY = re.compile(r"^\S.*\.{4}\s*+\d++\s*+$")
 CHAT_RESIDUE = re.compile(
     r"^\s*(#+\s*)?\[?(\.\.\.\s*)?("
     r"previous content remains the same|rest of the existing content|"
@@ -33,8 +37,6 @@ LANGUAGE_WORD = re.compile(r"^[a-z][a-z0-9+#-]{0,15}$")
 # tables hold under a hundred.
 MAX_TABLE_CELLS = 10_000
 MAX_TABLE_COLUMNS = 64
-# libyaml's loader reads the same YAML into the same values, many times faster.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -56,33 +58,6 @@ class Block:
     table: Table | None = None
 
 
-def split_front_matter(lines: list[Line]) -> tuple[dict, list[Line]]:
-    if not lines or lines[0].text.strip() != "---":
-        return {}, lines
-    for index in range(1, len(lines)):
-        if lines[index].text.strip() in {"---", "..."}:
-            source = "\n".join(line.text for line in lines[1:index])
-            try:
-                meta = _load_yaml(source)
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                line = lines[1].number + mark.line if mark else lines[0].number
-                problem = getattr(exc, "problem", None) or str(exc)
-                raise NoteError(f"front matter is not valid YAML: {problem}", line=line) from None
-            if not isinstance(meta, dict):
-                raise NoteError("front matter must be a mapping of keys to values", line=1)
-            return meta, lines[index + 1 :]
-    raise NoteError("front matter starts with '---' but is never closed", line=1)
-
-
-def _load_yaml(source: str):
-    try:
-        return yaml.load(source, Loader=YAML_LOADER) or {}
-    except yaml.YAMLError:
-        # Read it again the slow way, whose error names the line where the writer went wrong.
-        return yaml.load(source, Loader=yaml.SafeLoader) or {}
-
-
 def drop_debris(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
     """Remove what PDF conversion and chat assistants leave behind in notes."""
     kept, toc, chat = [], [], []
@@ -101,6 +76,24 @@ def drop_debris(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
     return kept, warnings
 
 
+def parse_heading(text: str) -> tuple[int, str] | None:
+    """An ATX heading's level and text, without its closing hashes; None if the line is not one.
+
+    Done with string methods: as a regular expression, a lazy text followed by optional
+    closing hashes tries the end of the line from every space of a padded heading.
+    """
+    start = HEADING_START.match(text)
+    if not start:
+        return None
+    body = text[start.end() :].strip(" \t")
+    if not body:
+        return None
+    unclosed = body.rstrip("#")
+    if unclosed != body and unclosed[-1:] in (" ", "\t") and unclosed.strip(" \t"):
+        body = unclosed
+    return len(start.group(1)), body.strip()
+
+
 def _is_strong_markdown(lines: list[Line], index: int) -> bool:
     """A line that is Markdown prose, not code: where an unclosed fence should have ended."""
     text = lines[index].text
@@ -110,11 +103,49 @@ def _is_strong_markdown(lines: list[Line], index: int) -> bool:
     return text.lstrip().startswith("|") and bool(DELIMITER_ROW.match(following)) and "-" in following
 
 
-def _recovery_point(lines: list[Line], start: int, stop: int) -> int | None:
-    for index in range(start, stop):
-        if _is_strong_markdown(lines, index):
-            return index
-    return None
+class _FenceLookahead:
+    """For every line, where a fence opened there closes, and where Markdown next resumes.
+
+    Found in one pass from the end, not searched for from each fence: a fence that is never
+    closed reads on to the end of the file, and a note of two thousand fences of decreasing
+    length, none closed, would read it two thousand times.
+    """
+
+    def __init__(self, lines: list[Line]):
+        count = len(lines)
+        self.closing: list[int | None] = [None] * count  # for an opening line: the line that closes it
+        self.reopening: list[int | None] = [None] * count  # the next opening with a language, same character
+        self.strong = [count] * (count + 1)  # the next line of Markdown prose at or after each line
+        self.top_heading = [count] * (count + 1)  # the next "# Title" after a blank line, at or after
+        # Per fence character, the closing lines after the current one that no nearer closing
+        # line is as long as: their lengths grow from the nearest (last) to the farthest (first).
+        closers = {"`": ([], []), "~": ([], [])}  # (negated lengths, line indexes)
+        next_reopening = {"`": None, "~": None}
+        for index in range(count - 1, -1, -1):
+            text = lines[index].text
+            opening, closing = FENCE_OPEN.match(text), FENCE_CLOSE.match(text)
+            if opening:
+                char, length = opening.group(2)[0], len(opening.group(2))
+                negated, indexes = closers[char]
+                longer = bisect.bisect_right(negated, -length)  # how many are at least this long
+                self.closing[index] = indexes[longer - 1] if longer else None
+                self.reopening[index] = next_reopening[char]
+                if opening.group(3):
+                    next_reopening[char] = index
+            if closing:
+                negated, indexes = closers[closing.group(1)[0]]
+                while negated and -negated[-1] <= len(closing.group(1)):
+                    negated.pop()
+                    indexes.pop()
+                negated.append(-len(closing.group(1)))
+                indexes.append(index)
+            self.strong[index] = index if _is_strong_markdown(lines, index) else self.strong[index + 1]
+            starts_part = index and re.match(r"^# +[A-Z]", text) and not lines[index - 1].text.strip()
+            self.top_heading[index] = index if starts_part else self.top_heading[index + 1]
+
+    def recovery_point(self, start: int, stop: int) -> int | None:
+        point = self.strong[start]
+        return point if point < stop else None
 
 
 def scan(lines: list[Line]) -> tuple[list[Block], list[tuple[int, str]]]:
@@ -129,11 +160,13 @@ def scan(lines: list[Line]) -> tuple[list[Block], list[tuple[int, str]]]:
             text_lines.clear()
 
     index, count = 0, len(lines)
+    lookahead = None
     while index < count:
         line = lines[index]
         opening = FENCE_OPEN.match(line.text)
         if opening:
-            end, resume, note = _find_fence_end(lines, index, opening)
+            lookahead = lookahead or _FenceLookahead(lines)
+            end, resume, note = _find_fence_end(lines, index, lookahead)
             if note:
                 warnings.append((line.number, note))
             flush_text()
@@ -141,11 +174,11 @@ def scan(lines: list[Line]) -> tuple[list[Block], list[tuple[int, str]]]:
             blocks.append(Block("code", line.number, body, lang=opening.group(3).lower()))
             index = resume
             continue
-        heading = HEADING.match(line.text)
+        heading = parse_heading(line.text)
         if heading:
             flush_text()
-            blocks.append(Block("heading", line.number, [line], level=len(heading.group(1)),
-                                text=heading.group(2).strip()))
+            level, text = heading
+            blocks.append(Block("heading", line.number, [line], level=level, text=text))
         else:
             text_lines.append(line)
         index += 1
@@ -153,27 +186,19 @@ def scan(lines: list[Line]) -> tuple[list[Block], list[tuple[int, str]]]:
     return _merge_language_hints(blocks), warnings
 
 
-def _find_fence_end(lines, start, opening) -> tuple[int, int, str]:
+def _find_fence_end(lines, start, lookahead: _FenceLookahead) -> tuple[int, int, str]:
     """Where a fence opened at `start` ends: (end index, index to resume at, warning)."""
-    char, length = opening.group(2)[0], len(opening.group(2))
-    for index in range(start + 1, len(lines)):
-        text = lines[index].text
-        closing = FENCE_CLOSE.match(text)
-        if closing and closing.group(1)[0] == char and len(closing.group(1)) >= length:
-            return index, index + 1, ""
-        reopening = FENCE_OPEN.match(text)
-        if reopening and reopening.group(3) and reopening.group(2)[0] == char:
-            # A fence with a language cannot close a block, so the writer forgot to close
-            # the earlier one; CommonMark would read all the prose in between as code.
-            point = _recovery_point(lines, start + 1, index) or index
-            return point, point, _unclosed_message(lines, point)
-    point = _recovery_point(lines, start + 1, len(lines))
-    if point is None:
-        point = next(
-            (i for i in range(start + 1, len(lines))
-             if re.match(r"^# +[A-Z]", lines[i].text) and not lines[i - 1].text.strip()),
-            None,
-        )
+    closing, reopening = lookahead.closing[start], lookahead.reopening[start]
+    if closing is not None and (reopening is None or closing < reopening):
+        return closing, closing + 1, ""
+    if reopening is not None:
+        # A fence with a language cannot close a block, so the writer forgot to close the
+        # earlier one; CommonMark would read all the prose in between as code.
+        point = lookahead.recovery_point(start + 1, reopening) or reopening
+        return point, point, _unclosed_message(lines, point)
+    point = lookahead.recovery_point(start + 1, len(lines))
+    if point is None and lookahead.top_heading[start + 1] < len(lines):
+        point = lookahead.top_heading[start + 1]
     if point is None:
         return len(lines), len(lines), "code fence is never closed; the rest of the file is read as code"
     return point, point, _unclosed_message(lines, point)
@@ -240,6 +265,9 @@ def split_cells(row: str) -> list[str]:
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
     cells, pieces, start, in_code, in_link = [], [], 0, False, False
+    # Whether a "]]" follows a "[[" is known from where the last one is: looked for from each
+    # "[[", a row of a million of them with no "]]" would be read a million times.
+    last_closing = text.rfind("]]")
     for token in CELL_TOKEN.finditer(text):
         kind = token.group()
         if kind == "\\|":
@@ -249,7 +277,7 @@ def split_cells(row: str) -> list[str]:
             in_code = not in_code
         elif kind == "[[":
             if not in_code:
-                in_link = "]]" in text[token.start() :]  # a [[target|label]] keeps its pipe
+                in_link = last_closing >= token.start()  # a [[target|label]] keeps its pipe
         elif kind == "]]":
             in_link = False
         elif not in_code and not in_link:
@@ -274,7 +302,10 @@ def _split_tables(lines: list[Line], warnings) -> list[Block]:
     # Where each "<table" ends is looked up, not searched for line by line: a file of a hundred
     # thousand "<table" lines that never close would otherwise be read to its end from each.
     closings = [i for i, line in enumerate(lines) if "</table>" in line.text.lower()]
-    tableless_from = len(lines)  # from here to the end, no "<table" has a row
+    # A "<table" whose chunk holds no row makes every later "<table" up to the same closing a
+    # part of it, to be read again and again: a hundred thousand "<table" lines above one
+    # "</table>" would take days. They are read once, with the first.
+    tableless_until = -1
 
     def flush():
         if text:
@@ -283,13 +314,13 @@ def _split_tables(lines: list[Line], warnings) -> list[Block]:
 
     while index < len(lines):
         stripped = lines[index].text.strip()
-        if stripped.lower().startswith("<table") and index < tableless_from:
+        if stripped.lower().startswith("<table") and index > tableless_until:
             following = bisect.bisect_left(closings, index)
             end = closings[following] if following < len(closings) else len(lines)
             chunk = lines[index : end + 1]
             table = parse_html_table("\n".join(l.text for l in chunk))
-            if table is None and end == len(lines):
-                tableless_from = index  # every later chunk would be a part of this one
+            if table is None:
+                tableless_until = end
             if table is not None:
                 flush()
                 width, rows = len(table.header), len(table.rows) + table.has_header
@@ -303,11 +334,16 @@ def _split_tables(lines: list[Line], warnings) -> list[Block]:
                                         and "-" in lines[end].text):
                 end += 1
             chunk = lines[index:end]
+            rows = sum(not (DELIMITER_ROW.match(l.text) and "-" in l.text) for l in chunk)
+            if not rows:
+                # Only delimiter rows: a rule drawn with pipes, with no cells to read.
+                text.extend(chunk)
+                index = end
+                continue
             if len(chunk) >= 2:
                 flush()
                 # Counted before splitting: splitting a million cells is itself the slow part.
                 width = max(l.text.strip().strip("|").count("|") + 1 for l in chunk)
-                rows = sum(not (DELIMITER_ROW.match(l.text) and "-" in l.text) for l in chunk)
                 out.append(_oversized(chunk, width, rows, warnings)
                            or Block("table", lines[index].number, chunk, table=_pipe_table(chunk, warnings)))
                 index = end

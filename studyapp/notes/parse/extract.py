@@ -1,5 +1,6 @@
 """From blocks to drafts: sections, comparison tables, question patterns, scenarios, exams."""
 
+import bisect
 import html
 import re
 from functools import lru_cache
@@ -18,17 +19,19 @@ from .drafts import (
 )
 
 WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]+))?\]\]")
-# A code span opens and closes with backtick runs of the same length, as CommonMark has it; the
-# runs must be whole, which also keeps a line of thousands of backticks from taking cubic time.
-CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+BACKTICKS = re.compile(r"`+")
 ARROW = re.compile(r"→|⟶|⇒|(?<=\s)->(?=\s)|(?<=\s)=>(?=\s)")
 LIST_MARKER = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)]|[a-z][.)])\s+(?:\[[ xX]\]\s+)?")
 TIP_HEADING = re.compile(r"exam tips?|quick reference|key differentiators|cheat ?sheet", re.I)
 BOLD_LABEL_ITEM = re.compile(r"^\s*[-*+]\s+\*\*(.+?)\*\*\s*:?\s*(.+)$")
 EXAM_TIP_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\*\*exam tip:?\*\*:?\s*(.+)$", re.I)
-SOURCE_LINE = re.compile(r"^\s*[*_]*source:[*_]*\s*(.+?)[*_]*\s*$", re.I)
+# The citation's closing emphasis is cut off with rstrip() (see _citation): a lazy text before
+# "[*_]*\s*$" would try the end of the line from every space of a long one.
+SOURCE_LINE = re.compile(r"^\s*+[*_]*+source:[*_]*+\s*+(.*)$", re.I)
 EXAM_CODE = re.compile(r"\b([A-Z]{3}-C0\d)\b")
-PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+# A number is only read from its first digit: starting inside a long run of digits with no "%"
+# after it would read the rest of the run again from every digit.
+PERCENT = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)\s*%")
 
 CUE_HEADERS = {"question pattern", "question patterns", "pattern", "question", "cue", "keyword",
                "keywords", "scenario", "need", "requirement", "if you see", "when you see"}
@@ -39,16 +42,80 @@ EXPLANATION_HEADERS = {"explanation", "why", "reason", "rationale", "notes"}
 # Inline text ----------------------------------------------------------------------------------
 
 
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the code spans of some lines start and end, as (start, end) offsets.
+
+    A span opens and closes with backtick runs of the same length on the same line, as CommonMark
+    has it. Each run is paired with the next run of its length, looked up rather than searched
+    for: a line of runs of a thousand different lengths, none closed, would otherwise be read
+    to its end from each of them.
+    """
+    spans = []
+    offset = 0
+    for line in text.split("\n"):
+        runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(line)]
+        following, next_of_length = [None] * len(runs), {}
+        for index in range(len(runs) - 1, -1, -1):
+            length = runs[index][1] - runs[index][0]
+            following[index] = next_of_length.get(length)
+            next_of_length[length] = index
+        index = 0
+        while index < len(runs):
+            closing = following[index]
+            if closing is None:
+                index += 1
+                continue
+            spans.append((offset + runs[index][0], offset + runs[closing][1]))
+            index = closing + 1
+        offset += len(line) + 1
+    return spans
+
+
+def _replace_code_spans(text: str, replace) -> str:
+    """Each code span of `text` replaced by replace(code inside it)."""
+    out, last = [], 0
+    for start, end in code_spans(text):
+        ticks = len(BACKTICKS.match(text, start).group())
+        out += [text[last:start], replace(text[start + ticks : end - ticks])]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _outside_code(text: str, transform) -> str:
     """Apply `transform` to the parts of a line that are not inside a code span."""
     if "`" not in text:
         return transform(text)
     out, last = [], 0
-    for match in CODE_SPAN.finditer(text):
-        out.append(transform(text[last : match.start()]))
-        out.append(match.group(0))
-        last = match.end()
+    for start, end in code_spans(text):
+        out += [transform(text[last:start]), text[start:end]]
+        last = end
     out.append(transform(text[last:]))
+    return "".join(out)
+
+
+def _replace_delimited(text: str, opener, closer, replace) -> str:
+    """re.sub of "opener, the shortest text on its line, closer" in linear time.
+
+    `opener` and `closer` match one delimiter character each, with lookarounds that decide
+    whether it can open or close. As one pattern with a lazy "(.+?)", every opener that is
+    never closed (" *a *a *a…") reads on to the end of its line.
+    """
+    closers = [m.start() for m in closer.finditer(text)]
+    line_ends = [m.start() for m in re.finditer("\n", text)] + [len(text)]
+    out, last = [], 0
+    for match in opener.finditer(text):
+        start = match.start()
+        if start < last:
+            continue  # inside the text an earlier pair took
+        found = bisect.bisect_left(closers, start + 2)  # at least one character between
+        line_end = line_ends[bisect.bisect_left(line_ends, start)]
+        if found == len(closers) or closers[found] > line_end:
+            continue
+        end = closers[found]
+        out += [text[last:start], replace(text[start + 1 : end])]
+        last = end + 1
+    out.append(text[last:])
     return "".join(out)
 
 
@@ -75,8 +142,10 @@ LINK = re.compile(r"\[([^\[\]]+)\]\([^()]*\)")
 BREAK = re.compile(r"<br\s*/?>", re.I)
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # "<" ends a tag too: "<a<a<a…" stays linear
 STRONG = re.compile(r"(\*\*|__)(.+?)\1")
-STAR_EMPHASIS = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
-UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])")
+STAR_OPENER = re.compile(r"(?<![\w*])\*(?!\s)")
+STAR_CLOSER = re.compile(r"(?<!\s)\*(?![\w*])")
+UNDERSCORE_OPENER = re.compile(r"(?<![\w_])_(?!\s)")
+UNDERSCORE_CLOSER = re.compile(r"(?<!\s)_(?![\w_])")
 ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 SPACES = re.compile(r"[ \t]+")
 # Characters that start some markup plain() removes; text with none of them is only spaced.
@@ -94,13 +163,19 @@ def plain(markdown: str) -> str:
         text = BREAK.sub("\n", text)
         text = TAG.sub("", text)
         text = STRONG.sub(r"\2", text)
-        text = STAR_EMPHASIS.sub(r"\1", text)
-        text = UNDERSCORE_EMPHASIS.sub(r"\1", text)
-        text = CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
+        text = _replace_delimited(text, STAR_OPENER, STAR_CLOSER, str)
+        text = _replace_delimited(text, UNDERSCORE_OPENER, UNDERSCORE_CLOSER, str)
+        text = _replace_code_spans(text, str.strip)
         text = ESCAPE.sub(r"\1", text)
         text = html.unescape(text)
     lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
+
+
+def _citation(line: str) -> str | None:
+    """What a "Source: …" line cites, its emphasis taken off; None for any other line."""
+    match = SOURCE_LINE.match(line)
+    return match.group(1).rstrip().rstrip("*_") if match else None
 
 
 def _unquote(text: str) -> str:
@@ -155,24 +230,21 @@ def _dedent_stray_prose(lines):
     Markdown would show them as a code block; notes pasted from elsewhere do this a lot.
     """
     out = []
-    for index, line in enumerate(lines):
+    # Whether the nearest line above that is neither blank nor indented is a list item: carried
+    # down the lines, as looking back from each indented line would read a long run of them
+    # again and again.
+    inside_list = False
+    for line in lines:
         text = line.text
         if (text.startswith("    ") and not text.lstrip().startswith(("-", "*", "+"))
                 and re.match(r"^ {4,}[A-Z][^=(){};<>]*[.?!:]$", text)
                 and len(text.split()) >= 4
-                and not _inside_list(lines, index)):
+                and not inside_list):
             text = text.strip()
+        elif text.strip() and not text.startswith("    "):
+            inside_list = bool(LIST_MARKER.match(text))
         out.append(text)
     return out
-
-
-def _inside_list(lines, index) -> bool:
-    for back in range(index - 1, -1, -1):
-        text = lines[back].text
-        if not text.strip() or text.startswith("    "):
-            continue
-        return bool(LIST_MARKER.match(text))
-    return False
 
 
 # Building the note ------------------------------------------------------------------------------
@@ -246,8 +318,7 @@ class Extractor:
         if index + 1 < len(self.blocks) and self.blocks[index + 1].kind == "text":
             for line in self.blocks[index + 1].lines:
                 if line.text.strip():
-                    match = SOURCE_LINE.match(line.text)
-                    return plain(match.group(1)) if match else ""
+                    return plain(_citation(line.text) or "")
         return ""
 
     def _table_title(self, index: int, names: list[str]) -> str:
@@ -303,7 +374,7 @@ class Extractor:
         group = names[-1] if names else self.title
         for line in block.lines:
             text = line.text
-            if not text.strip() or SOURCE_LINE.match(text):
+            if not text.strip() or _citation(text) is not None:
                 continue
             arrows = []
             _outside_code(text, lambda part: arrows.extend(ARROW.findall(part)) or part)
@@ -326,7 +397,10 @@ class Extractor:
 
     def _arrow_pattern(self, line, group):
         body = LIST_MARKER.sub("", line.text, count=1)
-        cue, rest = ARROW.split(body, maxsplit=1)
+        parts = ARROW.split(body, maxsplit=1)
+        if len(parts) < 2:
+            return  # the arrow's space was the list marker's: "- [x] -> S3" names no cue
+        cue, rest = parts
         answer, explanation = _split_explanation(rest)
         prompt, reply = _unquote(plain(cue)), plain(answer)
         # "Site clicks → sent to Kinesis for fan-in." describes a data flow, not a cue.

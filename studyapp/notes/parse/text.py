@@ -8,6 +8,7 @@ some tool once decoded as Mac Roman or Windows-1252 and saved again ("üéØ" fo
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 class NoteError(Exception):
@@ -98,10 +99,33 @@ def _repair_run(run: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=65_536)
+def _may_start_sequence(pair: str) -> bool:
+    """Whether two characters, encoded back, give a UTF-8 lead byte and a continuation byte.
+
+    Every repair starts so. Trying the fifteen stretches from each character of a long line of
+    correct accented or Asian text would otherwise take a minute for a large note.
+    """
+    if len(pair) < 2:
+        return False
+    for encode in _ENCODERS:
+        try:
+            first, second = encode(pair)
+        except UnicodeEncodeError:
+            continue
+        if 0xC2 <= first <= 0xF4 and 0x80 <= second <= 0xBF:
+            return True
+    return False
+
+
 def _repair_mixed_run(run: str) -> str:
     """Repair the longest decodable stretches of a run that also holds correct characters."""
     out, i = [], 0
     while i < len(run):
+        if not _may_start_sequence(run[i : i + 2]):
+            out.append(run[i])
+            i += 1
+            continue
         for j in range(min(len(run), i + 16), i + 1, -1):
             fixed = _repair_run(run[i:j])
             if fixed:
