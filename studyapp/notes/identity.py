@@ -10,6 +10,10 @@ from difflib import SequenceMatcher
 
 # Below this, two texts are different items: "Replay data" vs "Archive data" is 0.67.
 SIMILAR_ENOUGH = 0.8
+# Up to this many (new, old) pairs are all compared; past it, each new item is compared with
+# the old items within WINDOW places of its own.
+ALL_PAIRS = 250_000
+WINDOW = 5
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,33 @@ def match(old: list[Candidate], new: list[Candidate]) -> dict[int, int]:
 
     unmatched = [i for i in range(len(new)) if i not in pairs]
     scored = []
-    for n in unmatched:
-        for o in free_old:
-            score = _score(old[o], new[n])
-            if score > 0:
-                scored.append((score, -abs(n - o), n, o))
+    for n, o in _pairs_to_compare(old, new, unmatched, sorted(free_old)):
+        score = _score(old[o], new[n])
+        if score > 0:
+            scored.append((score, -abs(n - o), n, o))
     for score, _, n, o in sorted(scored, reverse=True):
         if n not in pairs and o in free_old:
             pairs[n] = o
             free_old.discard(o)
     return pairs
+
+
+def _pairs_to_compare(old: list[Candidate], new: list[Candidate], unmatched: list[int], free: list[int]):
+    """Every unmatched new item with every free old one, while that is at most ALL_PAIRS. Past it
+    (a note of thousands of items edited throughout, where all pairs would be billions of
+    comparisons inside the import's transaction), each is compared with the free old item that has
+    the same body, when only one has, and with the free old items near its place among them."""
+    if len(unmatched) * len(free) <= ALL_PAIRS:
+        yield from ((n, o) for n in unmatched for o in free)
+        return
+    by_body: dict[str, list[int]] = {}
+    for o in free:
+        by_body.setdefault(old[o].secondary, []).append(o)
+    for rank, n in enumerate(unmatched):
+        same_body = by_body.get(new[n].secondary, [])
+        if len(same_body) == 1:
+            yield n, same_body[0]
+            continue
+        # The same rank in both lists is the same place in the note, items added or removed
+        # elsewhere aside: exact matches are already out of both.
+        yield from ((n, o) for o in free[max(rank - WINDOW, 0):rank + WINDOW + 1])

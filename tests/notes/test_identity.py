@@ -1,3 +1,5 @@
+import time
+
 from studyapp.notes.identity import Candidate, match
 
 
@@ -25,3 +27,32 @@ def test_it_treats_a_different_cue_as_a_new_item():
 
 def test_it_pairs_duplicates_one_to_one():
     assert match([c("Same", "x")], [c("Same", "x"), c("Same", "x")]) == {0: 0}
+
+
+def test_thousands_of_items_edited_throughout_keep_their_identity_in_linear_time():
+    """All pairs of 6,000 edited items would be 36 million comparisons (hours); each is compared with the
+    one whose body is the same, or those near its place, and still finds itself, rows added and
+    removed elsewhere aside."""
+    old = [c(f"Need number {n} of the big sheet", f"Service {n}") for n in range(6_000)]
+    new = [c(f"Need number {n} of the big sheeet", f"Service {n}") for n in range(6_000)]
+    new[5:5] = [c(f"A new need {n}", "New service") for n in range(20)]  # added near the top
+    del new[4_000:4_010]  # removed further down
+    started = time.perf_counter()
+    pairs = match(old, new)
+    assert time.perf_counter() - started < 60  # all pairs: hours
+    assert len(pairs) == 6_000 - 10
+    assert all(old[o].secondary == new[n].secondary for n, o in pairs.items())
+    # Names and bodies both edited: compared with the items near each one's place.
+    edited = [c(f"Need number {n} of the big sheeet", f"Service {n}!") for n in range(6_000)]
+    started = time.perf_counter()
+    pairs = match(old, edited)
+    assert time.perf_counter() - started < 60
+    assert pairs == {n: n for n in range(6_000)}
+
+
+def test_a_renamed_heading_over_an_unchanged_body_is_found_far_from_its_place():
+    body = "A section body long enough to say that it is the same section as before."
+    old = [c(f"Heading {n}", f"Body {n} " * 10) for n in range(1_000)] + [c("Old name", body)]
+    new = [c("New name", body)] + [c(f"Heading {n} edited!", f"Body {n} " * 10) for n in range(1_000)]
+    pairs = match(old, new)
+    assert pairs[0] == 1_000
