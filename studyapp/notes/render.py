@@ -35,7 +35,9 @@ URL_SCHEMES = {"http", "https", "mailto"}
 WORKER_URL_SCHEMES = URL_SCHEMES | {"wikilink"}
 # Every anchor of sanitised HTML, whose anchors are well formed and never nested: each is read
 # once, up to its own "</a>", and a stray "<a" inside one ends the match rather than nesting it.
-ANCHOR = re.compile(r"<a\b([^<>]*)>((?:[^<]|<(?!/?a\b))*+)</a>")
+# An attribute's quoted value is read whole: a sanitiser may leave ">" in one (title="x>"), and the
+# tag must not be taken to end there.
+ANCHOR = re.compile(r'<a\b((?:[^<>"]|"[^"]*")*+)>((?:[^<]|<(?!/?a\b))*+)</a>')
 HREF = re.compile(r'\shref="([^"]*)"')
 WIKILINK_HREF = re.compile(r'\shref="\s*wikilink:[^"]*"', re.I)
 

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from studyapp.notes.render import Renderer, sanitise
+from studyapp.notes.render import Renderer, _resolve_wikilinks, sanitise
 from tests.notes.markup import unsafe_markup
 
 HOSTILE = [
@@ -138,3 +138,13 @@ def test_wikilinks_are_resolved_after_sanitising_and_none_reaches_the_page(rende
     assert '<a href="/notes/services/amazon-s3/" rel="noopener noreferrer nofollow">unclosed</a>' in html
     assert '<a href="/notes/docs/a&quot;b/" rel="noopener noreferrer nofollow">quote</a>' in html
     assert unsafe_markup(html) == []
+
+
+def test_a_quoted_greater_than_sign_in_a_wikilinks_title_does_not_end_its_tag():
+    """Older nh3 releases leave ">" and "<" raw in an attribute's value: the link is still read whole,
+    so none of the title's text becomes markup."""
+    markup = ('<p><a href="wikilink:Nope" title="x><img src=x onerror=alert(1)>" rel="noopener">label</a> '
+              '<a href="wikilink:S3" title="a>b">S3</a></p>')
+    resolved = _resolve_wikilinks(markup, {"s3": "/notes/services/amazon-s3/"})
+    assert "<img" not in resolved and "wikilink:" not in resolved
+    assert resolved == '<p>label <a href="/notes/services/amazon-s3/" title="a>b">S3</a></p>'
