@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from studyapp.notes.bulk import insert_rows, parameter_limit
 from studyapp.notes.models import Domain, Exam
-from studyapp.review.models import Card, ReviewState
+from studyapp.review.models import Card, ReviewState, StudySettings
 from studyapp.review.session import record_exam_answers
 
 from .models import Attempt, AttemptQuestion, BankQuestion
@@ -266,6 +266,8 @@ def answer(attempt: Attempt, question: AttemptQuestion, chosen: list[int], now: 
 def flag(attempt: Attempt, question: AttemptQuestion, now: datetime):
     with transaction.atomic():
         _hold_open(attempt, now)
+        # Toggled from the value under the lock: two quick clicks flag and unflag.
+        question.refresh_from_db(fields=["flagged"])
         question.flagged = not question.flagged
         question.save(update_fields=["flagged"])
 
@@ -286,6 +288,9 @@ def _hold_open(attempt: Attempt, now: datetime):
 def finish(attempt: Attempt, now: datetime) -> Attempt:
     """Score the attempt as it stands (at most at its deadline) and count its answers as reviews."""
     with transaction.atomic():
+        # The learner's settings row before the attempt's, in the order every start and every
+        # answer to the schedule takes them: taken the other way round, two requests deadlock.
+        StudySettings.objects.for_user(attempt.user, lock=True)
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.finished:
             return attempt

@@ -52,16 +52,16 @@ def index(request):
     exam = _exam()
     now = timezone.now()
     attempts = list(Attempt.objects.for_user(request.user).filter(exam=exam)[:30])
-    # The newest open attempt of each kind: starting that kind again resumes it, or abandons it.
-    ongoing = {}
-    for attempt in attempts:
-        if attempt.open_at(now):
-            ongoing.setdefault(attempt.preset, attempt)
+    ongoing = [a for a in attempts if a.open_at(now)]
+    # The open attempt of each kind, which starting that kind again resumes or abandons.
+    open_by_kind = {}
+    for attempt in ongoing:
+        open_by_kind.setdefault(attempt.preset, attempt)
     finished = [a for a in attempts if a.finished]
     return TemplateResponse(request, "exams/index.html", {
-        "exam": exam, "presets": [(p, *p.size(exam), ongoing.get(p.name)) for p in mock.PRESETS.values()],
-        "form": CustomExamForm(exam=exam), "ongoing": list(ongoing.values()),
-        "ongoing_custom": ongoing.get(Attempt.Preset.CUSTOM), "history": finished,
+        "exam": exam, "presets": [(p, *p.size(exam), open_by_kind.get(p.name)) for p in mock.PRESETS.values()],
+        "form": CustomExamForm(exam=exam), "ongoing": ongoing,
+        "ongoing_custom": open_by_kind.get(Attempt.Preset.CUSTOM), "history": finished,
         "trend": list(reversed(finished[:10])),
         "available": BankQuestion.objects.filter(exam=exam, retired_at__isnull=True).count(),
     })
@@ -93,11 +93,12 @@ def _start_or_resume(request, preset: str, abandon: bool, **drawn):
     with transaction.atomic():
         # One learner's starts are taken one at a time, so that two clicks cannot open two attempts.
         StudySettings.objects.for_user(request.user, lock=True)
-        ongoing = Attempt.objects.for_user(request.user).open_at(now).filter(preset=preset).first()
+        # A retake is of one attempt: the open retake of another is not this one.
+        ongoing = (Attempt.objects.for_user(request.user).open_at(now)
+                   .filter(preset=preset, retake_of=drawn.get("retake_of")).first())
         if ongoing and not abandon:
-            messages.info(request, f"You already have a {ongoing.get_preset_display().lower()} in progress, so "
-                                   "here it is. To start a new one, finish this one or abandon it from the "
-                                   "exams page.")
+            messages.info(request, f"You already have this {ongoing.get_preset_display().lower()} in progress, so "
+                                   "here it is. To start a new one, finish this one first.")
             return redirect(ongoing.get_absolute_url())
         if ongoing:
             mock.finish(ongoing, now)
@@ -153,10 +154,11 @@ def _bad_choice(problem: UnreadableChoice):
 
 def _choices(values: list[str], options: int) -> list[int]:
     """The option numbers chosen; UnreadableChoice names what is not one of them."""
+    # Compared as text: int() also reads " 1", "1_0" and other digits ("٣"), and raises on others.
+    numbers = {str(n) for n in range(options)}
     chosen = []
     for value in values:
-        # Compared as text: int() also reads "²" and costs quadratic time on thousands of digits.
-        if value not in {str(n) for n in range(options)}:
+        if value not in numbers:
             raise UnreadableChoice(f"“{value[:20]}” is not one of the options: choose from 0 to {options - 1}.")
         chosen.append(int(value))
     return chosen

@@ -5,6 +5,7 @@ or changed only a little: a typo fixed, an answer edited, a row moved. Exact mat
 first; the rest pair by similarity, best first, above a threshold.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -58,7 +59,7 @@ def match(old: list[Candidate], new: list[Candidate]) -> dict[int, int]:
 
     unmatched = [i for i in range(len(new)) if i not in pairs]
     scored = []
-    for n, o in _pairs_to_compare(old, new, unmatched, sorted(free_old)):
+    for n, o in _pairs_to_compare(old, new, pairs, unmatched, sorted(free_old)):
         score = _score(old[o], new[n])
         if score > 0:
             scored.append((score, -abs(n - o), n, o))
@@ -69,22 +70,41 @@ def match(old: list[Candidate], new: list[Candidate]) -> dict[int, int]:
     return pairs
 
 
-def _pairs_to_compare(old: list[Candidate], new: list[Candidate], unmatched: list[int], free: list[int]):
-    """Every unmatched new item with every free old one, while that is at most ALL_PAIRS. Past it
-    (a note of thousands of items edited throughout, where all pairs would be billions of
-    comparisons inside the import's transaction), each is compared with the free old item that has
-    the same body, when only one has, and with the free old items near its place among them."""
+def _pairs_to_compare(old: list[Candidate], new: list[Candidate], pairs: dict[int, int], unmatched: list[int],
+                      free: list[int]):
+    """Every unmatched new item with every free old one, while that is at most ALL_PAIRS.
+
+    Past it (a note of thousands of items edited throughout, where all pairs would be billions
+    of comparisons inside the import's transaction), an item is compared with the one free old
+    item that has the same body, when just one has and the names are alike; else with the free
+    old items near where it should be. Where it should be is read from the nearest item before
+    it that kept its place (unchanged, or found by its body): rows added or removed above it
+    move that item and this one alike.
+    """
     if len(unmatched) * len(free) <= ALL_PAIRS:
         yield from ((n, o) for n in unmatched for o in free)
         return
     by_body: dict[str, list[int]] = {}
     for o in free:
         by_body.setdefault(old[o].secondary, []).append(o)
-    for rank, n in enumerate(unmatched):
+    anchors = dict(pairs)
+    placed_by_body, rest = [], []
+    for n in unmatched:
         same_body = by_body.get(new[n].secondary, [])
-        if len(same_body) == 1:
-            yield n, same_body[0]
-            continue
-        # The same rank in both lists is the same place in the note, items added or removed
-        # elsewhere aside: exact matches are already out of both.
-        yield from ((n, o) for o in free[max(rank - WINDOW, 0):rank + WINDOW + 1])
+        if len(same_body) == 1 and _score(old[same_body[0]], new[n]) > 0:
+            anchors[n] = same_body[0]
+            placed_by_body.append((n, same_body[0]))
+        else:
+            rest.append(n)
+    yield from placed_by_body
+    anchored = sorted(anchors)
+    for n in rest:
+        after = bisect_left(anchored, n)
+        # The rows kept in place just before and just after it: rows added or removed between
+        # the two move it along with one of them.
+        neighbours = anchored[max(after - 1, 0):after + 1] or [n]
+        near = {}
+        for anchor in neighbours:
+            at = bisect_left(free, n + anchors.get(anchor, anchor) - anchor)
+            near.update(dict.fromkeys(free[max(at - WINDOW, 0):at + WINDOW + 1]))
+        yield from ((n, o) for o in near)

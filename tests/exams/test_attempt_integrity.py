@@ -77,7 +77,7 @@ def test_starting_an_exam_of_a_kind_already_open_resumes_it(learner, alice, impo
     first = start(learner, "quick")
     response = learner.post("/exams/start/", {"preset": "quick"})
     assert response["Location"] == f"/exams/{first.pk}/1/"
-    assert "already have a quick quiz in progress" in learner.get(response["Location"]).content.decode()
+    assert "already have this quick quiz in progress" in learner.get(response["Location"]).content.decode()
     assert Attempt.objects.filter(user=alice).count() == 1
     half = start(learner, "half")  # another kind starts as usual
     assert half.pk != first.pk and Attempt.objects.filter(user=alice).count() == 2
@@ -99,18 +99,58 @@ def test_an_attempt_past_its_deadline_does_not_hold_up_a_new_one(learner, alice,
     assert start(learner, "quick").pk != first.pk
 
 
-def test_fifty_quick_clicks_open_one_attempt(learner, alice, imported):
-    for _ in range(50):
-        learner.post("/exams/start/", {"preset": "full"})
+def test_clicks_from_many_tabs_at_once_open_one_attempt(alice, imported):
+    """Ten clients press Start at the same moment, five times each: one attempt is opened."""
+    clients = [Client() for _ in range(10)]
+    for client in clients:
+        client.force_login(alice)
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def click(client):
+        try:
+            barrier.wait()
+            statuses.extend(client.post("/exams/start/", {"preset": "quick"}).status_code for _ in range(5))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * 50
     assert Attempt.objects.filter(user=alice).count() == 1
     assert AttemptQuestion.objects.filter(user=alice).count() == Attempt.objects.get(user=alice).total
 
 
-def test_the_exams_page_offers_to_resume_or_abandon_an_open_attempt(learner, imported):
+def test_a_retake_resumes_only_the_retake_of_the_same_attempt(learner, alice, imported):
+    first = start(learner, "quick")
+    learner.post(f"/exams/{first.pk}/finish/")
+    second = start(learner, "half")
+    learner.post(f"/exams/{second.pk}/finish/")
+    retake_first = learner.post(f"/exams/{first.pk}/retake/")["Location"]
+    retake_second = learner.post(f"/exams/{second.pk}/retake/")["Location"]
+    assert retake_first != retake_second
+    assert learner.post(f"/exams/{first.pk}/retake/")["Location"] == retake_first  # resumed
+    assert Attempt.objects.filter(user=alice, preset="retake").count() == 2
+
+
+def test_two_quick_clicks_on_flag_flag_and_unflag(learner, alice, imported):
+    attempt = start(learner)
+    question = attempt.questions.get(position=1)
+    # Each click's request read the question unflagged before either saved.
+    first_click, second_click = (AttemptQuestion.objects.get(pk=question.pk) for _ in range(2))
+    mock.flag(attempt, first_click, NOW)
+    mock.flag(attempt, second_click, NOW)
+    assert not AttemptQuestion.objects.get(pk=question.pk).flagged
+
+
+def test_the_exams_page_offers_to_resume_abandon_or_finish_an_open_attempt(learner, imported):
     attempt = start(learner, "quick")
     page = learner.get("/exams/").content.decode()
     assert f'href="/exams/{attempt.pk}/1/"' in page
-    assert 'name="abandon"' in page
+    assert 'name="abandon"' in page and f'action="/exams/{attempt.pk}/finish/"' in page
 
 
 @pytest.mark.parametrize("choice", ["²", "٣", "1" * 5000, "-1", "99", " 1", "1.0", "x"])
