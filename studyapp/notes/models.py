@@ -248,8 +248,9 @@ class ImportRun(models.Model):
         return f"Import {self.pk} ({self.status})"
 
     def fail(self, message: str, key: str = "fatal"):
-        """Mark the run failed unless it has finished meanwhile; the report keeps the names given."""
-        report = {"names": self.report.get("names", {}), key: message}
+        """Mark the run failed unless it has finished meanwhile; the report keeps the names given
+        and the files refused."""
+        report = {"names": self.report.get("names", {}), "rejected": self.report.get("rejected", []), key: message}
         ImportRun.objects.filter(pk=self.pk, status__in=[self.Status.QUEUED, self.Status.RUNNING]).update(
             status=self.Status.FAILED, finished_at=timezone.now(), report=report)
         self.refresh_from_db()

@@ -187,3 +187,15 @@ def test_an_upload_that_cannot_be_stored_is_a_failed_run_that_says_why(client, a
     assert response["Location"] == f"/notes/upload/{run.pk}/" and run.status == "failed"
     page = client.get(response["Location"]).content.decode()
     assert "The import failed and changed nothing: it could not be started (" in page
+
+
+def test_a_failed_run_still_names_the_files_it_refused(client, alice):
+    client.force_login(alice)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    refused = [{"file": "a b.md", "message": "another file of this upload has the same name"}]
+    run = ImportRun.objects.create(started_by=alice, status="running", pid=ended.pid,
+                                   report={"names": {}, "rejected": refused})
+    page = client.get(f"/notes/upload/{run.pk}/").content.decode()
+    assert "ended without finishing" in page
+    assert "Files refused" in page and "a b.md: another file of this upload has the same name" in page
