@@ -42,5 +42,7 @@ def busy_database(get_response):
 
 
 def _is_lock_wait(exception: OperationalError) -> bool:
-    # SQLite says "database is locked"; PostgreSQL's lock_timeout is SQLSTATE 55P03.
-    return "database is locked" in str(exception) or getattr(exception.__cause__, "sqlstate", None) == "55P03"
+    # SQLite says "database is locked"; PostgreSQL's lock_timeout is SQLSTATE 55P03, and a deadlock
+    # it broke (40P01) is as safe to try again.
+    return ("database is locked" in str(exception)
+            or getattr(exception.__cause__, "sqlstate", None) in {"55P03", "40P01"})
