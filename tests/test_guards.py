@@ -1,11 +1,9 @@
 """Garbled requests get a 400 with a message, and a database busy with an import a 503 that says so."""
 
-import sqlite3
 from contextlib import contextmanager
 
-import psycopg
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from studyapp.notes.search import terms_of
 from studyapp.review.models import StudySettings
@@ -30,22 +28,22 @@ def test_search_terms_leave_out_control_characters():
 def write_lock_held_elsewhere(user):
     """Another connection holds what a learner's answer must wait for, as an import does: SQLite's
     write lock, or on PostgreSQL the learner's settings row. This connection waits a moment only."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        other = sqlite3.connect(settings["NAME"], isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        wait, restore = "PRAGMA busy_timeout = 200", "PRAGMA busy_timeout = 5000"
-    else:
-        other = psycopg.connect(dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"],
-                                host=settings["HOST"], port=settings["PORT"] or None)
-        other.execute(f"SELECT 1 FROM {StudySettings._meta.db_table} WHERE user_id = %s FOR UPDATE", [user.pk])
-        wait, restore = "SET lock_timeout = '200ms'", "SET lock_timeout = '5s'"
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    with other.cursor() as cursor:
+        if other.vendor == "sqlite":
+            cursor.execute("BEGIN IMMEDIATE")
+            wait, restore = "PRAGMA busy_timeout = 200", "PRAGMA busy_timeout = 5000"
+        else:
+            cursor.execute("BEGIN")
+            cursor.execute(f"SELECT 1 FROM {StudySettings._meta.db_table} WHERE user_id = %s FOR UPDATE", [user.pk])
+            wait, restore = "SET lock_timeout = '200ms'", "SET lock_timeout = '5s'"
     with connection.cursor() as cursor:
         cursor.execute(wait)
     try:
         yield
     finally:
-        other.rollback() if connection.vendor != "sqlite" else other.execute("ROLLBACK")
+        with other.cursor() as cursor:
+            cursor.execute("ROLLBACK")
         other.close()
         with connection.cursor() as cursor:
             cursor.execute(restore)
