@@ -31,7 +31,7 @@ def load_bank(exam=None) -> Bank:
         ScenarioItem(key=s.key, title=s.title, stem=s.stem,
                      options=tuple((o["text"], bool(o["correct"]), o.get("explanation", "")) for o in s.options),
                      domain_ids=(s.domain_id,) if s.domain_id else (),
-                     source_url=s.source.get_absolute_url() if s.source_id else "")
+                     source_url=s.source.get_absolute_url() if s.source_id else "", task=s.task, tests=tuple(s.tests))
         for s in scenarios
     ]
     return Bank(facts, services, items, _tables(exam))

@@ -9,6 +9,8 @@ class CustomExamForm(forms.Form):
     domains = forms.ModelMultipleChoiceField(Domain.objects.none(), required=False,
                                              widget=forms.CheckboxSelectMultiple,
                                              help_text="Leave all unticked for every domain.")
+    scenarios_only = forms.BooleanField(required=False, label="Scenario items only",
+                                        help_text="Only the exam-style stories, no one-line recall questions.")
 
     def __init__(self, *args, exam=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -168,6 +168,30 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     return chosen
 
 
+def draw_scenarios(user, exam: Exam, count: int, domains: list[Domain], now: datetime, seed: int) -> list[str]:
+    """Scenario items only, by domain weight, those not seen in the last two weeks first.
+
+    Scenario items are written by hand, hundreds not a hundred thousand, so they are read whole.
+    """
+    rng = random.Random(seed)
+    shares = domain_shares(count, {d.pk: float(d.weight) for d in domains})
+    items = list(BankQuestion.objects.filter(exam=exam, kind=BankQuestion.Kind.SCENARIO, retired_at__isnull=True,
+                                             domain__in=list(shares)).values_list("key", "domain_id"))
+    seen = set(AttemptQuestion.objects.filter(user=user, attempt__started_at__gte=now - RECENT,
+                                              bank_key__in=[key for key, _ in items])
+               .values_list("bank_key", flat=True))
+    rng.shuffle(items)
+    items.sort(key=lambda item: item[0] in seen)  # stable: the shuffle holds within each group
+    chosen = []
+    for domain_id, share in shares.items():
+        chosen.extend([key for key, domain in items if domain == domain_id][:share])
+    if len(chosen) < count:  # a domain ran short: the others fill in, fresh ones first
+        taken = set(chosen)
+        chosen.extend([key for key, _ in items if key not in taken][:count - len(chosen)])
+    rng.shuffle(chosen)
+    return chosen
+
+
 # The draw's reads, written once per database vendor (and list length): built by the ORM, its
 # five or six statements took longer to compile than to run. Two statements now: the id bounds,
 # then the learner's weak cards' questions (from the seeded point on, and wrapping round) with the

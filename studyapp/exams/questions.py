@@ -57,6 +57,8 @@ class ScenarioItem:
     options: tuple[tuple[str, bool, str], ...]  # (text, correct, explanation)
     domain_ids: tuple[int, ...]
     source_url: str
+    task: str = ""
+    tests: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class Question:
     source_url: str
     card_keys: tuple[str, ...]
     context: str = ""
+    task: str = ""  # the exam guide's task statement, where the item names one
 
     @property
     def choose(self) -> int:
@@ -301,7 +304,7 @@ class Bank:
         options = [Option(text, correct, explanation) for text, correct, explanation in item.options]
         rng.shuffle(options)
         return Question(f"scenario:{item.key}", "scenario", item.stem, tuple(options), item.domain_ids,
-                        item.source_url, (), item.title)
+                        item.source_url, (), item.title, item.task)
 
     def all_questions(self, seed: int | str) -> list[Question]:
         singles = [q for q in (self.single(f, seed) for f in self.facts) if q is not None]
@@ -320,7 +323,9 @@ class Bank:
         if len(set(texts)) != len(texts):
             problems.append("two options read the same")
         if question.kind == "scenario":
-            return problems if question.choose >= 1 else problems + ["no right option"]
+            if question.choose not in (1, 2):
+                problems.append(f"{question.choose} right options, expected one, or two of five")
+            return problems
         if question.key.startswith("two:") and not question.card_keys:
             return problems + self._table_ambiguities(question)
         facts = [self.by_key[k] for k in question.card_keys]

@@ -82,6 +82,14 @@ def start(request):
             return redirect("exams:index")
         name, count, minutes = "custom", form.cleaned_data["questions"], form.cleaned_data["minutes"]
         domains = list(form.cleaned_data["domains"]) or None
+        if form.cleaned_data["scenarios_only"]:
+            keys = mock.draw_scenarios(request.user, exam, count, domains or list(exam.domains.active()),
+                                       timezone.now(), random.SystemRandom().randrange(2**62))
+            if not keys:
+                messages.error(request, "There are no scenario items for those domains yet.")
+                return redirect("exams:index")
+            return _start_or_resume(request, name, "abandon" in request.POST, exam=exam, count=len(keys),
+                                    minutes=minutes, only_keys=keys)
     return _start_or_resume(request, name, "abandon" in request.POST, exam=exam, count=count, minutes=minutes,
                             domains=domains)
 

@@ -214,6 +214,8 @@ class Scenario(Imported):
     citation = models.CharField(max_length=300, blank=True)
     domain = models.ForeignKey(Domain, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="scenarios")
+    task = models.CharField(max_length=10, blank=True, help_text="The exam guide's task statement, e.g. 2.1")
+    tests = models.JSONField(default=list, blank=True, help_text="The cues of the mappings it tests")
     content_hash = models.CharField(max_length=64)
 
     class Meta(Imported.Meta):
@@ -221,6 +223,10 @@ class Scenario(Imported):
 
     def __str__(self):
         return self.title
+
+    @property
+    def choose(self) -> int:
+        return sum(bool(option["correct"]) for option in self.options)
 
 
 class ImportRun(models.Model):

@@ -700,7 +700,8 @@ class Writer:
                 values.append(dict(
                     line=draft.line, position=draft.position, title=draft.title, stem=draft.stem,
                     options=options, citation=draft.citation[:300], domain_id=domains.get(draft.domain),
-                    content_hash=_hash(draft.title, draft.stem, options),
+                    task=draft.task, tests=draft.tests,
+                    content_hash=_hash(draft.title, draft.stem, options, draft.task, draft.tests),
                 ))
             batches.append((item.source_id, item.draft.scenarios, values))
         saved, _ = self._sync(Scenario, batches, lambda d: Candidate(None, d["title"], d["stem"]))

@@ -222,3 +222,60 @@ def test_scenarios_are_read_with_their_single_correct_option():
         ("Amazon Aurora", True, "replicas absorb reads"), ("Amazon DynamoDB", False, "needs joins")]
     assert scenario.options[0].links == ["Amazon Aurora"]
     assert any("exactly one option" in w.message for w in draft.warnings)
+
+
+CHOOSE_TWO = """---
+type: scenarios
+title: Cases
+domains: [1]
+---
+# Cases
+
+## Two ways to replay
+Domain: 1
+Task: 1.1
+Source: 003:180
+Tests: Replay records from the last 24 hours; Deliver to S3 with no code
+
+A team must keep click events for a week and let two teams reread them. Which TWO services can keep
+the events so that they can be read again? (Choose TWO.)
+
+- [x] [[Amazon Kinesis Data Streams]] with a seven-day retention period — a consumer can read from any point kept.
+- [x] [[Amazon MSK]] with a seven-day topic retention — Kafka consumers can reset their offsets.
+- [ ] [[Amazon Data Firehose]] delivering to S3 — it delivers and keeps nothing to reread.
+- [ ] [[Amazon SQS]] standard queue — a message is gone once it is deleted.
+- [ ] [[Amazon SNS]] topic — it pushes to subscribers and keeps nothing.
+
+## Two right of four
+Domain: 1
+Task: 1.1
+
+Which two?
+
+- [x] A — yes
+- [x] B — yes
+- [ ] C — no
+- [ ] D — no
+
+## A task outside its domain
+Domain: 1
+Task: 2.1
+
+Which one?
+
+- [x] A — yes
+- [ ] B — no
+- [ ] C — no
+"""
+
+
+def test_a_choose_two_scenario_has_two_right_of_five_with_its_task_and_the_mappings_it_tests():
+    draft = parse_text(CHOOSE_TWO)
+    [scenario] = draft.scenarios
+    assert (scenario.title, scenario.domain, scenario.task) == ("Two ways to replay", 1, "1.1")
+    assert scenario.tests == ["Replay records from the last 24 hours", "Deliver to S3 with no code"]
+    assert [o.correct for o in scenario.options] == [True, True, False, False, False]
+    assert "Tests:" not in scenario.stem and "Task:" not in scenario.stem
+    messages = [w.message for w in draft.warnings]
+    assert any("two among five" in m for m in messages)
+    assert any("task 2.1 is not in its domain 1" in m for m in messages)

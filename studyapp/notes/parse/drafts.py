@@ -60,6 +60,8 @@ class ScenarioDraft:
     citation: str
     line: int
     position: int
+    task: str = ""  # the exam guide's task statement it teaches, "2.1"
+    tests: list[str] = field(default_factory=list)  # the cues of the mappings it tests
 
 
 @dataclass

@@ -461,8 +461,14 @@ class Extractor:
 OPTION = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s+(.+)$")
 
 
+# A scenario item has one right option among three to five, or, as the exam's multiple-response
+# items do, two right among five ("Choose TWO"), scored all or nothing.
+CHOOSE_TWO_OPTIONS = 5
+TASK = re.compile(r"\b(\d{1,2})\.(\d{1,2})\b")
+
+
 def _scenario_from(section: SectionDraft, default_domain):
-    domain, citation, stem, options = default_domain, "", [], []
+    domain, citation, task, tests, stem, options = default_domain, "", "", [], [], []
     for raw in section.markdown.split("\n"):
         option = OPTION.match(raw)
         if option:
@@ -470,19 +476,29 @@ def _scenario_from(section: SectionDraft, default_domain):
             options.append(OptionDraft(plain(text), _link_targets_in_markdown(text),
                                        option.group(1).lower() == "x", plain(why)))
             continue
-        field = re.match(r"^\s*(domain|source):\s*(.+)$", raw, re.I)
-        if field and field.group(1).lower() == "domain":
+        field = re.match(r"^\s*(domain|source|task|tests):\s*(.+)$", raw, re.I)
+        name = field.group(1).lower() if field else ""
+        if name == "domain":
             domain = _domain_number(field.group(2)) or domain
+        elif name == "task":
+            found = TASK.search(field.group(2))
+            task = f"{int(found.group(1))}.{int(found.group(2))}" if found else task
+        elif name == "tests":
+            tests = [cue for cue in (plain(part).strip() for part in field.group(2).split(";")) if cue]
         elif field:
             citation = plain(field.group(2))
         elif raw.strip() and not options:
             stem.append(raw)
     if not options:
         return None
-    if sum(o.correct for o in options) != 1:
-        return "scenario needs exactly one option marked [x]; skipped it"
+    right = sum(o.correct for o in options)
+    if not (right == 1 or (right == 2 and len(options) == CHOOSE_TWO_OPTIONS)):
+        return ("scenario needs exactly one option marked [x], or two among five for a \"Choose TWO\" "
+                "item; skipped it")
+    if task and domain and not task.startswith(f"{domain}."):
+        return f"scenario's task {task} is not in its domain {domain}; skipped it"
     return ScenarioDraft(section.heading_path[-1], plain("\n".join(stem)), options, domain,
-                         citation, section.line, 0)
+                         citation, section.line, 0, task, tests)
 
 
 def _link_targets_in_markdown(text: str) -> list[str]:

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.core.management.base import BaseCommand
 
@@ -8,6 +9,7 @@ from ...bank import load_bank
 from ...questions import domain_shares
 
 REPORT_SEED = 0
+TASK_NUMBER = re.compile(r"\d+\.\d+")
 
 
 class Command(BaseCommand):
@@ -27,9 +29,18 @@ class Command(BaseCommand):
                 for domain in exam["domains"]:
                     self.stdout.write(
                         f"  D{domain['number']} {domain['name']}: {domain['questions']} questions "
-                        f"({domain['single']} single, {domain['multiple']} choose-two, {domain['scenario']} scenario); "
+                        f"({domain['single']} single, {domain['multiple']} choose-two, {domain['scenario']} scenario, "
+                        f"{domain['scenario_multiple_response']} of them choose-two); "
                         f"a full exam needs {domain['full_exam_share']}"
                     )
+                    tasks = ", ".join(f"{task}: {count}" for task, count in domain["tasks"].items())
+                    self.stdout.write(f"    scenario items per task statement: {tasks}")
+                scenarios = exam["scenarios"]
+                self.stdout.write(
+                    f"  Scenario items: {scenarios['total']} ({scenarios['multiple_response']} choose-two, "
+                    f"{scenarios['without_task']} without a task statement); the right option is the longest in "
+                    f"{scenarios['single_longest_is_right']:.0%} of single-answer items and "
+                    f"{scenarios['multiple_longest_is_right']:.0%} of choose-two items")
         if any(exam["ambiguous"] for exam in report["exams"]):
             raise SystemExit(1)
 
@@ -41,19 +52,51 @@ def build_report(exam) -> dict:
     domains = []
     shares = full_exam_shares(exam)
     for domain in exam.domains.active():
-        mine = [q for q in questions if domain.pk in q.domain_ids]
+        # Each question once, under its first domain: the one the bank files it under.
+        mine = [q for q in questions if q.domain_ids[:1] == (domain.pk,)]
+        scenarios = [q for q in mine if q.kind == "scenario"]
         domains.append({
             "number": domain.number, "name": domain.name, "weight": float(domain.weight),
             "questions": len(mine),
             "single": sum(q.kind == "single" for q in mine),
             "multiple": sum(q.kind == "multiple" for q in mine),
-            "scenario": sum(q.kind == "scenario" for q in mine),
+            "scenario": len(scenarios),
+            "scenario_multiple_response": sum(q.choose == 2 for q in scenarios),
             "full_exam_share": shares.get(domain.number, 0),
+            "tasks": {task: sum(q.task == task for q in scenarios) for task in task_numbers(domain)},
         })
+    scenarios = [q for q in questions if q.kind == "scenario"]
     return {
         "code": exam.code, "questions": len(questions), "ambiguous": len(ambiguous),
         "ambiguous_examples": [{"question": q.stem, "problems": bank.ambiguities(q)} for q in ambiguous[:10]],
         "cards_lacking_distractors": len(bank.lacking_distractors()), "domains": domains,
+        "scenarios": {
+            "total": len(scenarios),
+            "multiple_response": sum(q.choose == 2 for q in scenarios),
+            "without_task": sum(not q.task for q in scenarios),
+            **longest_right_shares(scenarios),
+        },
+    }
+
+
+def task_numbers(domain) -> list[str]:
+    """The task statements an exam note lists for a domain ("2.1 Choose a data store"), as "2.1"."""
+    return [found.group(0) for task in domain.tasks if (found := TASK_NUMBER.match(str(task)))]
+
+
+def longest_right_shares(scenarios) -> dict:
+    """How often the right option is the longest: a test-wise candidate's give-away. Single-answer
+    items, and the multiple-response items where one of the two right options is the longest."""
+    def longest_is_right(question) -> bool:
+        longest = max(len(o.text) for o in question.options)
+        return any(o.correct and len(o.text) == longest for o in question.options)
+
+    single = [q for q in scenarios if q.choose == 1]
+    multiple = [q for q in scenarios if q.choose == 2]
+    return {
+        "single_longest_is_right": round(sum(map(longest_is_right, single)) / len(single), 3) if single else 0.0,
+        "multiple_longest_is_right": round(sum(map(longest_is_right, multiple)) / len(multiple), 3)
+        if multiple else 0.0,
     }
 
 

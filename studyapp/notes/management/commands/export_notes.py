@@ -50,8 +50,13 @@ class Command(BaseCommand):
                 for p in patterns
             ],
             "scenarios": [
-                {"title": s.title, "stem": s.stem, "options": s.options, "source": s.source.path, "line": s.line}
-                for s in Scenario.objects.active().select_related("source").order_by("source__path", "position")
+                {"title": s.title, "stem": s.stem, "domain": s.domain.number if s.domain else None, "task": s.task,
+                 "choose": s.choose,
+                 "options": [{"text": o["text"], "correct": o["correct"], "reason": o.get("explanation", "")}
+                             for o in s.options],
+                 "tests": s.tests, "source": s.source.path, "line": s.line}
+                for s in Scenario.objects.active().select_related("source", "domain")
+                .order_by("source__path", "position")
             ],
         }
 
