@@ -15,14 +15,7 @@ import pytest
 from studyapp.notes.parse import parse_note
 from studyapp.notes.render import MAX_SECTION_CHARS, Renderer
 
-MAX_BYTES = 2 * 1024 * 1024
-ROOM = MAX_BYTES - 200  # for the heading and the few words around each run
-
-
-def run(piece: str, before: str = "", after: str = "") -> str:
-    """`before`, then `piece` repeated to fill the file, then `after`."""
-    count = (ROOM - len(before.encode()) - len(after.encode())) // len(piece.encode())
-    return before + piece * count + after
+from tests.notes.filling import MAX_BYTES, run
 
 
 LONG_LINES = {

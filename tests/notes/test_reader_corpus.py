@@ -16,13 +16,13 @@ import pytest
 from django.core.management import call_command
 
 from studyapp.notes.models import ComparisonTable, Exam, NoteSection, QuestionPattern, SourceFile
+
 from tests.conftest import FIXTURES
+from tests.notes.filling import MAX_BYTES, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 HOSTILE_READER = FIXTURES / "hostile-reader"
-MAX_BYTES = 2 * 1024 * 1024
-ROOM = MAX_BYTES - 200
 
 GOOD = """---
 type: concept
@@ -39,11 +39,6 @@ domains: [1]
 
 Replay records from a stream → Amazon Kinesis Data Streams
 """
-
-
-def run(piece: str, before: str, after: str = "") -> str:
-    count = (ROOM - len(before.encode()) - len(after.encode())) // len(piece.encode())
-    return before + piece * count + after
 
 
 LARGE = {
