@@ -19,6 +19,9 @@ from studyapp.notes.names import any_of
 OPTIONS = 4
 MULTIPLE_OPTIONS = 5
 MAPPING_FAMILY = "list:"  # see review.cards: the family of a pattern card
+# A cue the notes give more answers than this asks for no one thing (and every wrong option would
+# be checked against all of them).
+MAX_ANSWERS_PER_CUE = 10
 # How many of a group's answers a question reads at most for its wrong options: a list whose
 # answers are nearly all the same would otherwise be read whole for each of its questions.
 MAX_DRAWS = 200
@@ -219,7 +222,10 @@ class Bank:
     # Questions --------------------------------------------------------------------------------
 
     def single(self, fact: Fact, seed: int | str) -> Question | None:
-        """One right answer of four; None when the fact has fewer than three good wrong options."""
+        """One right answer of four; None when the fact has fewer than three good wrong options,
+        or when its cue has so many answers in the notes that it asks for no one thing."""
+        if len(self.right_answers(fact)) > MAX_ANSWERS_PER_CUE:
+            return None
         rng = random.Random(f"{seed}:{fact.key}")
         wrong = self.distractors(fact, limit=OPTIONS - 1, rng=rng)
         if len(wrong) < OPTIONS - 1:
@@ -244,6 +250,8 @@ class Bank:
             for fact in facts:
                 if not any(self.same_answer(fact.answer, d.answer) for d in distinct):
                     distinct.append(fact)
+                    if len(distinct) > 2:
+                        break  # a third answer: not a "choose two", however many more follow
             if len(distinct) != 2:
                 continue
             first, second = distinct

@@ -179,3 +179,24 @@ def test_a_table_of_thousands_of_rows_makes_cards_and_questions_in_linear_time()
     item = TableItem("big", "Things", ["Thing", "Retention", "Tier"], rows, None, None, (), ())
     cards, seconds = timed(lambda: table_cards(item, lambda text: ()))
     assert seconds < QUADRATIC_WOULD_TAKE_MINUTES and len(cards) == 2 * 5_000 - 2
+
+
+def test_one_cue_given_thousands_of_answers_makes_no_choose_two_question_in_linear_time():
+    facts = [fact(f"k{n}", "The same cue everywhere", f"Service answer {n}", family="list:1:one-cue")
+             for n in range(10_000)]
+    bank = Bank(facts, SERVICES)
+    questions, seconds = timed(lambda: bank.multiple_from_cues(seed=0))
+    assert seconds < QUADRATIC_WOULD_TAKE_MINUTES and questions == []
+
+
+def test_a_cue_repeated_under_thousands_of_headings_makes_no_question_and_takes_linear_time():
+    facts = []
+    for group in range(5_000):
+        facts += [fact(f"x{group}", "The same cue everywhere", f"Answer {group}", family=f"list:1:g{group}")]
+        facts += [fact(f"o{group}-{n}", f"Other need {group}-{n}", f"Other answer {group}-{n}", family=f"list:1:g{group}")
+                  for n in range(3)]
+    bank = Bank(facts, SERVICES)
+    questions, seconds = timed(lambda: bank.all_questions(seed=0))
+    assert seconds < QUADRATIC_WOULD_TAKE_MINUTES
+    assert not any(q.stem == "The same cue everywhere" for q in questions)
+    assert len(questions) == 3 * 5_000
