@@ -245,7 +245,7 @@ class NameRegistry:
     slugs: dict[str, str]  # stored path -> document slug
     context: str
     service_slugs: dict[str, str] = field(default_factory=dict)  # stored path of a service note -> its slug
-    service_taken: set[str] = field(default_factory=set)
+    service_taken: "SlugSet" = field(default_factory=lambda: SlugSet())
     refused: dict[str, str] = field(default_factory=dict)  # path of a service note -> the note holding its name
 
     @classmethod
@@ -270,20 +270,20 @@ class NameRegistry:
 
         # A note read again keeps its address, so the new notes read before it must not take it.
         known = dict(SourceFile.objects.filter(path__in=incoming).values_list("path", "slug"))
-        taken = {*slugs.values(), *known.values()}
+        taken = SlugSet([*slugs.values(), *known.values()])
         # Likewise a service's: every slug a service holds, retired ones too, is kept from the others.
         owned, age, owned_names = {}, {}, {}
         for path, pk, slug, name in (Service.objects.filter(source__path__in=incoming)
                                      .values_list("source__path", "pk", "slug", "name")):
             owned[path], age[path], owned_names[path] = slug, pk, name
-        service_taken = set(Service.objects.values_list("slug", flat=True))
+        service_taken = SlugSet(Service.objects.values_list("slug", flat=True))
         service_slugs: dict[str, str] = {}
         defined = []
         for item in parsed:
             meta_title, aliases, kind = _peek(item.data)
             path = item.report.path
             title = meta_title or Path(path).stem
-            slug = known.get(path) or _unique_slug(slugify(Path(path).stem) or "note", taken)
+            slug = known.get(path) or taken.claim(slugify(Path(path).stem) or "note")
             taken.add(slug)
             slugs[path] = slug
             for name in [title, *aliases, Path(path).stem]:
@@ -309,7 +309,7 @@ class NameRegistry:
             elif path not in owned and title in service_pages:
                 service_slugs[path] = service_pages[title]  # the same service, taken over by this note
             else:
-                service_slugs[path] = _unique_slug(base, service_taken)
+                service_slugs[path] = service_taken.claim(base)
             service_taken.add(service_slugs[path])
             service_pages.setdefault(title, service_slugs[path])
 
@@ -322,8 +322,7 @@ class NameRegistry:
         """The slug of the service a note defines: as planned above, or (for a note whose front
         matter gave no title, so that it was not planned) the first free one."""
         if path not in self.service_slugs:
-            self.service_slugs[path] = _unique_slug(_service_slug_base(title), self.service_taken)
-            self.service_taken.add(self.service_slugs[path])
+            self.service_slugs[path] = self.service_taken.claim(_service_slug_base(title))
         return self.service_slugs[path]
 
 
@@ -332,7 +331,7 @@ def _service_slug_base(title: str) -> str:
 
 
 def _slug_of(slug: str, base: str) -> bool:
-    """Whether `_unique_slug(base, ...)` could have given `slug`."""
+    """Whether `SlugSet.claim(base)` could have given `slug`."""
     return slug == base[:180] or (slug.startswith(f"{base[:175]}-") and slug[len(base[:175]) + 1:].isdigit())
 
 
@@ -348,12 +347,31 @@ def _peek(data: bytes) -> tuple[str, list[str], str]:
     return meta.get("title") or "", aliases, (meta.get("type") or "topic").lower()
 
 
-def _unique_slug(base: str, taken: set[str]) -> str:
-    slug, counter = base[:180], 2
-    while slug in taken:
-        slug = f"{base[:175]}-{counter}"
-        counter += 1
-    return slug
+class SlugSet:
+    """Slugs taken so far, and a new unique one for a base: the base itself, else base-2, base-3...
+
+    Where the last search for a base stopped is kept, so that a note of thousands of sections
+    headed alike gets its anchors in linear time, not by counting up from 2 for each.
+    """
+
+    def __init__(self, taken=()):
+        self._taken = set(taken)
+        self._next: dict[str, int] = {}
+
+    def __contains__(self, slug: str) -> bool:
+        return slug in self._taken
+
+    def add(self, slug: str):
+        self._taken.add(slug)
+
+    def claim(self, base: str) -> str:
+        slug, counter = base[:180], self._next.get(base, 2)
+        while slug in self._taken:
+            slug = f"{base[:175]}-{counter}"
+            counter += 1
+        self._next[base] = counter
+        self._taken.add(slug)
+        return slug
 
 
 def _hash(*parts) -> str:
@@ -621,11 +639,10 @@ class Writer:
     def _sections(self, items) -> list[int]:
         batches = []
         for item in items:
-            anchors = set()
+            anchors = SlugSet()
             values = []
             for index, draft in enumerate(item.draft.sections):
-                anchor = _unique_slug(slugify(draft.heading_path[-1]) or "section", anchors)
-                anchors.add(anchor)
+                anchor = anchors.claim(slugify(draft.heading_path[-1]) or "section")
                 values.append(dict(
                     line=draft.line, position=draft.position, heading_path=draft.heading_path,
                     anchor=anchor, html=item.rendered[index], text=draft.text,

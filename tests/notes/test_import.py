@@ -3,6 +3,7 @@
 import io
 import json
 import shutil
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -18,6 +19,7 @@ from studyapp.notes.models import (
     Service,
     SourceFile,
 )
+from studyapp.notes.sync import SlugSet
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -291,3 +293,17 @@ def test_a_service_note_that_takes_another_notes_service_name_is_reported_and_th
     assert Service.objects.get(name="Amazon S3").source.path.endswith("services/amazon-s3.md")
     assert Service.objects.filter(name="Amazon Data Firehose").exists()
     assert NoteSection.objects.filter(source__path__endswith="s3-twin.md").exists()
+
+
+def test_sections_headed_alike_get_unique_anchors_in_linear_time(tmp_path):
+    slugs = SlugSet(["notes"])
+    started = time.perf_counter()
+    claimed = [slugs.claim("notes") for _ in range(100_000)]  # counting up from 2 each time: hours
+    assert time.perf_counter() - started < 15
+    assert claimed[:2] == ["notes-2", "notes-3"] and len(set(claimed)) == 100_000
+
+    (tmp_path / "alike.md").write_text("# Alike\n\n" + "".join(f"## Notes\n\nPoint {n}.\n\n" for n in range(300)))
+    run_import(tmp_path)
+    anchors = [anchor for anchor, path in NoteSection.objects.filter(source__path__endswith="alike.md")
+               .order_by("position").values_list("anchor", "heading_path") if path[-1] == "Notes"]
+    assert anchors[:3] == ["notes", "notes-2", "notes-3"] and len(set(anchors)) == 300
