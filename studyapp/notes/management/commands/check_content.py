@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.core.management.base import BaseCommand
 
-from studyapp.notes.models import ComparisonTable, Domain, QuestionPattern, Service, SourceFile
+from studyapp.notes.models import ComparisonTable, Domain, QuestionPattern, Scenario, Service, SourceFile
 from studyapp.notes.render import normalise_name
 
 CATEGORIES = {
@@ -100,7 +100,39 @@ def check(prefix: str) -> list[dict]:
     tables = ComparisonTable.objects.active().filter(source__path__startswith=prefix, source__kind__in=["topic", "exam", "concept", "service"]).count()
     if tables < MIN_TABLES:
         add(prefix, None, f"{tables} comparison tables; the corpus needs at least {MIN_TABLES}")
+    check_scenarios(prefix, {normalise_name(p.prompt) for p in patterns}, add)
     return problems
+
+
+# A test-wise candidate picks the longest option; chance alone makes the right one the longest in
+# a quarter of four-option items and 40% of five-option items with two right.
+MAX_LONGEST_RIGHT = {1: 0.35, 2: 0.50}
+
+
+def check_scenarios(prefix: str, cues: set[str], add):
+    """Every scenario item names its task statement and the mappings it tests, gives a reason for
+    every option, and does not give its answer away by the length of the right option."""
+    scenarios = list(Scenario.objects.active().filter(source__path__startswith=prefix).select_related("source"))
+    longest_right = defaultdict(list)
+    for item in scenarios:
+        where = (item.source.path, item.line)
+        if not item.task:
+            add(*where, f"scenario {item.title!r} names no task statement (a 'Task: 2.1' line)")
+        if not item.tests:
+            add(*where, f"scenario {item.title!r} names no mapping it tests (a 'Tests: cue; cue' line)")
+        for cue in item.tests:
+            if normalise_name(cue) not in cues:
+                add(*where, f"scenario {item.title!r} tests {cue!r}, which is no mapping's cue")
+        for option in item.options:
+            if not option.get("explanation"):
+                add(*where, f"scenario {item.title!r}: option {option['text']!r} gives no reason")
+        longest = max(len(option["text"]) for option in item.options)
+        longest_right[item.choose].append(any(o["correct"] and len(o["text"]) == longest for o in item.options))
+    for choose, flags in longest_right.items():
+        share = sum(flags) / len(flags)
+        if share > MAX_LONGEST_RIGHT.get(choose, 1):
+            add(prefix, None, f"the right option is the longest in {share:.0%} of the {len(flags)} scenario items "
+                              f"with {choose} right; at most {MAX_LONGEST_RIGHT[choose]:.0%}")
 
 
 def _dumps(value):
