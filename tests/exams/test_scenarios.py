@@ -45,6 +45,8 @@ def test_a_choose_two_item_is_scored_all_or_nothing(client, alice, scenarios, pi
     client.post(f"/exams/{attempt.pk}/1/", {"choice": [str(i) for i in choice]})
     client.post(f"/exams/{attempt.pk}/finish/")
     assert Attempt.objects.get(pk=attempt.pk).correct == int(right)
+    results = client.get(f"/exams/{attempt.pk}/results/").content.decode()
+    assert "Choose TWO, both needed" in results and results.count("Right answer") == 2
 
 
 def test_the_question_report_counts_scenarios_by_task_and_choose_two_items(scenarios):
