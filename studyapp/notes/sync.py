@@ -40,7 +40,7 @@ from .models import (
 from .parse import NoteError, parse_note, read_front_matter
 from .parse.drafts import NoteDraft, Problem
 from .render import Renderer, normalise_name
-from .signals import notes_imported
+from .signals import notes_import_ending, notes_imported
 
 NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
 
@@ -176,7 +176,9 @@ def import_notes(arguments, progress=None, now=None, names=None) -> Report:
     with import_transaction():
         Writer(now, registry).write(changed)
         # Inside the transaction, so whatever is built from the notes applies with them or not at all.
-        notes_imported.send(sender=SourceFile, now=now, changed=bool(changed))
+        outcome = {}
+        notes_imported.send(sender=SourceFile, now=now, changed=bool(changed), outcome=outcome)
+        notes_import_ending.send(sender=SourceFile, outcome=outcome)
     report.totals = totals()
     return report
 

@@ -15,12 +15,19 @@ CARD_FIELDS = ["kind", "front", "context", "family", "answer", "explanation", "s
                "position", "content_hash", "retired_at", "pattern_id", "table_id"]
 
 
-def on_notes_imported(sender, now, changed, **kwargs):
+def on_notes_imported(sender, now, changed, outcome=None, **kwargs):
     if changed or not Card.objects.exists():
-        sync_cards(now)
+        sync_cards(now, outcome)
 
 
-def sync_cards(now) -> dict:
+def on_import_ending(sender, outcome, **kwargs):
+    """Lower learners' new-card floors last: each lowered floor locks that learner's settings
+    row, which their answers lock too, until the import commits."""
+    if "new_cards_from" in outcome:
+        lower_new_from(outcome["new_cards_from"])
+
+
+def sync_cards(now, outcome: dict | None = None) -> dict:
     """Create, update, retire and revive cards so that they match the active notes."""
     existing = {key: (pk, content_hash, retired_at) for key, pk, content_hash, retired_at
                 in Card.objects.values_list("key", "pk", "content_hash", "retired_at")}
@@ -44,7 +51,9 @@ def sync_cards(now) -> dict:
     update_rows(Card, CARD_FIELDS, changed)
     # New and revived cards may sit before a learner's new-card floor: search from them again.
     reopened = [d.position for d in drafts if d.key not in existing or existing[d.key][2] is not None]
-    if reopened:
+    if reopened and outcome is not None:
+        outcome["new_cards_from"] = min(reopened)  # see on_import_ending
+    elif reopened:
         lower_new_from(min(reopened))
 
     live = {d.key for d in drafts}

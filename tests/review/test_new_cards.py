@@ -5,7 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from studyapp.exams.models import BankQuestion
 from studyapp.review import queue
 from studyapp.review.models import Card, ReviewState, StudySettings
 
@@ -49,6 +52,23 @@ def test_a_card_imported_below_the_floor_is_new_at_once(learner, alice, notes):
     call_command("import_notes", str(notes), stdout=io.StringIO())
     assert min(Card.objects.filter(front__startswith="A freshly added").values_list("position", flat=True)) \
         < Card.objects.get(key=new_keys(alice)[-1]).position  # some land before cards already passed
+    assert new_keys(alice) == every_unanswered(alice)
+
+
+def test_an_import_lowers_learners_floors_last_so_their_rows_are_held_briefly(learner, alice, notes):
+    """A lowered floor locks the learner's settings row, which each of their answers also locks,
+    until the import commits: it is written after the cards and the question bank are."""
+    for _ in range(5):
+        grade(learner, show(learner), 4)
+    lines = "".join(f"| A freshly added cue {n} | Answer {n} |\n" for n in range(40))
+    (notes / "more.md").write_text(f"# More\n\n| Question pattern | Answer |\n|---|---|\n{lines}")
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import_notes", str(notes), stdout=io.StringIO())
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    settings_table, bank_table = StudySettings._meta.db_table, BankQuestion._meta.db_table
+    floors = [i for i, sql in enumerate(writes) if f'UPDATE "{settings_table}"' in sql]
+    bank = [i for i, sql in enumerate(writes) if f'"{bank_table}"' in sql.split("(")[0]]
+    assert floors and bank and floors[0] > max(bank)
     assert new_keys(alice) == every_unanswered(alice)
 
 
