@@ -48,6 +48,7 @@ class SourceFile(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField()
     domains = models.ManyToManyField("Domain", blank=True, related_name="sources")
+    tasks = models.JSONField(default=list, blank=True, help_text="The exam guide's task statements it teaches")
 
     class Meta:
         ordering = ["title"]
@@ -57,6 +58,13 @@ class SourceFile(models.Model):
 
     def get_absolute_url(self):
         return address("notes:document", self.slug)
+
+
+def task_statements(numbers: list[str], domains) -> list[str]:
+    """Task statement numbers with their words, as the exam note's domains give them ("2.1 Choose
+    a data store"); a number no domain names stays as it is."""
+    named = {text.split(" ", 1)[0]: text for domain in domains for text in domain.tasks}
+    return [named.get(number, number) for number in numbers]
 
 
 class ActiveQuerySet(models.QuerySet):
@@ -196,6 +204,7 @@ class QuestionPattern(Imported):
     group = models.CharField(max_length=300, blank=True)
     domain = models.ForeignKey(Domain, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="patterns")
+    task = models.CharField(max_length=10, blank=True, help_text="The exam guide's task statement, e.g. 2.1")
     answer_services = models.ManyToManyField(Service, blank=True, related_name="answers")
     search_text = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64)

@@ -57,7 +57,7 @@ SHOWN = {
     "services": ("pk", "name", "slug", "category"),
     "sections": ("pk", "heading_path", "anchor", "text", "source__title", "source__slug"),
     "tables": ("pk", "key", "title", "source__title"),
-    "patterns": ("pk", "prompt", "answer", "explanation", "domain__number"),
+    "patterns": ("pk", "prompt", "answer", "explanation", "domain__number", "task"),
 }
 MODELS = {"services": Service, "sections": NoteSection, "tables": ComparisonTable, "patterns": QuestionPattern}
 for model in MODELS.values():

@@ -453,13 +453,13 @@ class Writer:
 
     def _sources(self, items):
         names = ["slug", "title", "kind", "aliases", "checksum", "link_context", "size", "front_matter", "warnings",
-                 "imported_at"]
+                 "imported_at", "tasks"]
 
         def values(item):
             draft = item.draft
             return (self.registry.slugs[item.report.path], draft.title, draft.kind, draft.aliases, item.checksum,
                     self.registry.context, len(item.data), _jsonable(draft.meta),
-                    _stored_warnings(item), self.now)
+                    _stored_warnings(item), self.now, draft.tasks)
 
         paths = [i.report.path for i in items]
         existing = dict(SourceFile.objects.filter(path__in=paths).values_list("path", "pk"))
@@ -692,7 +692,7 @@ class Writer:
             batches.append((item.source_id, item.draft.patterns, [dict(
                 line=draft.line, position=draft.position, prompt=draft.prompt, answer=draft.answer[:500],
                 explanation=draft.explanation, citation=draft.citation[:300], origin=draft.origin,
-                group=draft.group[:300], domain_id=domains.get(draft.domain),
+                group=draft.group[:300], domain_id=domains.get(draft.domain), task=draft.task,
                 search_text=_search(draft.prompt, draft.answer, draft.explanation),
                 content_hash=_hash(draft.prompt, draft.answer, draft.explanation),
             ) for draft in item.draft.patterns]))

@@ -18,6 +18,7 @@ from .models import (
     QuestionPattern,
     Service,
     SourceFile,
+    task_statements,
 )
 from .search import SHOWN, run_search
 from .uploads import start_upload
@@ -77,9 +78,11 @@ def service_detail(request, slug):
     for section in sections:
         section.source = service.source  # the note they were read by, not read again for each
     source = service.source_id or NO_NOTE
+    domains = SERVICE_DOMAINS.all(service.pk)
     return TemplateResponse(request, "notes/service.html", {
         "service": service,
-        "domains": SERVICE_DOMAINS.all(service.pk),
+        "domains": domains,
+        "tasks": task_statements(service.source.tasks, domains) if service.source_id else [],
         "sections": sections,
         "tables": SERVICE_TABLES.all(service.pk),
         "patterns": ANSWERED_PATTERNS.all(service.pk),
@@ -97,6 +100,7 @@ def document_detail(request, slug):
             return redirect(service)
     return TemplateResponse(request, "notes/document.html", {
         "source": source,
+        "tasks": task_statements(source.tasks, source.domains.active()) if source.tasks else [],
         "sections": NoteSection.objects.active().filter(source=source).select_related("source"),
         "backlinks": NoteSection.objects.active().filter(links_to_notes=source).exclude(source=source)
         .select_related("source").only("heading_path", "anchor", "source__title", "source__slug"),

@@ -19,11 +19,11 @@ IMPORTED_AT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 def test_rows_past_one_statement_are_all_written_as_given():
     names = ["path", "slug", "title", "kind", "aliases", "checksum", "link_context", "size", "front_matter",
-             "warnings", "imported_at"]
+             "warnings", "imported_at", "tasks"]
     per_statement = min(ROWS_PER_INSERT, bulk.parameter_limit() // len(names))
     count = 2 * per_statement + per_statement // 3
     rows = [(f"notes/{n}.md", f"note-{n}", f"Note {n}", "topic", [f"alias {n}", "é→"], "0" * 64, "", n,
-             {"title": f"Note {n}"}, [], IMPORTED_AT) for n in range(count)]
+             {"title": f"Note {n}"}, [], IMPORTED_AT, ["1.1"]) for n in range(count)]
     with CaptureQueriesContext(connection) as queries:
         insert_rows(SourceFile, names, rows)
     assert len(queries) == 3

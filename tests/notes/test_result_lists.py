@@ -46,12 +46,12 @@ def test_a_section_snippet_starts_near_the_first_term():
     assert snippet.startswith("…") and "Kinesis replays data." in snippet
 
 
-def test_a_pattern_shows_its_explanation_and_domain_only_when_it_has_them():
-    full = row("patterns", prompt=HOSTILE, answer=HOSTILE, explanation=HOSTILE, domain__number=3)
-    bare = row("patterns", prompt="Which queue?", answer="SQS", explanation="", domain__number=None)
+def test_a_pattern_shows_its_explanation_domain_and_task_only_when_it_has_them():
+    full = row("patterns", prompt=HOSTILE, answer=HOSTILE, explanation=HOSTILE, domain__number=3, task="3.<")
+    bare = row("patterns", prompt="Which queue?", answer="SQS", explanation="", domain__number=None, task="")
     assert pattern_list([full, bare]) == (
         '<dl class="patterns">'
         f'<div class="pattern"><dt>{ESCAPED}</dt><dd><strong>{ESCAPED}</strong> — {ESCAPED} '
-        '<span class="tag">D3</span></dd></div>'
+        '<span class="tag">D3</span> <span class="tag" title="Exam guide task statement">Task 3.&lt;</span></dd></div>'
         '<div class="pattern"><dt>Which queue?</dt><dd><strong>SQS</strong> </dd></div>'
         "</dl>")

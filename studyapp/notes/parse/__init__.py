@@ -6,7 +6,7 @@ from pathlib import PurePath
 from .blocks import drop_debris, scan
 from .drafts import DomainDraft, ExamDraft, NoteDraft, Problem
 from .extract import Extractor, plain
-from .front_matter import KINDS, domain_numbers, read_front_matter, split_front_matter
+from .front_matter import KINDS, domain_numbers, read_front_matter, split_front_matter, task_numbers
 from .text import NoteError, decode, to_lines
 
 __all__ = ["NoteError", "parse_note", "plain", "read_front_matter"]
@@ -33,7 +33,14 @@ def parse_note(name: str, data: bytes, max_bytes: int) -> NoteDraft:
         domains, messages = domain_numbers(meta.get("domains"))
         warnings.extend(Problem(1, message) for message in messages)
 
-    extractor = Extractor(blocks, meta, title, kind, domains[0] if domains else None)
+    tasks, messages = task_numbers(meta.get("tasks"))
+    warnings.extend(Problem(1, message) for message in messages)
+    if domains:
+        outside = [t for t in tasks if int(t.split(".")[0]) not in domains]
+        warnings.extend(Problem(1, f"front matter task {t} is not in the note's domains; ignored it") for t in outside)
+        tasks = [t for t in tasks if t not in outside]
+
+    extractor = Extractor(blocks, meta, title, kind, domains[0] if domains else None, tasks)
     extractor.run()
     exam = _declared_exam(meta, title) if kind == "exam" else extractor.inferred_exam
 
@@ -44,6 +51,7 @@ def parse_note(name: str, data: bytes, max_bytes: int) -> NoteDraft:
         aliases=[a.strip() for a in _listed(meta.get("aliases")) if a.strip()],
         category=(meta.get("category") or "").strip(),
         domains=domains,
+        tasks=tasks,
         sections=extractor.sections,
         tables=extractor.tables,
         patterns=extractor.patterns,

@@ -41,6 +41,7 @@ class PatternDraft:
     origin: str  # table | arrow | tip
     group: str  # the table or list it came from: answers in one group are alike
     position: int
+    task: str = ""  # the exam guide's task statement it teaches, e.g. "2.1"
 
 
 @dataclass
@@ -95,6 +96,7 @@ class NoteDraft:
     aliases: list[str]
     category: str
     domains: list[int]
+    tasks: list[str]  # the exam guide's task statements the note teaches, e.g. ["2.1", "2.3"]
     sections: list[SectionDraft]
     tables: list[TableDraft]
     patterns: list[PatternDraft]

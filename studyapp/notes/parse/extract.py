@@ -251,8 +251,9 @@ def _dedent_stray_prose(lines):
 
 
 class Extractor:
-    def __init__(self, blocks: list[Block], meta: dict, title: str, kind: str, default_domain):
+    def __init__(self, blocks: list[Block], meta: dict, title: str, kind: str, default_domain, tasks=()):
         self.blocks = blocks
+        self.tasks = list(tasks)
         self.meta = meta
         self.title = title
         self.kind = kind
@@ -347,6 +348,7 @@ class Extractor:
     def _table_patterns(self, block, keys, cue, answer, title, citation):
         explanation = next((i for i, k in enumerate(keys) if k in EXPLANATION_HEADERS), None)
         domain = next((i for i, k in enumerate(keys) if k == "domain"), None)
+        task = next((i for i, k in enumerate(keys) if k in {"task", "task statement"}), None)
         source = next((i for i, k in enumerate(keys) if k in {"source", "sources"}), None)
         for offset, row in enumerate(block.table.rows):
             prompt, reply = _unquote(plain(row[cue])), plain(row[answer])
@@ -362,12 +364,26 @@ class Extractor:
                 citation=plain(row[source]) if source is not None else citation,
                 origin="table",
                 group=title,
+                task=plain(row[task]) if task is not None else "",
             )
 
-    def _add_pattern(self, domain=None, **fields):
-        self.patterns.append(PatternDraft(
-            domain=domain or self.default_domain, position=len(self.patterns), **fields,
-        ))
+    def _add_pattern(self, domain=None, task="", **fields):
+        domain = domain or self.default_domain
+        written = TASK.fullmatch(task.strip())
+        if task.strip() and not written:
+            self.warnings.append(Problem(fields["line"], f"mapping's task {task!r} is not a task statement number "
+                                                         "such as 2.1; left it without one"))
+        task = f"{int(written.group(1))}.{int(written.group(2))}" if written else self.default_task(domain)
+        if task and domain and not task.startswith(f"{domain}."):
+            self.warnings.append(Problem(fields["line"], f"mapping's task {task} is not in its domain {domain}; "
+                                                         "left it without one"))
+            task = ""
+        self.patterns.append(PatternDraft(domain=domain, position=len(self.patterns), task=task, **fields))
+
+    def default_task(self, domain) -> str:
+        """The task statement an item names none of: the note's only one in the item's domain."""
+        mine = [t for t in self.tasks if domain is None or t.startswith(f"{domain}.")]
+        return mine[0] if len(mine) == 1 else ""
 
     def _text_patterns(self, block: Block, names: list[str]):
         in_tips = any(TIP_HEADING.search(name) for name in names)
@@ -450,7 +466,7 @@ class Extractor:
         for section in self.sections:
             if len(section.heading_path) < 2 and section.heading_path == [self.title]:
                 continue
-            scenario = _scenario_from(section, self.default_domain)
+            scenario = _scenario_from(section, self.default_domain, self.default_task)
             if isinstance(scenario, str):
                 self.warnings.append(Problem(section.line, scenario))
             elif scenario is not None:
@@ -467,7 +483,7 @@ CHOOSE_TWO_OPTIONS = 5
 TASK = re.compile(r"\b(\d{1,2})\.(\d{1,2})\b")
 
 
-def _scenario_from(section: SectionDraft, default_domain):
+def _scenario_from(section: SectionDraft, default_domain, default_task):
     domain, citation, task, tests, stem, options = default_domain, "", "", [], [], []
     for raw in section.markdown.split("\n"):
         option = OPTION.match(raw)
@@ -497,6 +513,7 @@ def _scenario_from(section: SectionDraft, default_domain):
                 "item; skipped it")
     if task and domain and not task.startswith(f"{domain}."):
         return f"scenario's task {task} is not in its domain {domain}; skipped it"
+    task = task or default_task(domain)
     return ScenarioDraft(section.heading_path[-1], plain("\n".join(stem)), options, domain,
                          citation, section.line, 0, task, tests)
 

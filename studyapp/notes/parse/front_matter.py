@@ -187,6 +187,8 @@ def _check(meta: dict, key_lines: dict[str, int]):
             whole(key, meta[key], low, high)
     if meta.get("flashcards") is not None and not isinstance(meta["flashcards"], bool):
         refuse("flashcards", f"must be true or false, not {_shown(meta['flashcards'])}")
+    if meta.get("tasks") is not None:
+        items("tasks", meta["tasks"])  # each is read by task_numbers(), which warns of the others
     if meta.get("domains") is None:
         return
     if str(meta.get("type")).strip().lower() != "exam":
@@ -218,6 +220,23 @@ def domain_numbers(value) -> tuple[list[int], list[str]]:
         else:
             messages.append(f"front matter domain {_shown(item)} is not a domain number")
     return numbers, messages
+
+
+TASK_NUMBER = re.compile(r"^(\d{1,2})\.(\d{1,2})$")
+
+
+def task_numbers(value) -> tuple[list[str], list[str]]:
+    """The exam guide task statements a note's `tasks` lists ("2.1"), and a message for each item
+    that is not one. YAML reads `[2.1, 3.4]` as numbers; they mean the same as text."""
+    tasks, messages = [], []
+    for item in value if isinstance(value, list) else [] if value is None else [value]:
+        written = str(item).strip() if isinstance(item, (str, int, float)) and not isinstance(item, bool) else None
+        found = TASK_NUMBER.match(written or "")
+        if found:
+            tasks.append(f"{int(found.group(1))}.{int(found.group(2))}")
+        else:
+            messages.append(f"front matter task {_shown(item)} is not a task statement number such as 2.1")
+    return list(dict.fromkeys(tasks)), messages
 
 
 def _shown(value) -> str:

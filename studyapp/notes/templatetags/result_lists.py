@@ -50,5 +50,7 @@ def pattern_list(patterns) -> str:
 def _pattern(pattern) -> str:
     explanation = f" — {escape(pattern.explanation)}" if pattern.explanation else ""
     domain = f'<span class="tag">D{pattern.domain__number}</span>' if pattern.domain__number is not None else ""
+    if pattern.task:
+        domain += f' <span class="tag" title="Exam guide task statement">Task {escape(pattern.task)}</span>'
     return (f'<div class="pattern"><dt>{escape(pattern.prompt)}</dt>'
             f"<dd><strong>{escape(pattern.answer)}</strong>{explanation} {domain}</dd></div>")

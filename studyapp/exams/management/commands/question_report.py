@@ -3,7 +3,9 @@ import re
 
 from django.core.management.base import BaseCommand
 
-from studyapp.notes.models import Exam
+from collections import Counter
+
+from studyapp.notes.models import Exam, QuestionPattern, SourceFile
 
 from ...bank import load_bank
 from ...questions import domain_shares
@@ -35,6 +37,9 @@ class Command(BaseCommand):
                     )
                     tasks = ", ".join(f"{task}: {count}" for task, count in domain["tasks"].items())
                     self.stdout.write(f"    scenario items per task statement: {tasks}")
+                    mappings = ", ".join(f"{task}: {count}" for task, count in domain["mappings_per_task"].items())
+                    self.stdout.write(f"    mappings per task statement: {mappings}; "
+                                      f"{domain['mappings_without_task']} without one")
                 scenarios = exam["scenarios"]
                 self.stdout.write(
                     f"  Scenario items: {scenarios['total']} ({scenarios['multiple_response']} choose-two, "
@@ -51,6 +56,12 @@ def build_report(exam) -> dict:
     ambiguous = [q for q in questions if bank.ambiguities(q)]
     domains = []
     shares = full_exam_shares(exam)
+    by_domain = Counter(QuestionPattern.objects.active().filter(domain__exam=exam).values_list("domain_id", "task"))
+    mappings = Counter()
+    for (_, task), count in by_domain.items():
+        mappings[task] += count
+    notes = Counter(task for tasks in SourceFile.objects.filter(domains__exam=exam).distinct()
+                    .values_list("tasks", flat=True) for task in tasks)
     for domain in exam.domains.active():
         # Each question once, under its first domain: the one the bank files it under.
         mine = [q for q in questions if q.domain_ids[:1] == (domain.pk,)]
@@ -64,6 +75,10 @@ def build_report(exam) -> dict:
             "scenario_multiple_response": sum(q.choose == 2 for q in scenarios),
             "full_exam_share": shares.get(domain.number, 0),
             "tasks": {task: sum(q.task == task for q in scenarios) for task in task_numbers(domain)},
+            "mappings_per_task": {task: mappings[task] for task in task_numbers(domain)},
+            "notes_per_task": {task: notes[task] for task in task_numbers(domain)},
+            "mappings_without_task": sum(
+                count for (domain_id, task), count in by_domain.items() if domain_id == domain.pk and not task),
         })
     scenarios = [q for q in questions if q.kind == "scenario"]
     return {
