@@ -44,7 +44,8 @@ tasks: ["1.1"]
 def test_tasks_come_from_front_matter_and_a_task_column_and_wrong_ones_are_reported():
     draft = parse_note("patterns.md", PATTERNS.encode(), 1 << 20)
     assert draft.tasks == ["1.1", "1.2"]
-    assert [p.task for p in draft.patterns] == ["1.1", "", "", ""]
+    # A mapping with no task of its own takes its note's first one in its domain, the note's main one.
+    assert [p.task for p in draft.patterns] == ["1.1", "1.1", "", "1.1"]
     messages = [w.message for w in draft.warnings]
     assert "front matter task 'one' is not a task statement number such as 2.1" in messages
     assert "front matter task 4.1 is not in the note's domains; ignored it" in messages
@@ -52,7 +53,7 @@ def test_tasks_come_from_front_matter_and_a_task_column_and_wrong_ones_are_repor
     assert "mapping's task 'soon' is not a task statement number such as 2.1; left it without one" in messages
 
 
-def test_a_note_of_one_task_gives_it_to_its_mappings():
+def test_a_note_gives_its_mappings_its_first_task_in_their_domain():
     draft = parse_note("cues.md", ONE_TASK.encode(), 1 << 20)
     assert draft.tasks == ["1.1"] and [p.task for p in draft.patterns] == ["1.1"]
 
@@ -75,6 +76,6 @@ def test_pages_show_task_statements_and_the_report_counts_mappings_per_task(clie
     call_command("question_report", "--json", stdout=out)
     [exam] = json.loads(out.getvalue())["exams"]
     first = exam["domains"][0]
-    assert first["mappings_per_task"] == {"1.1": 2}
+    assert first["mappings_per_task"] == {"1.1": 4}
     assert first["notes_per_task"] == {"1.1": 2}
-    assert first["mappings_without_task"] == 3
+    assert first["mappings_without_task"] == 1

@@ -381,9 +381,9 @@ class Extractor:
         self.patterns.append(PatternDraft(domain=domain, position=len(self.patterns), task=task, **fields))
 
     def default_task(self, domain) -> str:
-        """The task statement an item names none of: the note's only one in the item's domain."""
-        mine = [t for t in self.tasks if domain is None or t.startswith(f"{domain}.")]
-        return mine[0] if len(mine) == 1 else ""
+        """The task statement of an item that names none: the first its note lists in the item's
+        domain (a note lists its main task statement first)."""
+        return next((t for t in self.tasks if domain is None or t.startswith(f"{domain}.")), "")
 
     def _text_patterns(self, block: Block, names: list[str]):
         in_tips = any(TIP_HEADING.search(name) for name in names)
