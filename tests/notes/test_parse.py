@@ -279,3 +279,13 @@ def test_a_choose_two_scenario_has_two_right_of_five_with_its_task_and_the_mappi
     messages = [w.message for w in draft.warnings]
     assert any("two among five" in m for m in messages)
     assert any("task 2.1 is not in its domain 1" in m for m in messages)
+
+
+def test_a_tested_cue_holding_a_semicolon_is_named_in_quotes():
+    draft = parse_note("cases.md", (
+        "---\ntype: scenarios\ntitle: Cases\ndomains: [1]\n---\n# Cases\n\n## Replay\nDomain: 1\nTask: 1.1\n"
+        'Tests: Replay a stream; "Ordered; exactly once" ;Deliver to S3\n\n'
+        "A team must reread a week of events. Which service keeps them?\n\n"
+        "- [x] Kinesis Data Streams — keeps records for the retention period.\n"
+        "- [ ] Amazon SNS — keeps nothing.\n").encode(), 1 << 20)
+    assert draft.scenarios[0].tests == ["Replay a stream", "Ordered; exactly once", "Deliver to S3"]

@@ -500,7 +500,7 @@ def _scenario_from(section: SectionDraft, default_domain, default_task):
             found = TASK.search(field.group(2))
             task = f"{int(found.group(1))}.{int(found.group(2))}" if found else task
         elif name == "tests":
-            tests = [cue for cue in (plain(part).strip() for part in field.group(2).split(";")) if cue]
+            tests = [cue for cue in (plain(part).strip() for part in _tested_cues(field.group(2))) if cue]
         elif field:
             citation = plain(field.group(2))
         elif raw.strip() and not options:
@@ -516,6 +516,14 @@ def _scenario_from(section: SectionDraft, default_domain, default_task):
     task = task or default_task(domain)
     return ScenarioDraft(section.heading_path[-1], plain("\n".join(stem)), options, domain,
                          citation, section.line, 0, task, tests)
+
+
+# Cues are separated by ";"; a cue that holds one is written in double quotes.
+TESTED_CUE = re.compile(r'"([^"]*)"|([^;"]+)')
+
+
+def _tested_cues(text: str) -> list[str]:
+    return [m.group(1) if m.group(1) is not None else m.group(2) for m in TESTED_CUE.finditer(text)]
 
 
 def _link_targets_in_markdown(text: str) -> list[str]:
