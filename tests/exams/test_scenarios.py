@@ -81,3 +81,16 @@ def test_a_custom_exam_of_scenario_items_only(client, alice, scenarios):
     attempt = Attempt.objects.get(user=alice)
     assert response["Location"] == f"/exams/{attempt.pk}/1/"
     assert attempt.total == 2 and set(attempt.questions.values_list("kind", flat=True)) == {"scenario"}
+
+
+def test_the_content_check_asks_for_the_scenario_bank_a_full_exam_needs(scenarios):
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("check_content", "--prefix", "tests/fixtures/scenarios/", "--json", stdout=out)
+    messages = {problem["message"] for problem in json.loads(out.getvalue())}
+    assert "2 scenario items; the corpus needs at least 360" in messages
+    assert "DEA-C01 domain 1 has 2 scenario items; it needs 120" in messages
+    assert "DEA-C01 domain 4 has 0 scenario items; it needs 65" in messages
+    assert "DEA-C01 task statement 1.1 has 2 scenario items; it needs 8" in messages
+    # Half of the two are "Choose TWO": more than the 15% asked for, so nothing is said of them.
+    assert not any("Choose TWO" in message for message in messages)

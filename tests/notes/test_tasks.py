@@ -79,3 +79,17 @@ def test_pages_show_task_statements_and_the_report_counts_mappings_per_task(clie
     assert first["mappings_per_task"] == {"1.1": 4}
     assert first["notes_per_task"] == {"1.1": 2}
     assert first["mappings_without_task"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_content_check_asks_every_note_and_mapping_for_its_task_statement(tmp_path):
+    (tmp_path / "cues.md").write_text(ONE_TASK.replace('tasks: ["1.1"]\n', ""))
+    shutil.copy(FIXTURES / "scenarios" / "exam.md", tmp_path)
+    call_command("import_notes", str(tmp_path), stdout=io.StringIO())
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("check_content", "--prefix", tmp_path.as_posix(), "--json", stdout=out)
+    messages = {problem["message"] for problem in json.loads(out.getvalue())}
+    assert ("front matter needs 'tasks': the exam guide task statements the note teaches "
+            "([] for a note that teaches none)") in messages
+    assert any(m.startswith("mapping 'Stream clicks to many consumers' has no task statement") for m in messages)

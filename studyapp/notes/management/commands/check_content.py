@@ -1,6 +1,6 @@
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.core.management.base import BaseCommand
 
@@ -16,6 +16,13 @@ KINDS = {"exam", "service", "concept", "topic", "patterns", "scenarios"}
 MIN_PATTERNS_PER_DOMAIN = 60
 MIN_PATTERNS = 400
 MIN_TABLES = 35
+# The scenario bank a full exam draws from: issue 18's minimums for the DEA-C01 corpus.
+MIN_SCENARIOS = 360
+MIN_SCENARIOS_PER_DOMAIN = {"DEA-C01": {1: 120, 2: 95, 3: 80, 4: 65}}
+MIN_SCENARIOS_PER_TASK = 8
+MIN_MULTIPLE_RESPONSE_SHARE = 0.15
+# Notes of these types say which of the exam guide's task statements they teach.
+TAUGHT_KINDS = {"service", "concept", "topic", "patterns"}
 
 
 class Command(BaseCommand):
@@ -55,6 +62,9 @@ def check(prefix: str) -> list[dict]:
             add(source.path, 1, "front matter needs a 'title'")
         if not meta.get("sources"):
             add(source.path, 1, "front matter needs 'sources' saying where the facts come from")
+        if meta.get("type") in TAUGHT_KINDS and "tasks" not in meta:
+            add(source.path, 1, "front matter needs 'tasks': the exam guide task statements the note teaches "
+                                "([] for a note that teaches none)")
         if meta.get("type") == "service" and meta.get("category") not in CATEGORIES:
             add(source.path, 1, f"category {meta.get('category')!r} is not one of the README's categories")
         for warning in source.warnings:
@@ -83,6 +93,9 @@ def check(prefix: str) -> list[dict]:
             add(pattern.source.path, pattern.line, f"mapping {pattern.prompt!r} has no source")
         if pattern.domain is None:
             add(pattern.source.path, pattern.line, f"mapping {pattern.prompt!r} has no exam domain")
+        elif not pattern.task:
+            add(pattern.source.path, pattern.line, f"mapping {pattern.prompt!r} has no task statement (a Task "
+                                                   "column, or a note whose front matter lists one task in its domain)")
         if re.match(r"^(Amazon|AWS) [A-Z]", pattern.answer) and not pattern.answer_services.all():
             add(pattern.source.path, pattern.line, f"answer {pattern.answer!r} names no known service")
         services = sorted(s.name for s in pattern.answer_services.all())
@@ -128,11 +141,35 @@ def check_scenarios(prefix: str, cues: set[str], add):
                 add(*where, f"scenario {item.title!r}: option {option['text']!r} gives no reason")
         longest = max(len(option["text"]) for option in item.options)
         longest_right[item.choose].append(any(o["correct"] and len(o["text"]) == longest for o in item.options))
+    check_scenario_counts(prefix, scenarios, add)
     for choose, flags in longest_right.items():
         share = sum(flags) / len(flags)
         if share > MAX_LONGEST_RIGHT.get(choose, 1):
             add(prefix, None, f"the right option is the longest in {share:.0%} of the {len(flags)} scenario items "
                               f"with {choose} right; at most {MAX_LONGEST_RIGHT[choose]:.0%}")
+
+
+def check_scenario_counts(prefix: str, scenarios: list[Scenario], add):
+    """Enough scenario items for full mock exams: in all, per domain, per task statement, and
+    multiple-response ones among them."""
+    if len(scenarios) < MIN_SCENARIOS:
+        add(prefix, None, f"{len(scenarios)} scenario items; the corpus needs at least {MIN_SCENARIOS}")
+    two = sum(item.choose == 2 for item in scenarios)
+    if scenarios and two / len(scenarios) < MIN_MULTIPLE_RESPONSE_SHARE:
+        add(prefix, None, f"{two} of {len(scenarios)} scenario items are \"Choose TWO\"; at least "
+                          f"{MIN_MULTIPLE_RESPONSE_SHARE:.0%} must be")
+    per_domain = Counter(item.domain_id for item in scenarios)
+    per_task = Counter((item.domain_id, item.task) for item in scenarios)
+    for domain in Domain.objects.active().select_related("exam"):
+        needed = MIN_SCENARIOS_PER_DOMAIN.get(domain.exam.code, {}).get(domain.number, 0)
+        if per_domain[domain.pk] < needed:
+            add(prefix, None, f"{domain.exam.code} domain {domain.number} has {per_domain[domain.pk]} scenario "
+                              f"items; it needs {needed}")
+        for task in domain.tasks:
+            number = str(task).split(" ", 1)[0]
+            if per_task[(domain.pk, number)] < MIN_SCENARIOS_PER_TASK:
+                add(prefix, None, f"{domain.exam.code} task statement {number} has {per_task[(domain.pk, number)]} "
+                                  f"scenario items; it needs {MIN_SCENARIOS_PER_TASK}")
 
 
 def _dumps(value):
