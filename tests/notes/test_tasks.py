@@ -80,6 +80,15 @@ def test_pages_show_task_statements_and_the_report_counts_mappings_per_task(clie
     assert first["notes_per_task"] == {"1.1": 2}
     assert first["mappings_without_task"] == 1
 
+    out = io.StringIO()
+    call_command("export_notes", "--format", "json", stdout=out)
+    exported = {p["prompt"]: p["task"] for p in json.loads(out.getvalue())["patterns"]}
+    assert exported["Stream clicks to many consumers"] == "1.1" and exported["Transform records in flight"] == ""
+    out = io.StringIO()
+    call_command("export_notes", "--format", "csv", stdout=out)
+    row = next(line for line in out.getvalue().splitlines() if line.startswith("Stream clicks"))
+    assert row.endswith("DEA-C01 domain-1 task-1.1 ingestion-cues")  # Anki tags: exam, domain, task, note
+
 
 @pytest.mark.django_db(transaction=True)
 def test_the_content_check_asks_every_note_and_mapping_for_its_task_statement(tmp_path):

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             ],
             "patterns": [
                 {"prompt": p.prompt, "answer": p.answer, "explanation": p.explanation,
-                 "domain": p.domain.number if p.domain else None, "source": p.source.path,
+                 "domain": p.domain.number if p.domain else None, "task": p.task, "source": p.source.path,
                  "line": p.line, "citation": p.citation}
                 for p in patterns
             ],
@@ -71,4 +71,6 @@ class Command(BaseCommand):
             tags = [slugify(pattern.source.title)[:40] or "notes"]
             if pattern.domain:
                 tags[:0] = [pattern.domain.exam.code, f"domain-{pattern.domain.number}"]
+            if pattern.task:
+                tags.insert(-1, f"task-{pattern.task}")
             writer.writerow([anki_html(pattern.prompt), anki_html(back), inert(" ".join(tags))])
