@@ -116,7 +116,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # Checks the lockout before any password is compared.
     "axes.backends.AxesStandaloneBackend",
-    "studyapp.accounts.backends.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Five wrong passwords for one name from one address lock that pair out for 15 minutes. Behind a
 # reverse proxy every request comes from the proxy's address, so the lock is then per name.
@@ -127,7 +127,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-SESSION_ENGINE = "studyapp.accounts.sessions"
+# Django's database sessions: a logout ends the session for every worker at once.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

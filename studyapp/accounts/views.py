@@ -14,6 +14,6 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         StudySettings.objects.create(user=user, time_zone=form.cleaned_data["time_zone"])
-        login(request, user, backend="studyapp.accounts.backends.ModelBackend")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("/")
     return TemplateResponse(request, "accounts/signup.html", {"form": form})

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -15,12 +15,11 @@ from studyapp.notes.models import Exam
 from studyapp.review import session as review
 from studyapp.review.models import ReviewLog, StudySettings
 from studyapp.review.scheduler import Rating
-from studyapp.prepared import Prepared
 from studyapp.web import partial_template, vary_on_htmx
 
 from . import mock
 from .forms import CustomExamForm
-from .models import Attempt, AttemptQuestion, BankQuestion, answered
+from .models import Attempt, BankQuestion, answered
 
 
 def _exam():
@@ -30,16 +29,8 @@ def _exam():
     return exam
 
 
-# Read on every click in an exam.
-ATTEMPT_OF_USER = Prepared(lambda pk, user: Attempt.objects.select_related("exam").filter(pk=pk, user=user), int, int)
-QUESTION_AT = Prepared(
-    lambda attempt, position: AttemptQuestion.objects.filter(attempt=attempt, position=position), int, int)
-
-
 def _attempt_for_user(request, pk) -> Attempt:
-    if (attempt := ATTEMPT_OF_USER.one(pk, request.user.pk)) is None:
-        raise Http404("No such attempt.")
-    return attempt
+    return get_object_or_404(Attempt.objects.for_user(request.user).select_related("exam"), pk=pk)
 
 
 def _go(request, url):
@@ -122,7 +113,7 @@ def question(request, pk, number):
     # Every question's progress, and the one shown in full: the others' stems and options are
     # not read on each click.
     progress = list(attempt.questions.values_list("chosen", "choose", "flagged"))
-    if (current := QUESTION_AT.one(attempt.pk, number)) is None:
+    if (current := attempt.questions.filter(position=number).first()) is None:
         raise Http404("No such question.")
     if request.method == "POST":
         try:
@@ -173,12 +164,15 @@ def _choices(values: list[str], options: int) -> list[int]:
 
 
 def _navigator(attempt: Attempt, progress: list[tuple], number: int) -> list[dict]:
-    """A link to each question, with its state (the `question_links` tag writes them out)."""
+    """A link to each question, with its state."""
     # Question addresses differ only in their number: one reverse() serves them all.
     prefix = reverse("exams:question", args=[attempt.pk, 1]).removesuffix("1/")
-    return [{"number": n, "url": f"{prefix}{n}/", "answered": answered(chosen, choose), "flagged": flagged,
-             "current": n == number}
-            for n, (chosen, choose, flagged) in enumerate(progress, 1)]
+    links = [{"number": n, "url": f"{prefix}{n}/", "answered": answered(chosen, choose), "flagged": flagged,
+              "current": n == number}
+             for n, (chosen, choose, flagged) in enumerate(progress, 1)]
+    for link in links:
+        link["classes"] = " ".join(name for name in ("answered", "flagged") if link[name])
+    return links
 
 
 def _clock(seconds: int) -> str:

@@ -7,12 +7,9 @@ work does not grow with the collection.
 """
 
 import re
-from functools import cache
 
 from django.db import connection
-from django.db.models import Lookup, Q
-
-from studyapp.prepared import Prepared
+from django.db.models import Q
 
 from .models import ComparisonTable, NoteSection, QuestionPattern, Service
 
@@ -39,20 +36,8 @@ def fts_query(terms: list[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-class Like(Lookup):
-    """`contains` with the pattern made beforehand, so that it can be an argument of a prepared
-    query (`contains` makes its pattern from the value, as the query is compiled)."""
-
-    lookup_name = "like"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} {connection.operators['contains'] % rhs}", [*lhs_params, *rhs_params]
-
-
-# What each kind shows of a result: named rows (studyapp.prepared), not model instances, which
-# took longer to build than the four searches took to run.
+# What each kind shows of a result: named rows, not model instances, which took longer to build
+# than the four searches took to run.
 SHOWN = {
     "services": ("pk", "name", "slug", "category"),
     "sections": ("pk", "heading_path", "anchor", "text", "source__title", "source__slug"),
@@ -60,35 +45,23 @@ SHOWN = {
     "patterns": ("pk", "prompt", "answer", "explanation", "domain__number", "task"),
 }
 MODELS = {"services": Service, "sections": NoteSection, "tables": ComparisonTable, "patterns": QuestionPattern}
-for model in MODELS.values():
-    model._meta.get_field("search_text").register_lookup(Like)
-
-
-@cache
-def _search(kind: str, terms: int, joins_index: bool, window: int) -> Prepared:
-    """A kind's first LIMIT rows holding every one of `terms` patterns, compiled once per shape."""
-
-    def build(*values):
-        model = MODELS[kind]
-        matching = model.objects.active().filter(
-            *(Q(search_text__like=pattern) for pattern in values[:terms])).order_by("pk")
-        if joins_index:
-            matching = (matching.filter(search_index__search_text__match=values[terms])
-                        .order_by("search_index__item_id"))
-        return model.objects.active().filter(pk__in=matching.values("pk")[:window]).values_list(
-            *SHOWN[kind], named=True)[:LIMIT]
-    return Prepared(build, *[str] * (terms + joins_index))
 
 
 def _matching(kind: str, terms: list[str]) -> list:
-    # `LIKE` decides what matches, on both databases; the index only narrows the rows it looks
-    # at. PostgreSQL's pg_trgm index serves the LIKE itself; SQLite's FTS5 index is joined, and
-    # read in rowid order so the window stops at its first WINDOW rows.
-    patterns = [f"%{connection.ops.prep_for_like_query(t)}%" for t in terms]
-    indexed = [t for t in terms if len(t) >= INDEXED]
-    joins_index = connection.vendor == "sqlite" and bool(indexed)
-    query = _search(kind, len(terms), joins_index, WINDOW)
-    return query.all(*patterns, *([fts_query(indexed)] if joins_index else []))
+    """A kind's first LIMIT rows holding every term.
+
+    `contains` (LIKE) decides what matches, on both databases; the index only narrows the rows it
+    looks at. PostgreSQL's pg_trgm index serves the LIKE itself; SQLite's FTS5 index is joined,
+    and read in rowid order so the window stops at its first WINDOW rows.
+    """
+    model = MODELS[kind]
+    matching = model.objects.active().filter(*(Q(search_text__contains=term) for term in terms)).order_by("pk")
+    indexed = [term for term in terms if len(term) >= INDEXED]
+    if connection.vendor == "sqlite" and indexed:
+        matching = (matching.filter(search_index__search_text__match=fts_query(indexed))
+                    .order_by("search_index__item_id"))
+    return list(model.objects.active().filter(pk__in=matching.values("pk")[:WINDOW])
+                .values_list(*SHOWN[kind], named=True)[:LIMIT])
 
 
 def snippet(text: str, terms: list[str], width: int = 180) -> str:

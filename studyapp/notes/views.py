@@ -1,11 +1,9 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from studyapp.prepared import Prepared
 from studyapp.web import partial_template, vary_on_htmx
 
 from .forms import UploadForm
@@ -51,43 +49,26 @@ def notes_index(request):
     })
 
 
-# A service page reads only imported notes, each read compiled once (see studyapp.prepared).
-SERVICE = Prepared(lambda slug: Service.objects.select_related("source").filter(slug=slug), str)
-SERVICE_DOMAINS = Prepared(lambda service: Domain.objects.active().select_related("exam").filter(services=service), int)
-OWN_SECTIONS = Prepared(lambda source: NoteSection.objects.active().filter(source=source), int)
-LINKING_SECTIONS = Prepared(
-    lambda service, source: NoteSection.objects.active().filter(links_to=service).exclude(source_id=source)
-    .select_related("source").only("heading_path", "anchor", "source__title", "source__slug"), int, int)
-MENTIONING_SECTIONS = Prepared(
-    lambda service, source: NoteSection.objects.active().filter(services=service).exclude(source_id=source)
-    .exclude(links_to=service).select_related("source").only("heading_path", "anchor", "source__title",
-                                                            "source__slug")[:30], int, int)
-SERVICE_TABLES = Prepared(lambda service: ComparisonTable.objects.active().filter(services=service)
-                          .select_related("source").only("key", "title", "source__title"), int)
-ANSWERED_PATTERNS = Prepared(lambda service: QuestionPattern.objects.active().filter(answer_services=service)
-                             .values_list(*SHOWN["patterns"], named=True), int)
-# No note has this id: a service without a note excludes nothing.
-NO_NOTE = 0
-
-
 @require_GET
 def service_detail(request, slug):
-    if (service := SERVICE.one(slug)) is None:
-        raise Http404("No such service.")
-    sections = OWN_SECTIONS.all(service.source_id) if service.source_id else []
+    service = get_object_or_404(Service.objects.select_related("source"), slug=slug)
+    sections = list(NoteSection.objects.active().filter(source_id=service.source_id)) if service.source_id else []
     for section in sections:
         section.source = service.source  # the note they were read by, not read again for each
-    source = service.source_id or NO_NOTE
-    domains = SERVICE_DOMAINS.all(service.pk)
+    domains = list(Domain.objects.active().select_related("exam").filter(services=service))
+    elsewhere = NoteSection.objects.active().exclude(source_id=service.source_id).select_related("source").only(
+        "heading_path", "anchor", "source__title", "source__slug")
     return TemplateResponse(request, "notes/service.html", {
         "service": service,
         "domains": domains,
         "tasks": task_statements(service.source.tasks, domains) if service.source_id else [],
         "sections": sections,
-        "tables": SERVICE_TABLES.all(service.pk),
-        "patterns": ANSWERED_PATTERNS.all(service.pk),
-        "backlinks": LINKING_SECTIONS.all(service.pk, source),
-        "mentions": MENTIONING_SECTIONS.all(service.pk, source),
+        "tables": ComparisonTable.objects.active().filter(services=service).select_related("source")
+        .only("key", "title", "source__title"),
+        "patterns": QuestionPattern.objects.active().filter(answer_services=service)
+        .values_list(*SHOWN["patterns"], named=True),
+        "backlinks": elsewhere.filter(links_to=service),
+        "mentions": elsewhere.filter(services=service).exclude(links_to=service)[:30],
     })
 
 

@@ -5,7 +5,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 
 from studyapp.notes.models import ComparisonTable, Domain, Exam, QuestionPattern, Service, SourceFile, address
-from studyapp.prepared import Prepared
 
 from . import scheduler
 from .scheduler import Memory, Phase
@@ -14,6 +13,10 @@ from .scheduler import Memory, Phase
 class CardQuerySet(models.QuerySet):
     def active(self):
         return self.filter(retired_at__isnull=True)
+
+    def to_show(self):
+        """With what the card page shows of the card's note and table."""
+        return self.select_related("source", "table")
 
 
 class Card(models.Model):
@@ -80,10 +83,11 @@ class StudySettingsManager(models.Manager):
     def for_user(self, user, lock: bool = False) -> "StudySettings":
         """The learner's settings, made on first use. `lock` holds the row until the transaction
         ends: every write to a learner's schedule takes it first, so they happen one at a time."""
-        if study := (_SETTINGS_LOCKED if lock else _SETTINGS).one(user.pk):
+        rows = self.select_for_update() if lock else self.all()
+        if study := rows.filter(user=user).first():
             study.user = user
             return study
-        return (self.select_for_update() if lock else self).get_or_create(user=user)[0]
+        return rows.get_or_create(user=user)[0]
 
 
 class StudySettings(models.Model):
@@ -121,6 +125,12 @@ class StudySettings(models.Model):
         )
 
 
+class ReviewStateQuerySet(models.QuerySet):
+    def to_show(self):
+        """With its card, and what the card page shows of the card's note and table."""
+        return self.select_related("card__source", "card__table")
+
+
 class ReviewState(models.Model):
     """One learner's schedule for one card. A card with no row is new to that learner."""
 
@@ -143,6 +153,8 @@ class ReviewState(models.Model):
 
     SNAPSHOT_FIELDS = ["phase", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
                        "suspended", "leech", "buried_until"]
+
+    objects = ReviewStateQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_user_card")]
@@ -177,10 +189,6 @@ class ReviewState(models.Model):
             if name in {"due", "last_review", "buried_until"} and value is not None:
                 value = datetime.fromisoformat(value)
             setattr(self, name, value)
-
-
-_SETTINGS = Prepared(lambda user: StudySettings.objects.filter(user=user), int)
-_SETTINGS_LOCKED = Prepared(lambda user: StudySettings.objects.select_for_update().filter(user=user), int)
 
 
 class AppendOnlyError(Exception):

@@ -12,8 +12,6 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
-from studyapp.prepared import Prepared, Update
-
 from . import queue, scheduler
 from .days import StudyDay, day_for, streak, study_day
 from .models import Card, ReviewLog, ReviewState, StudySettings
@@ -26,15 +24,6 @@ ANSWER_CAP_MS = 60_000
 FORECAST_DAYS = 7
 LEARNING_PHASES = (Phase.LEARNING, Phase.RELEARNING)
 SCHEDULED = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING)
-
-# The rows each review request reads, with what the card page shows of the card's note and table.
-SCHEDULE_TO_SHOW = Prepared(
-    lambda pk: ReviewState.objects.select_related("card__source", "card__table").filter(pk=pk), int)
-CARD_TO_SHOW = Prepared(lambda pk: Card.objects.select_related("source", "table").filter(pk=pk), int)
-CARD_BY_KEY = Prepared(lambda key: Card.objects.filter(key=key), str)
-SCHEDULE_TO_ANSWER = Prepared(
-    lambda user, card: ReviewState.objects.select_for_update().filter(user=user, card=card), int, int)
-SCHEDULE_ANSWERED = Update(ReviewState, (*ReviewState.SNAPSHOT_FIELDS, "version"))
 
 
 @dataclass(frozen=True)
@@ -112,10 +101,10 @@ def fill(session: Session, prefer: tuple[Card, ReviewState | None] | None = None
 
     if prefer and is_due(session, *prefer):
         session.card, session.state = prefer
-    elif (head := _head(due, session.reviews_left)) and (state := SCHEDULE_TO_SHOW.one(head)):
+    elif (head := _head(due, session.reviews_left)) and (state := ReviewState.objects.to_show().filter(pk=head).first()):
         session.card, session.state = state.card, state
     elif due.new and due.first_new:
-        session.card = CARD_TO_SHOW.one(due.first_new)
+        session.card = Card.objects.to_show().filter(pk=due.first_new).first()
         # A card can be new and have a schedule row: an undone first answer, a burial that ended,
         # an unsuspension. Its ticket must carry that row's version, or no answer to it is taken.
         session.state = ReviewState.objects.filter(user_id=session.study.user_id, card=session.card).first()
@@ -193,10 +182,10 @@ def read_ticket(value: str) -> dict:
 def _card_for_ticket(user, ticket: dict) -> tuple[Card, ReviewState | None]:
     if ticket.get("user") != user.pk:
         raise StaleTicket("That form was shown to someone else.")
-    card = CARD_BY_KEY.one(ticket["card"])
+    card = Card.objects.filter(key=ticket["card"]).first()
     if card is None:
         raise StaleTicket("That card no longer exists.")
-    if state := SCHEDULE_TO_ANSWER.one(user.pk, card.pk):
+    if state := ReviewState.objects.select_for_update().filter(user=user, card=card).first():
         state.card = card
     if (state.version if state else 0) != ticket["version"]:
         raise StaleTicket("That card was already answered, buried or suspended, in this tab or another.")
@@ -225,7 +214,7 @@ def answer(user, session: Session, ticket_value: str, rating: Rating,
         before, phase_before = state.snapshot(), Phase(state.phase)
         became_leech = _apply(state, rating, session.now, session.study)
         if state.pk is not None:
-            SCHEDULE_ANSWERED.save(state)  # its row is locked: it is there
+            state.save(update_fields=[*ReviewState.SNAPSHOT_FIELDS, "version"])
         else:
             try:
                 state.save()

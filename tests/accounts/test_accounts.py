@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from studyapp.accounts.sessions import SessionStore
+from django.contrib.sessions.backends.db import SessionStore
 from studyapp.review.models import StudySettings
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,16 +90,16 @@ def test_a_deactivated_learner_is_signed_out(client, django_user_model):
     assert client.get("/review/").status_code == 302
 
 
-def test_a_session_started_before_the_backend_moved_stays_signed_in(client, django_user_model):
+def test_a_session_started_while_the_backend_was_ours_stays_signed_in(client, django_user_model):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0001_sessions_name_our_backend")])
     ann = django_user_model.objects.create_user("ann", password=PASSWORD)
     before = SessionStore()
-    before.update({SESSION_KEY: str(ann.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+    before.update({SESSION_KEY: str(ann.pk), BACKEND_SESSION_KEY: "studyapp.accounts.backends.ModelBackend",
                    HASH_SESSION_KEY: ann.get_session_auth_hash()})
     before.create()
     client.cookies[settings.SESSION_COOKIE_NAME] = before.session_key
     assert client.get("/review/").status_code == 302  # Django signs out an unknown backend
-    executor = MigrationExecutor(connection)
-    executor.migrate([("accounts", None)])
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert client.get("/review/").status_code == 200
