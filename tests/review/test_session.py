@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 
-from studyapp.review.models import AppendOnlyError, Card, ReviewLog, ReviewState, StudySettings
+from studyapp.review.models import AppendOnlyError, Card, ReviewLog, ReviewState
 from studyapp.review.scheduler import Phase
 
 from tests.conftest import NOW

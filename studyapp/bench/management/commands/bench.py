@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from studyapp.bench import corpus, history, targets
 from studyapp.exams import mock
-from studyapp.exams.models import Attempt
 from studyapp.notes.models import Exam, Service
 from studyapp.notes.sync import import_notes
 from studyapp.review import session as review
