@@ -1,9 +1,7 @@
-from zoneinfo import available_timezones
-
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-TIME_ZONES = sorted(available_timezones())
+from studyapp.review.days import TIME_ZONES
 
 
 class SignupForm(UserCreationForm):

@@ -6,9 +6,11 @@ the day it began and reviews due "tomorrow" appear in the morning, not at midnig
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 DAY_STARTS_AT = time(4)
+# The zones a learner can choose, at sign-up (from the browser) and in their settings.
+TIME_ZONES = sorted(available_timezones())
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 from django import forms
 
-from studyapp.accounts.forms import TIME_ZONES
 from studyapp.notes.models import Domain, Exam, Service
 
 from . import scheduler
+from .days import TIME_ZONES
 from .models import StudySettings
 
 

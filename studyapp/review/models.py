@@ -4,16 +4,22 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 
-from studyapp.notes.models import ComparisonTable, Domain, Exam, QuestionPattern, Service, SourceFile, address
+from studyapp.notes.models import (
+    ActiveQuerySet,
+    ComparisonTable,
+    Domain,
+    Exam,
+    QuestionPattern,
+    Service,
+    SourceFile,
+    address,
+)
 
 from . import scheduler
 from .scheduler import Memory, Phase
 
 
-class CardQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(retired_at__isnull=True)
-
+class CardQuerySet(ActiveQuerySet):
     def to_show(self):
         """With what the card page shows of the card's note and table."""
         return self.select_related("source", "table")
