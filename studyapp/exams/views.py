@@ -222,13 +222,11 @@ def practice(request):
     outcome = None
     if request.method == "POST":
         try:
-            with review.answering(request.user, now) as current:
-                outcome = _choose(request, current)
-        except review.StaleTicket as stale:
-            current = review.start(request.user, now)
-            messages.info(request, f"{stale} Here is the current card.")
+            current, outcome, notice = review.act(request.user, now, lambda current: _choose(request, current))
         except UnreadableChoice as problem:
             return _bad_choice(problem)
+        if notice:
+            messages.info(request, notice)
         if not request.htmx:
             if outcome:
                 messages.info(request, outcome.summary)

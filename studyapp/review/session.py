@@ -85,6 +85,19 @@ def answering(user, now: datetime):
         yield start(user, now, lock=True)
 
 
+def act(user, now: datetime, action):
+    """Run `action(session)` on the learner's session in one transaction (see `answering`).
+
+    Returns the session, what the action returned, and a notice: when the form was stale (answered
+    in another tab, say), nothing is done and the session is the current one, read afresh.
+    """
+    try:
+        with answering(user, now) as session:
+            return session, action(session), ""
+    except StaleTicket as stale:
+        return start(user, now), None, f"{stale} Here is the current card."
+
+
 def tally_for(user, day: StudyDay) -> Tally:
     return Tally(*queue.tally(user.pk, day.date))
 

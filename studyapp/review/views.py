@@ -37,13 +37,10 @@ def session(request):
     prefer, notice = None, ""
     if request.method == "POST":
         try:
-            with review.answering(request.user, now) as current:
-                prefer, notice = _act(request, current)
-        except review.StaleTicket as stale:
-            current = review.start(request.user, now)
-            notice = f"{stale} Here is the current card."
+            current, done, notice = review.act(request.user, now, lambda current: _act(request, current))
         except UnknownAction:
             return HttpResponseBadRequest("Unknown action.")
+        prefer, notice = done or (None, notice)
         if not request.htmx:
             if notice:
                 messages.info(request, notice)
