@@ -2,7 +2,7 @@
 
 import hashlib
 
-from studyapp.notes.bulk import chunked, insert_rows, update_rows
+from studyapp.notes.bulk import sync_rows
 from studyapp.notes.models import Domain, Exam
 
 from .bank import load_bank
@@ -12,7 +12,7 @@ from .models import BankQuestion
 # question offers, so that the bank does not change from one import to the next.
 BANK_SEED = 0
 FIELDS = ["exam_id", "domain_id", "kind", "stem", "context", "options", "card_keys", "source_url",
-          "content_hash", "retired_at"]
+          "content_hash"]
 
 
 def on_notes_imported(sender, now, changed, **kwargs):
@@ -31,10 +31,8 @@ def sync_questions(now) -> dict:
     only_exam = exams[0] if len(exams) == 1 else None
     existing = {key: (pk, content_hash, retired_at) for key, pk, content_hash, retired_at
                 in BankQuestion.objects.values_list("key", "pk", "content_hash", "retired_at")}
-    created, changed, live = [], [], set()
+    rows = {}
     for question in bank.all_questions(BANK_SEED):
-        key = bank_key(question.key)
-        live.add(key)
         domain_id = question.domain_ids[0] if question.domain_ids else None
         options = [{"text": o.text, "correct": o.correct, "explanation": o.explanation} for o in question.options]
         values = dict(
@@ -43,14 +41,7 @@ def sync_questions(now) -> dict:
             source_url=question.source_url[:500], retired_at=None,
         )
         values["content_hash"] = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
-        row = existing.get(key)
-        if row is None:
-            created.append((key, *(values[name] for name in FIELDS)))
-        elif row[1] != values["content_hash"] or row[2] is not None:
-            changed.append((row[0], [values[name] for name in FIELDS]))
-    insert_rows(BankQuestion, ["key", *FIELDS], created)
-    update_rows(BankQuestion, FIELDS, changed)
-    retiring = [pk for key, (pk, _, retired_at) in existing.items() if retired_at is None and key not in live]
-    for chunk in chunked(retiring):
-        BankQuestion.objects.filter(pk__in=chunk).update(retired_at=now)
-    return {"questions": len(live), "created": len(created), "changed": len(changed), "retired": len(retiring)}
+        rows[bank_key(question.key)] = ([values[name] for name in FIELDS], values["content_hash"])
+    synced = sync_rows(BankQuestion, FIELDS, rows, existing, now)
+    return {"questions": len(rows), "created": len(synced.created), "changed": len(synced.changed),
+            "retired": len(synced.retired)}

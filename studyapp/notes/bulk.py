@@ -8,6 +8,7 @@ Everything runs on the caller's connection, inside the caller's transaction.
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 
 from django.db import connection
@@ -92,3 +93,43 @@ def replace_m2m(descriptor, owner_ids, pairs, lookup=None, fresh_ids=()):
         if target_id is not None:
             rows[(owner, target_id)] = None
     insert_rows(through, [owner_field, target_field], rows)
+
+
+@dataclass
+class Synced:
+    """What `sync_rows` did: the pk of every row now holding a key, and which it wrote."""
+
+    ids: dict[str, int]
+    created: list[str]  # keys
+    changed: list[str]  # keys of rows updated: their values changed, or they were revived
+    retired: list[int]  # pks
+
+
+def sync_rows(model, names: Sequence[str], rows: dict[str, tuple], existing: dict[str, tuple], now,
+              read_back=None) -> Synced:
+    """Bring a kind of row in step with what an import built, leaving history where it is.
+
+    `rows` maps each key that should be active to (values of the fields `names`, what tells a
+    change); `existing` maps the keys of the rows already written, in the same scope, to (pk, what
+    tells a change, retired_at). New keys are inserted; a row whose values changed, or that was
+    retired, is updated and made active; an active row whose key is gone is retired, never deleted.
+    `read_back()` gives the (key, pk) pairs among which the inserted rows' pks are found (by default,
+    every row of `model`).
+    """
+    inserts, updates, changed = [], [], []
+    for key, (values, sign) in rows.items():
+        row = existing.get(key)
+        if row is None:
+            inserts.append((key, *values))
+        elif row[1] != sign or row[2] is not None:
+            updates.append((row[0], (*values, None)))
+            changed.append(key)
+    update_rows(model, [*names, "retired_at"], updates)
+    insert_rows(model, ["key", *names], inserts)
+    retired = [pk for key, (pk, _, retired_at) in existing.items() if retired_at is None and key not in rows]
+    for chunk in chunked(retired):
+        model.objects.filter(pk__in=chunk).update(retired_at=now)
+    ids = {key: pk for key, (pk, *_) in existing.items()}
+    if inserts:
+        ids.update(read_back() if read_back is not None else model.objects.values_list("key", "pk"))
+    return Synced(ids, [key for key, *_ in inserts], changed, retired)

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from studyapp.ops.backup import import_backup
 
-from .bulk import chunked, insert_rows, replace_m2m, update_rows
+from .bulk import chunked, insert_rows, replace_m2m, sync_rows, update_rows
 from .identity import Candidate, match
 from .lookalike import lookalike_letters, skeleton
 from .names import any_of
@@ -601,42 +601,29 @@ class Writer:
         existing = defaultdict(list)
         for chunk in chunked(source_ids):
             for row in (model.objects.filter(source_id__in=chunk).order_by("position", "pk")
-                        .values("pk", "source_id", "retired_at", *names)):
+                        .values("pk", "key", "source_id", "retired_at", *names)):
                 existing[row["source_id"]].append(row)
-        saved, inserts, updates, retire = [], [], [], []
-        reindexed = 0  # rows whose search text is new or changed
+        saved, rows, existing_by_key = [], {}, {}
         for source_id, drafts, values in batches:
             old = existing.get(source_id, [])
+            existing_by_key.update((r["key"], (r["pk"], tuple(r[n] for n in names), r["retired_at"])) for r in old)
             pairs = match([candidate(o) for o in old], [candidate(vars(d)) for d in drafts]) if old else {}
-            kept, pks = set(), []
+            keys = []
             for index, fields in enumerate(values):
-                if index in pairs:
-                    row = old[pairs[index]]
-                    kept.add(row["pk"])
-                    if row["retired_at"] is not None or any(row[n] != fields[n] for n in names):
-                        updates.append((row["pk"], (*fields.values(), None)))
-                        reindexed += row.get("search_text") != fields.get("search_text")
-                    pks.append(row["pk"])
-                else:
-                    key = new_key()
-                    inserts.append((key, source_id, *fields.values()))
-                    pks.append(key)
-            retire.extend(r["pk"] for r in old if r["retired_at"] is None and r["pk"] not in kept)
-            saved.append(pks)
-        update_rows(model, [*names, "retired_at"], updates)
-        insert_rows(model, ["key", "source_id", *names], inserts)
+                key = old[pairs[index]]["key"] if index in pairs else new_key()
+                rows[key] = ((source_id, *fields.values()), tuple(fields.values()))
+                keys.append(key)
+            saved.append(keys)
+        synced = sync_rows(model, ["source_id", *names], rows, existing_by_key, self.now, read_back=lambda: (
+            pair for chunk in chunked(source_ids)
+            for pair in model.objects.filter(source_id__in=chunk).values_list("key", "pk")))
         if model in SEARCH_INDEXES:
-            self._searchable_writes[model] += len(inserts) + reindexed
-        for chunk in chunked(retire):
-            model.objects.filter(pk__in=chunk).update(retired_at=self.now)
-        fresh = set()
-        if inserts:
-            ids = {}
-            for chunk in chunked(source_ids):
-                ids.update(model.objects.filter(source_id__in=chunk).values_list("key", "pk"))
-            saved = [[ids[pk] if isinstance(pk, str) else pk for pk in pks] for pks in saved]
-            fresh = {ids[key] for key, *_ in inserts}
-        return saved, fresh
+            # Rows whose search text is new or changed: what the index has to take in.
+            old_text = {key: row[1][names.index("search_text")] for key, row in existing_by_key.items()}
+            self._searchable_writes[model] += len(synced.created) + sum(
+                old_text[key] != rows[key][1][names.index("search_text")] for key in synced.changed)
+        return ([[synced.ids[key] for key in keys] for keys in saved],
+                {synced.ids[key] for key in synced.created})
 
     def _sections(self, items) -> list[int]:
         batches = []

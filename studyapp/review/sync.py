@@ -3,7 +3,7 @@
 from bisect import bisect_right
 from collections import defaultdict
 
-from studyapp.notes.bulk import chunked, insert_rows, replace_m2m, update_rows
+from studyapp.notes.bulk import replace_m2m, sync_rows
 from studyapp.notes.models import ComparisonTable, Domain, Exam, NoteSection, QuestionPattern, SourceFile
 from studyapp.notes.sync import MentionFinder
 
@@ -12,7 +12,7 @@ from .models import Card
 from .session import lower_new_from
 
 CARD_FIELDS = ["kind", "front", "context", "family", "answer", "explanation", "source_id", "anchor", "exam_id",
-               "position", "content_hash", "retired_at", "pattern_id", "table_id"]
+               "position", "content_hash", "pattern_id", "table_id"]
 
 
 def on_notes_imported(sender, now, changed, outcome=None, **kwargs):
@@ -36,19 +36,12 @@ def sync_cards(now, outcome: dict | None = None) -> dict:
 
     pattern_ids = dict(QuestionPattern.objects.values_list("key", "pk"))
     table_ids = dict(ComparisonTable.objects.values_list("key", "pk"))
-    created, changed = [], []
-    for draft in drafts:
-        content_hash = draft.content_hash
-        values = (draft.kind, draft.front, draft.context[:300], draft.family[:400], draft.answer, draft.explanation,
-                  draft.source_id, draft.anchor[:200], draft.exam_id, draft.position, content_hash, None,
-                  pattern_ids.get(draft.pattern_key), table_ids.get(draft.table_key))
-        card = existing.get(draft.key)
-        if card is None:
-            created.append((draft.key, *values))
-        elif card[1] != content_hash or card[2] is not None:
-            changed.append((card[0], values))
-    insert_rows(Card, ["key", *CARD_FIELDS], created)
-    update_rows(Card, CARD_FIELDS, changed)
+    rows = {draft.key: ((draft.kind, draft.front, draft.context[:300], draft.family[:400], draft.answer,
+                         draft.explanation, draft.source_id, draft.anchor[:200], draft.exam_id, draft.position,
+                         draft.content_hash, pattern_ids.get(draft.pattern_key), table_ids.get(draft.table_key)),
+                        draft.content_hash)
+            for draft in drafts}
+    synced = sync_rows(Card, CARD_FIELDS, rows, existing, now)
     # New and revived cards may sit before a learner's new-card floor: search from them again.
     reopened = [d.position for d in drafts if d.key not in existing or existing[d.key][2] is not None]
     if reopened and outcome is not None:
@@ -56,23 +49,17 @@ def sync_cards(now, outcome: dict | None = None) -> dict:
     elif reopened:
         lower_new_from(min(reopened))
 
-    live = {d.key for d in drafts}
-    retiring = [pk for key, (pk, _, retired_at) in existing.items() if retired_at is None and key not in live]
-    for chunk in chunked(retiring):
-        Card.objects.filter(pk__in=chunk).update(retired_at=now)
-
-    if created or changed:
-        ids = {key: existing[key][0] for key in existing}
-        if created:
-            ids.update(Card.objects.values_list("key", "pk"))
-        changed_ids = {pk for pk, _ in changed}
-        touched = [d for d in drafts if d.key not in existing or existing[d.key][0] in changed_ids]
+    written = {*synced.created, *synced.changed}
+    touched = [d for d in drafts if d.key in written]
+    if touched:
+        ids = synced.ids
         owner_ids = [ids[d.key] for d in touched]
-        fresh = [ids[key] for key, *_ in created]
+        fresh = [ids[key] for key in synced.created]
         replace_m2m(Card.domains, owner_ids, [(ids[d.key], x) for d in touched for x in d.domain_ids], fresh_ids=fresh)
         replace_m2m(Card.services, owner_ids, [(ids[d.key], x) for d in touched for x in d.service_ids],
                     fresh_ids=fresh)
-    return {"cards": len(drafts), "created": len(created), "changed": len(changed), "retired": len(retiring)}
+    return {"cards": len(drafts), "created": len(synced.created), "changed": len(synced.changed),
+            "retired": len(synced.retired)}
 
 
 def _pattern_items() -> list[PatternItem]:
