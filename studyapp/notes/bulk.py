@@ -19,9 +19,8 @@ PLAIN_TYPES = {"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "
                "SlugField", "SmallIntegerField", "TextField"}
 # Well under SQLite's oldest limit of 999 variables in one statement.
 IN_BATCH = 900
-# Rows an INSERT carries at most. SQLite's FTS5 triggers (the search index) cost about four times
-# as much per row when each row is a statement of its own, as with `executemany`: the benchmark's
-# 22 MB of search text took 8.3 s to index one row per statement, 2.4 s a thousand rows per statement.
+# Rows an INSERT carries at most. SQLite's FTS5 triggers (the search index) cost several times as
+# much per row when each row is a statement of its own, as with `executemany` (docs/performance.md).
 ROWS_PER_INSERT = 1000
 
 
