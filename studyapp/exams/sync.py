@@ -1,4 +1,4 @@
-"""Keeps the question bank in step with the cards; runs inside each import's transaction."""
+"""Keeps the question bank in step with the cards: the third step of an import (studyapp.ops.importing)."""
 
 import hashlib
 
@@ -13,11 +13,6 @@ from .models import BankQuestion
 BANK_SEED = 0
 FIELDS = ["exam_id", "domain_id", "kind", "stem", "context", "options", "card_keys", "source_url",
           "content_hash"]
-
-
-def on_notes_imported(sender, now, changed, **kwargs):
-    if changed or not BankQuestion.objects.exists():
-        sync_questions(now)
 
 
 def bank_key(question_key: str) -> str:

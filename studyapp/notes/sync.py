@@ -1,25 +1,21 @@
 """The one place that writes parsed notes into the database.
 
-An import reads and parses every file first, renders their sections in a bounded worker, and
-only then writes, in one transaction: either the whole import applies or none of it does. A file
-that cannot be read is reported and skipped; what it held before stays as it was. An import that
-is going to change something backs the whole database up first.
+An import (studyapp.ops.importing) reads and parses every file first and renders their sections
+in a bounded worker (`read_notes`), and only then writes, in one transaction (`write_notes`): either
+the whole import applies or none of it does. A file that cannot be read is reported and skipped;
+what it held before stays as it was.
 """
 
 import hashlib
 import re
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.text import slugify
-
-from studyapp.ops.backup import import_backup
 
 from .bulk import chunked, insert_rows, replace_m2m, sync_rows, update_rows
 from .identity import Candidate, match
@@ -40,7 +36,6 @@ from .models import (
 from .parse import NoteError, parse_note, read_front_matter
 from .parse.drafts import NoteDraft, Problem
 from .render import Renderer, normalise_name
-from .signals import notes_import_ending, notes_imported
 
 NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
 
@@ -137,9 +132,19 @@ class _Parsed:
     links: list = field(default_factory=list)
 
 
-def import_notes(arguments, progress=None, now=None, names=None) -> Report:
-    """Import note files and folders. `names` lets an upload keep the names the user gave."""
-    now = now or timezone.now()
+@dataclass
+class Reading:
+    """Notes read, parsed and rendered, ready to be written: what an import does before its
+    transaction (studyapp.ops.importing)."""
+
+    report: Report
+    registry: "NameRegistry"
+    changed: list[_Parsed]
+
+
+def read_notes(arguments, progress=None, names=None) -> Reading:
+    """Read, parse and render note files and folders. `names` lets an upload keep the names the
+    user gave. Notes whose bytes and link context are as last imported are marked unchanged."""
     paths, missing = collect_paths(arguments)
     report = Report(files=list(missing))
     existing = {path: (checksum, context) for path, checksum, context in SourceFile.objects.filter(
@@ -168,46 +173,12 @@ def import_notes(arguments, progress=None, now=None, names=None) -> Report:
                 rendering.append((item, renderer.submit([s.markdown for s in item.draft.sections])))
         for item, batch in rendering:
             _rendered(item, renderer.collect(batch, registry.urls))
-    changed = [item for item, _ in rendering]
-
-    if changed:
-        # Only an import that will write is backed up, so re-importing unchanged notes costs no disk.
-        report.backup = str(import_backup().path)
-    with import_transaction():
-        Writer(now, registry).write(changed)
-        # Inside the transaction, so whatever is built from the notes applies with them or not at all.
-        outcome = {}
-        notes_imported.send(sender=SourceFile, now=now, changed=bool(changed), outcome=outcome)
-        notes_import_ending.send(sender=SourceFile, outcome=outcome)
-    report.totals = totals()
-    return report
+    return Reading(report, registry, [item for item, _ in rendering])
 
 
-# Learners' requests give up on SQLite's write lock after a few seconds and are asked to try again
-# (settings.SQLITE_OPTIONS); an import, which waits for their short transactions, waits longer.
-IMPORT_LOCK_WAIT_MS = 120_000
-
-
-@contextmanager
-def import_transaction():
-    """The import's one transaction, which waits longer for the write lock than requests do."""
-    if connection.vendor != "sqlite":
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = '{IMPORT_LOCK_WAIT_MS}ms'")
-            yield
-        return
-    # SQLite takes the lock as the transaction begins, so the connection waits longer from before then.
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        (usual,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA busy_timeout = {IMPORT_LOCK_WAIT_MS}")
-    try:
-        with transaction.atomic():
-            yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
+def write_notes(reading: Reading, now) -> None:
+    """Write what was read, inside the import's transaction."""
+    Writer(now, reading.registry).write(reading.changed)
 
 
 def _read(path: Path, label: str) -> _Parsed:

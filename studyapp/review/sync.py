@@ -1,4 +1,4 @@
-"""Keeps the cards in step with the notes; runs inside each import's transaction."""
+"""Keeps the cards in step with the notes: the second step of an import (studyapp.ops.importing)."""
 
 from bisect import bisect_right
 from collections import defaultdict
@@ -9,26 +9,18 @@ from studyapp.notes.sync import MentionFinder
 
 from .cards import CardDraft, PatternItem, TableItem, pattern_cards, table_cards
 from .models import Card
-from .session import lower_new_from
 
 CARD_FIELDS = ["kind", "front", "context", "family", "answer", "explanation", "source_id", "anchor", "exam_id",
                "position", "content_hash", "pattern_id", "table_id"]
 
 
-def on_notes_imported(sender, now, changed, outcome=None, **kwargs):
-    if changed or not Card.objects.exists():
-        sync_cards(now, outcome)
+def sync_cards(now) -> dict:
+    """Create, update, retire and revive cards so that they match the active notes.
 
-
-def on_import_ending(sender, outcome, **kwargs):
-    """Lower learners' new-card floors last: each lowered floor locks that learner's settings
-    row, which their answers lock too, until the import commits."""
-    if "new_cards_from" in outcome:
-        lower_new_from(outcome["new_cards_from"])
-
-
-def sync_cards(now, outcome: dict | None = None) -> dict:
-    """Create, update, retire and revive cards so that they match the active notes."""
+    `new_cards_from` in what it returns is the earliest place of a new or revived card: learners'
+    new-card floors past it are to be lowered to it (`session.lower_new_from`), which the import
+    does last (see studyapp.ops.importing).
+    """
     existing = {key: (pk, content_hash, retired_at) for key, pk, content_hash, retired_at
                 in Card.objects.values_list("key", "pk", "content_hash", "retired_at")}
     established = {key for key, (_, _, retired_at) in existing.items() if retired_at is None}
@@ -44,10 +36,6 @@ def sync_cards(now, outcome: dict | None = None) -> dict:
     synced = sync_rows(Card, CARD_FIELDS, rows, existing, now)
     # New and revived cards may sit before a learner's new-card floor: search from them again.
     reopened = [d.position for d in drafts if d.key not in existing or existing[d.key][2] is not None]
-    if reopened and outcome is not None:
-        outcome["new_cards_from"] = min(reopened)  # see on_import_ending
-    elif reopened:
-        lower_new_from(min(reopened))
 
     written = {*synced.created, *synced.changed}
     touched = [d for d in drafts if d.key in written]
@@ -59,7 +47,7 @@ def sync_cards(now, outcome: dict | None = None) -> dict:
         replace_m2m(Card.services, owner_ids, [(ids[d.key], x) for d in touched for x in d.service_ids],
                     fresh_ids=fresh)
     return {"cards": len(drafts), "created": len(synced.created), "changed": len(synced.changed),
-            "retired": len(synced.retired)}
+            "retired": len(synced.retired), "new_cards_from": min(reopened, default=None)}
 
 
 def _pattern_items() -> list[PatternItem]:

@@ -6,7 +6,7 @@ from django.test import Client
 from studyapp.exams import mock
 from studyapp.exams.forms import CustomExamForm
 from studyapp.notes.models import Domain, Exam
-from studyapp.notes.sync import import_notes
+from studyapp.ops.importing import import_notes
 from studyapp.review.models import StudySettings
 
 from tests.conftest import NOW

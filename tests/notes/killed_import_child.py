@@ -17,11 +17,13 @@ def main(marker, *paths):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyapp.settings")
     django.setup()
     from studyapp.notes.models import QuestionPattern
-    from studyapp.notes.signals import notes_imported
-    from studyapp.notes.sync import import_notes
+    from studyapp.ops import importing
     from studyapp.review.models import Card
 
-    def die(sender, **kwargs):
+    build_questions = importing.sync_questions
+
+    def die(now):
+        build_questions(now)
         # What the open transaction has written, as only it can see it: proof that the kill
         # lands in the middle of a write, not before it.
         Path(marker).write_text(json.dumps({
@@ -30,10 +32,10 @@ def main(marker, *paths):
         }))
         os.kill(os.getpid(), signal.SIGKILL)
 
-    # Connected after the review and exams apps' receivers, so their writes are in too.
-    notes_imported.connect(die, weak=False)
-    import_notes(list(paths))
-    sys.exit("the import finished without sending notes_imported")
+    # The import's last writing step, so that the notes, cards and questions are all written.
+    importing.sync_questions = die
+    importing.import_notes(list(paths))
+    sys.exit("the import finished without building its questions")
 
 
 if __name__ == "__main__":

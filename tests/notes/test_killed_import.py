@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from studyapp.notes.models import QuestionPattern
-from studyapp.notes.sync import import_notes
+from studyapp.ops.importing import import_notes
 from studyapp.notes.uploads import database_url
 from studyapp.review.models import Card
 from studyapp.review.session import record_exam_answers

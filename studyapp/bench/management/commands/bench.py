@@ -29,7 +29,7 @@ from django.utils import timezone
 from studyapp.bench import corpus, history, targets
 from studyapp.exams import mock
 from studyapp.notes.models import Exam, Service
-from studyapp.notes.sync import import_notes
+from studyapp.ops.importing import import_notes
 from studyapp.review import session as review
 from studyapp.review.models import Card, ReviewState, StudySettings
 

@@ -1,0 +1,73 @@
+"""An import, from the files to the question bank, as one reader can follow it.
+
+1. The notes are read, parsed and rendered (studyapp.notes.sync.read_notes), outside any
+   transaction: nothing is written yet, and a file that cannot be read is reported and skipped.
+2. An import that will change something backs the whole database up.
+3. In one transaction, so that all of it applies or none of it does:
+   the notes (studyapp.notes.sync.write_notes), then the cards built on them
+   (studyapp.review.sync.sync_cards), then the exam questions built on the cards
+   (studyapp.exams.sync.sync_questions), and last the learners' new-card floors, whose rows
+   learners' own answers lock too, so that they are held for the end of the import only.
+"""
+
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from studyapp.exams.models import BankQuestion
+from studyapp.exams.sync import sync_questions
+from studyapp.notes.sync import Report, read_notes, totals, write_notes
+from studyapp.review.models import Card
+from studyapp.review.session import lower_new_from
+from studyapp.review.sync import sync_cards
+
+from .backup import import_backup
+
+
+def import_notes(arguments, progress=None, now=None, names=None) -> Report:
+    """Import note files and folders. `names` lets an upload keep the names the user gave."""
+    now = now or timezone.now()
+    reading = read_notes(arguments, progress=progress, names=names)
+    changed = bool(reading.changed)
+    if changed:
+        # Only an import that will write is backed up, so re-importing unchanged notes costs no disk.
+        reading.report.backup = str(import_backup().path)
+    with import_transaction():
+        write_notes(reading, now)
+        cards = sync_cards(now) if changed or not Card.objects.exists() else {}
+        if changed or not BankQuestion.objects.exists():
+            sync_questions(now)
+        if cards.get("new_cards_from") is not None:
+            lower_new_from(cards["new_cards_from"])
+    reading.report.totals = totals()
+    return reading.report
+
+
+# Learners' requests give up on SQLite's write lock after a few seconds and are asked to try again
+# (settings.SQLITE_OPTIONS); an import, which waits for their short transactions, waits longer.
+IMPORT_LOCK_WAIT_MS = 120_000
+
+
+@contextmanager
+def import_transaction():
+    """The import's one transaction, which waits longer for the write lock than requests do."""
+    if connection.vendor != "sqlite":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{IMPORT_LOCK_WAIT_MS}ms'")
+            yield
+        return
+    # SQLite takes the lock as the transaction begins, so the connection waits longer from before then.
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {IMPORT_LOCK_WAIT_MS}")
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
+
+
