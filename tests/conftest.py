@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from studyapp.notes import sync
+from studyapp.notes import writer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTES = FIXTURES / "notes"
@@ -39,7 +39,7 @@ def seeded_keys(monkeypatch):
     follows them: seeded here, so that a test sees the same order, and draws the same exam
     questions, every run."""
     rng = random.Random(0)
-    monkeypatch.setattr(sync, "new_key", lambda: f"{rng.getrandbits(128):032x}")
+    monkeypatch.setattr(writer, "new_key", lambda: f"{rng.getrandbits(128):032x}")
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """The question bank as the database holds it: active cards, services and scenario items."""
 
 from studyapp.notes.models import ComparisonTable, Scenario, Service, SourceFile
-from studyapp.notes.sync import MentionFinder
+from studyapp.notes.mentions import MentionFinder
 from studyapp.review.cards import TableItem, table_grid
 from studyapp.review.models import Card, note_url
 from studyapp.review.sync import sources_without_flashcards, through_pairs

@@ -3,7 +3,7 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 
-from .sync import NOTE_SUFFIXES
+from .paths import NOTE_SUFFIXES
 
 
 class MultipleFileInput(forms.ClearableFileInput):

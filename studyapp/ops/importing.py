@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from studyapp.exams.models import BankQuestion
 from studyapp.exams.sync import sync_questions
-from studyapp.notes.sync import Report, read_notes, totals, write_notes
+from studyapp.notes.reports import Report, totals
+from studyapp.notes.sync import read_notes, write_notes
 from studyapp.review.models import Card
 from studyapp.review.session import lower_new_from
 from studyapp.review.sync import sync_cards

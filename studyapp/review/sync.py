@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from studyapp.notes.bulk import replace_m2m, sync_rows
 from studyapp.notes.models import ComparisonTable, Domain, Exam, NoteSection, QuestionPattern, SourceFile
-from studyapp.notes.sync import MentionFinder
+from studyapp.notes.mentions import MentionFinder
 
 from .cards import CardDraft, PatternItem, TableItem, pattern_cards, table_cards
 from .models import Card

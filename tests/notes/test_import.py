@@ -19,7 +19,7 @@ from studyapp.notes.models import (
     Service,
     SourceFile,
 )
-from studyapp.notes.sync import SlugSet
+from studyapp.notes.registry import SlugSet
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

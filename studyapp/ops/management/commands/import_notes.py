@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from studyapp.notes.models import ImportRun
 from studyapp.notes.parse.drafts import Problem
-from studyapp.notes.sync import FileReport
+from studyapp.notes.reports import FileReport
 from studyapp.ops.importing import import_notes
 
 
