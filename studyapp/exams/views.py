@@ -17,7 +17,8 @@ from studyapp.review.models import ReviewLog, StudySettings
 from studyapp.review.scheduler import Rating
 from studyapp.web import partial_template, vary_on_htmx
 
-from . import mock
+from . import attempts, drawing, scoring
+from .presets import PRESETS
 from .forms import CustomExamForm
 from .models import Attempt, BankQuestion, answered
 
@@ -42,15 +43,15 @@ def _go(request, url):
 def index(request):
     exam = _exam()
     now = timezone.now()
-    attempts = list(Attempt.objects.for_user(request.user).filter(exam=exam)[:30])
-    ongoing = [a for a in attempts if a.open_at(now)]
+    recent = list(Attempt.objects.for_user(request.user).filter(exam=exam)[:30])
+    ongoing = [a for a in recent if a.open_at(now)]
     # The open attempt of each kind, which starting that kind again resumes or abandons.
     open_by_kind = {}
     for attempt in ongoing:
         open_by_kind.setdefault(attempt.preset, attempt)
-    finished = [a for a in attempts if a.finished]
+    finished = [a for a in recent if a.finished]
     return TemplateResponse(request, "exams/index.html", {
-        "exam": exam, "presets": [(p, *p.size(exam), open_by_kind.get(p.name)) for p in mock.PRESETS.values()],
+        "exam": exam, "presets": [(p, *p.size(exam), open_by_kind.get(p.name)) for p in PRESETS.values()],
         "form": CustomExamForm(exam=exam), "ongoing": ongoing,
         "ongoing_custom": open_by_kind.get(Attempt.Preset.CUSTOM), "history": finished,
         "trend": list(reversed(finished[:10])),
@@ -63,8 +64,8 @@ def index(request):
 def start(request):
     exam = _exam()
     name = request.POST.get("preset", "")
-    if name in mock.PRESETS:
-        count, minutes = mock.PRESETS[name].size(exam)
+    if name in PRESETS:
+        count, minutes = PRESETS[name].size(exam)
         domains = None
     else:
         form = CustomExamForm(request.POST, exam=exam)
@@ -74,7 +75,7 @@ def start(request):
         name, count, minutes = "custom", form.cleaned_data["questions"], form.cleaned_data["minutes"]
         domains = list(form.cleaned_data["domains"]) or None
         if form.cleaned_data["scenarios_only"]:
-            keys = mock.draw_scenarios(request.user, exam, count, domains or list(exam.domains.active()),
+            keys = drawing.draw_scenarios(request.user, exam, count, domains or list(exam.domains.active()),
                                        timezone.now(), random.SystemRandom().randrange(2**62))
             if not keys:
                 messages.error(request, "There are no scenario items for those domains yet.")
@@ -100,14 +101,14 @@ def _start_or_resume(request, preset: str, abandon: bool, **drawn):
                                    "here it is. To start a new one, finish this one first.")
             return redirect(ongoing.get_absolute_url())
         if ongoing:
-            mock.finish(ongoing, now)
-        attempt = mock.start(request.user, preset=preset, now=now, **drawn)
+            attempts.finish(ongoing, now)
+        attempt = attempts.start(request.user, preset=preset, now=now, **drawn)
     return redirect(attempt.get_absolute_url())
 
 
 @login_required
 def question(request, pk, number):
-    attempt = mock.finish_if_over(_attempt_for_user(request, pk), timezone.now())
+    attempt = attempts.finish_if_over(_attempt_for_user(request, pk), timezone.now())
     if attempt.finished:
         return _go(request, f"/exams/{attempt.pk}/results/")
     # Every question's progress, and the one shown in full: the others' stems and options are
@@ -118,13 +119,13 @@ def question(request, pk, number):
     if request.method == "POST":
         try:
             if "flag" in request.POST:
-                mock.flag(attempt, current, timezone.now())
+                attempts.flag(attempt, current, timezone.now())
             else:
-                mock.answer(attempt, current, _choices(request.POST.getlist("choice"), len(current.options)),
+                attempts.answer(attempt, current, _choices(request.POST.getlist("choice"), len(current.options)),
                             timezone.now())
-        except mock.ExamClosed:
+        except attempts.ExamClosed:
             now = timezone.now()
-            attempt = mock.finish(attempt, now)
+            attempt = attempts.finish(attempt, now)
             why = "Time was up" if now >= attempt.deadline else "The attempt was finished"
             messages.info(request, f"{why}, so that answer was not saved. Here is how you did.")
             return _go(request, f"/exams/{attempt.pk}/results/")
@@ -183,19 +184,19 @@ def _clock(seconds: int) -> str:
 @login_required
 @require_POST
 def finish(request, pk):
-    attempt = mock.finish(_attempt_for_user(request, pk), timezone.now())
+    attempt = attempts.finish(_attempt_for_user(request, pk), timezone.now())
     return redirect("exams:results", pk=attempt.pk)
 
 
 @login_required
 def results(request, pk):
-    attempt = mock.finish_if_over(_attempt_for_user(request, pk), timezone.now())
+    attempt = attempts.finish_if_over(_attempt_for_user(request, pk), timezone.now())
     if not attempt.finished:
         return redirect("exams:question", pk=attempt.pk, number=1)
     questions = list(attempt.questions.select_related("domain"))
     used = attempt.finished_at - attempt.started_at
     return TemplateResponse(request, "exams/results.html", {
-        "attempt": attempt, "questions": questions, "domains": mock.by_domain(attempt, questions),
+        "attempt": attempt, "questions": questions, "domains": scoring.by_domain(attempt, questions),
         "minutes_used": int(used.total_seconds() // 60), "seconds_used": int(used.total_seconds() % 60),
         "missed": sum(not q.is_correct for q in questions),
     })

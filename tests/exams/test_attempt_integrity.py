@@ -8,14 +8,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from studyapp.exams import mock
+from studyapp.exams import attempts
 from studyapp.exams.models import Attempt, AttemptQuestion
 from studyapp.notes.models import Exam
 from studyapp.review.models import ReviewLog
 
 from tests.conftest import NOW
 
-from .test_mock import right_choice, start
+from .test_attempts import right_choice, start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,14 +27,14 @@ def learner(client, alice, clock):
 
 
 def test_an_answer_read_before_finishing_and_saved_after_it_is_refused(alice, imported):
-    attempt = mock.start(alice, Exam.objects.get(), "quick", NOW, 10, 20, seed=1)
+    attempt = attempts.start(alice, Exam.objects.get(), "quick", NOW, 10, 20, seed=1)
     as_the_answer_read_it = Attempt.objects.get(pk=attempt.pk)
     question = attempt.questions.get(position=1)
-    mock.finish(attempt, NOW)  # "Finish", in another request, between the read and the save
-    with pytest.raises(mock.ExamClosed):
-        mock.answer(as_the_answer_read_it, question, right_choice(question), NOW)
-    with pytest.raises(mock.ExamClosed):
-        mock.flag(as_the_answer_read_it, question, NOW)
+    attempts.finish(attempt, NOW)  # "Finish", in another request, between the read and the save
+    with pytest.raises(attempts.ExamClosed):
+        attempts.answer(as_the_answer_read_it, question, right_choice(question), NOW)
+    with pytest.raises(attempts.ExamClosed):
+        attempts.flag(as_the_answer_read_it, question, NOW)
     question.refresh_from_db()
     assert question.chosen == [] and not question.flagged
     attempt.refresh_from_db()
@@ -141,8 +141,8 @@ def test_two_quick_clicks_on_flag_flag_and_unflag(learner, alice, imported):
     question = attempt.questions.get(position=1)
     # Each click's request read the question unflagged before either saved.
     first_click, second_click = (AttemptQuestion.objects.get(pk=question.pk) for _ in range(2))
-    mock.flag(attempt, first_click, NOW)
-    mock.flag(attempt, second_click, NOW)
+    attempts.flag(attempt, first_click, NOW)
+    attempts.flag(attempt, second_click, NOW)
     assert not AttemptQuestion.objects.get(pk=question.pk).flagged
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from studyapp.exams import mock
+from studyapp.exams import attempts
 from studyapp.exams.forms import CustomExamForm
 from studyapp.notes.models import Domain, Exam
 from studyapp.ops.importing import import_notes
@@ -39,10 +39,10 @@ def test_an_exam_note_that_drops_a_domain_retires_it_and_learners_keep_their_his
     one, four = Domain.objects.get(exam=exam, number=1), Domain.objects.get(exam=exam, number=4)
     study = StudySettings.objects.for_user(alice)
     study.domains.set([one, four])
-    attempt = mock.start(alice, exam, "custom", NOW, 3, 10, seed=1)
+    attempt = attempts.start(alice, exam, "custom", NOW, 3, 10, seed=1)
     # The review notes' few bank questions fall in other domains: these stand for domain 4's.
     attempt.questions.update(domain=four)
-    attempt = mock.finish(attempt, NOW)
+    attempt = attempts.finish(attempt, NOW)
     original = exam_note.read_text()
 
     exam_note.write_text(original.replace(DOMAIN_4, ""))

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from studyapp.exams import mock
+from studyapp.exams import attempts
 from studyapp.exams.models import Attempt, BankQuestion
 from studyapp.notes.models import Exam
 
@@ -35,7 +35,7 @@ def test_a_choose_two_item_is_in_the_bank_with_its_five_options(scenarios):
 def test_a_choose_two_item_is_scored_all_or_nothing(client, alice, scenarios, picked, right):
     client.force_login(alice)
     key = choose_two().key
-    attempt = mock.start(alice, Exam.objects.get(), "custom", NOW, 1, 5, only_keys=[key], seed=3)
+    attempt = attempts.start(alice, Exam.objects.get(), "custom", NOW, 1, 5, only_keys=[key], seed=3)
     shown = attempt.questions.get(position=1)
     rights = [i for i, o in enumerate(shown.options) if o["correct"]]
     wrong = next(i for i, o in enumerate(shown.options) if not o["correct"])

@@ -27,7 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from studyapp.bench import corpus, history, targets
-from studyapp.exams import mock
+from studyapp.exams import attempts
 from studyapp.notes.models import Exam, Service
 from studyapp.ops.importing import import_notes
 from studyapp.review import session as review
@@ -144,9 +144,9 @@ class Bench:
         tickets = [review.make_ticket(user.pk, state.card.key, state.version, now) for state in due]
         exam = Exam.objects.get(code="BENCH-01")
         # Custom attempts, open for the answers: each full exam the load starts abandons the open full exam.
-        attempts = [mock.start(user, exam, "custom", now, 65, 130, seed=n) for n in range(self.options["clients"])]
+        open_attempts = [attempts.start(user, exam, "custom", now, 65, 130, seed=n) for n in range(self.options["clients"])]
         answers = [{"method": "POST", "path": f"/exams/{attempt.pk}/{n}/", "body": f"choice={n % 4}",
-                    "headers": {**htmx, **post}} for n in range(1, 66) for attempt in attempts]
+                    "headers": {**htmx, **post}} for n in range(1, 66) for attempt in open_attempts]
         slugs = list(Service.objects.order_by("slug").values_list("slug", flat=True)[:500])
         return [
             {"name": "trivial", "requests": [{"method": "GET", "path": "/healthz/"}]},

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from studyapp.exams import mock
+from studyapp.exams import attempts, drawing, scoring
+from studyapp.exams.presets import PRESETS
 from studyapp.exams.models import Attempt, AttemptQuestion, BankQuestion
 from studyapp.notes.models import Domain, Exam
 from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
@@ -73,7 +74,7 @@ def test_a_full_exam_has_the_real_size_time_and_domain_mix(learner, content):
 def test_half_quick_and_custom_exams(learner, content):
     exam = Exam.objects.get(code="DEA-C01")
     half = start(learner, "half")
-    assert (half.total, half.minutes) == mock.PRESETS["half"].size(exam)
+    assert (half.total, half.minutes) == PRESETS["half"].size(exam)
     quick = start(learner, "quick")
     assert (quick.total, quick.minutes) == (10, 20)
     domain = exam.domains.get(number=3)
@@ -197,7 +198,7 @@ def test_draw_prefers_weak_cards_then_unseen_questions(alice, imported):
     keys = list(BankQuestion.objects.filter(kind="single").values_list("key", flat=True))
     weak = Card.objects.get(key=keys[-1])
     ReviewState.objects.create(user=alice, card=weak, phase=2, due=NOW, lapses=3, stability=1, difficulty=8)
-    drawn = mock.draw(alice, exam, 1, list(exam.domains.filter(questions__key=weak.key)), NOW, seed=1)
+    drawn = drawing.draw(alice, exam, 1, list(exam.domains.filter(questions__key=weak.key)), NOW, seed=1)
     assert drawn == [weak.key]
 
 
@@ -211,13 +212,13 @@ def test_weak_cards_of_another_exam_never_crowd_out_one_of_this_exam(alice, cont
     for card in Card.objects.filter(key__in=keys):
         ReviewState.objects.create(user=alice, card=card, phase=2, due=NOW, lapses=3, stability=1, difficulty=8)
     domains = list(exam.domains.filter(questions__key=mine))
-    assert len(theirs) >= 5 * mock.WEAK_SAMPLE  # a window of weak cards (for one question) holds two
-    assert all(mock.draw(alice, exam, 1, domains, NOW, seed=seed) == [mine] for seed in range(20))
+    assert len(theirs) >= 5 * drawing.WEAK_SAMPLE  # a window of weak cards (for one question) holds two
+    assert all(drawing.draw(alice, exam, 1, domains, NOW, seed=seed) == [mine] for seed in range(20))
 
 
 def test_the_scaled_score_estimate_puts_seventy_percent_at_the_pass_line(imported):
     exam = Exam.objects.get()
-    assert [mock.scaled_score(n, 100, exam) for n in (0, 35, 70, 85, 100)] == [100, 410, 720, 860, 1000]
+    assert [scoring.scaled_score(n, 100, exam) for n in (0, 35, 70, 85, 100)] == [100, 410, 720, 860, 1000]
 
 
 def test_multiple_choice_review_grades_right_as_good_and_wrong_as_again(learner, alice, imported):
@@ -274,16 +275,16 @@ def test_a_new_exam_puts_the_questions_the_learner_saw_lately_last(alice, bob, c
     domain = exam.domains.get(number=1)
     # A draw this large reads the whole bank rather than a sample of it, so what it finds does not
     # depend on the order the bank happens to be in; the domain holds twice as many questions.
-    count = BankQuestion.objects.count() // mock.SAMPLE + 1
+    count = BankQuestion.objects.count() // drawing.SAMPLE + 1
     assert BankQuestion.objects.filter(domain=domain, retired_at__isnull=True).count() >= 2 * count
-    first = mock.draw(alice, exam, count, [domain], NOW, seed=1)
-    mock.start(alice, exam, "custom", NOW, count, 30, only_keys=first)
+    first = drawing.draw(alice, exam, count, [domain], NOW, seed=1)
+    attempts.start(alice, exam, "custom", NOW, count, 30, only_keys=first)
 
-    again = mock.draw(alice, exam, count, [domain], NOW + timedelta(days=1), seed=1)
+    again = drawing.draw(alice, exam, count, [domain], NOW + timedelta(days=1), seed=1)
     assert len(again) == count and not set(again) & set(first)
     # Another learner's exams, and the learner's own from over two weeks ago, do not count.
-    assert mock.draw(bob, exam, count, [domain], NOW + timedelta(days=1), seed=1) == first
-    assert mock.draw(alice, exam, count, [domain], NOW + mock.RECENT + timedelta(days=1), seed=1) == first
+    assert drawing.draw(bob, exam, count, [domain], NOW + timedelta(days=1), seed=1) == first
+    assert drawing.draw(alice, exam, count, [domain], NOW + drawing.RECENT + timedelta(days=1), seed=1) == first
 
 
 def test_questions_drawn_before_the_learner_column_learn_it_from_their_attempt(learner, alice, bob, imported):
@@ -324,18 +325,18 @@ def test_a_domain_the_sample_leaves_short_of_unseen_questions_is_read_whole(alic
         for domain, size in ((small, 200), (large, 400)) for n in range(size))
     keys = list(BankQuestion.objects.filter(domain=small).order_by("pk").values_list("key", flat=True))
     seen, unseen = keys[:180], keys[180:]
-    mock.start(alice, exam, "custom", NOW - timedelta(days=1), len(seen), 30, only_keys=seen)
+    attempts.start(alice, exam, "custom", NOW - timedelta(days=1), len(seen), 30, only_keys=seen)
     count = len(unseen)
     # The draw samples 8 questions of the bank for each it needs, a third of them in this domain:
     # about 53, of which about five the learner has not seen lately. All 20 of those exist.
-    assert count * mock.SAMPLE < BankQuestion.objects.count()
+    assert count * drawing.SAMPLE < BankQuestion.objects.count()
     for seed in range(10):
         with django_assert_num_queries(3):  # the id bounds, the sample, and the domain whole
-            assert sorted(mock.draw(alice, exam, count, [small], NOW, seed=seed)) == unseen
+            assert sorted(drawing.draw(alice, exam, count, [small], NOW, seed=seed)) == unseen
     # For a learner who saw none of them lately, the sample is enough.
     for seed in range(10):
         with django_assert_num_queries(2):
-            drawn = mock.draw(bob, exam, count, [small], NOW, seed=seed)
+            drawn = drawing.draw(bob, exam, count, [small], NOW, seed=seed)
         assert len(set(drawn)) == count and set(drawn) <= set(keys)
 
 
@@ -343,14 +344,14 @@ def test_a_draw_stays_within_the_databases_limit_on_parameters(alice, content, m
     # SQLite before 3.32 takes 999 parameters in a statement, fewer than a 130-question exam's
     # sample of 1,040 ids. SQLite's own limit is lowered to that here; PostgreSQL has no such
     # limit to lower, and is only told of it.
-    monkeypatch.setattr(mock, "parameter_limit", lambda: 999)
+    monkeypatch.setattr(drawing, "parameter_limit", lambda: 999)
     exam = Exam.objects.get(declared=True)
-    assert BankQuestion.objects.count() > 130 * mock.SAMPLE  # the sample is a sample, not the bank
+    assert BankQuestion.objects.count() > 130 * drawing.SAMPLE  # the sample is a sample, not the bank
     connection.ensure_connection()
     if connection.vendor == "sqlite":
         before = connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
     try:
-        drawn = mock.draw(alice, exam, 130, list(exam.domains.all()), NOW, seed=1)
+        drawn = drawing.draw(alice, exam, 130, list(exam.domains.all()), NOW, seed=1)
     finally:
         if connection.vendor == "sqlite":
             connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
