@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from studyapp.review.models import Card, ReviewLog
-from studyapp.review.session import record_exam_answers
+from studyapp.review.exam_answers import record_exam_answers
 from studyapp.spreadsheet import anki_html, inert
 
 from tests.conftest import FIXTURES, NOW

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase, Rating
-from studyapp.review.session import raise_new_from
+from studyapp.review.floors import raise_new_from
 
 BATCH = 20_000
 

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from studyapp.notes.bulk import insert_rows
 from studyapp.notes.models import Domain, Exam
 from studyapp.review.models import Card, StudySettings
-from studyapp.review.session import record_exam_answers
+from studyapp.review.exam_answers import record_exam_answers
 
 from .drawing import draw, placeholders, table_names
 from .models import Attempt, AttemptQuestion, BankQuestion

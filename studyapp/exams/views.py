@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from studyapp.notes.models import Exam
-from studyapp.review import session as review
+from studyapp.review import daily, grading
+from studyapp.review.tickets import StaleTicket, read_ticket
 from studyapp.review.models import ReviewLog, StudySettings
 from studyapp.review.scheduler import Rating
 from studyapp.web import partial_template, vary_on_htmx
@@ -223,7 +224,7 @@ def practice(request):
     outcome = None
     if request.method == "POST":
         try:
-            current, outcome, notice = review.act(request.user, now, lambda current: _choose(request, current))
+            current, outcome, notice = daily.act(request.user, now, lambda current: _choose(request, current))
         except UnreadableChoice as problem:
             return _bad_choice(problem)
         if notice:
@@ -233,15 +234,15 @@ def practice(request):
                 messages.info(request, outcome.summary)
             return redirect("exams:practice")
     else:
-        current = review.start(request.user, now)
-    review.fill(current)
+        current = daily.start(request.user, now)
+    daily.fill(current)
     question = None
     if current.card:
         question = BankQuestion.objects.filter(key=current.card.key, kind=BankQuestion.Kind.SINGLE,
                                                retired_at__isnull=True).first()
     template = partial_template(request, "exams/practice.html", "practice")
     return vary_on_htmx(TemplateResponse(request, template, {
-        "session": current, "question": question, "outcome": outcome,
+        "sitting": current, "question": question, "outcome": outcome,
         "options": _shuffled(question, current) if question else [],
     }))
 
@@ -268,11 +269,11 @@ def _shuffled(question, session) -> list[tuple[int, dict]]:
 
 
 def _choose(request, current):
-    ticket = review.read_ticket(request.POST.get("ticket", ""))
+    ticket = read_ticket(request.POST.get("ticket", ""))
     question = BankQuestion.objects.filter(key=ticket["card"], kind=BankQuestion.Kind.SINGLE).first()
     if question is None:
-        raise review.StaleTicket("That card has no question to answer now.")
+        raise StaleTicket("That card has no question to answer now.")
     [choice] = _choices(request.POST.getlist("choice")[:1] or [""], len(question.options))
     rating = Rating.GOOD if question.options[choice]["correct"] else Rating.AGAIN
-    graded = review.answer(request.user, current, request.POST["ticket"], rating, mode=ReviewLog.Mode.CHOICE)
+    graded = grading.answer(request.user, current, request.POST["ticket"], rating, mode=ReviewLog.Mode.CHOICE)
     return Outcome(graded.card, question.options, choice)

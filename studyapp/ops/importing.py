@@ -20,7 +20,7 @@ from studyapp.exams.sync import sync_questions
 from studyapp.notes.reports import Report, totals
 from studyapp.notes.sync import read_notes, write_notes
 from studyapp.review.models import Card
-from studyapp.review.session import lower_new_from
+from studyapp.review.floors import lower_new_from
 from studyapp.review.sync import sync_cards
 
 from .backup import import_backup

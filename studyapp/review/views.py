@@ -14,7 +14,8 @@ from studyapp.notes import views as notes_views
 from studyapp.spreadsheet import inert
 from studyapp.web import partial_template, vary_on_htmx
 
-from . import session as review
+from . import daily, grading
+from .overview import overview
 from .forms import StudySettingsForm
 from .models import ReviewLog, ReviewState, StudySettings
 from .scheduler import Rating
@@ -25,7 +26,7 @@ def dashboard(request):
     if not request.user.is_authenticated:
         return notes_views.home(request)
     return TemplateResponse(request, "review/dashboard.html", {
-        "overview": review.overview(request.user, timezone.now()),
+        "overview": overview(request.user, timezone.now()),
     })
 
 
@@ -37,7 +38,7 @@ def session(request):
     prefer, notice = None, ""
     if request.method == "POST":
         try:
-            current, done, notice = review.act(request.user, now, lambda current: _act(request, current))
+            current, done, notice = daily.act(request.user, now, lambda current: _act(request, current))
         except UnknownAction:
             return HttpResponseBadRequest("Unknown action.")
         prefer, notice = done or (None, notice)
@@ -46,13 +47,13 @@ def session(request):
                 messages.info(request, notice)
             return redirect(_session_url(prefer))
     else:
-        current = review.start(request.user, now)
+        current = daily.start(request.user, now)
         if key := request.GET.get("card"):
             prefer = _preferred(request.user, key)
-    review.fill(current, prefer)
+    daily.fill(current, prefer)
     current.notice = notice
     template = partial_template(request, "review/session.html", "session")
-    return vary_on_htmx(TemplateResponse(request, template, {"session": current}))
+    return vary_on_htmx(TemplateResponse(request, template, {"sitting": current}))
 
 
 class UnknownAction(Exception):
@@ -70,17 +71,17 @@ def _act(request, current):
     """Apply the button that was pressed; returns the card to show next, if not the queue's, and a notice."""
     ticket = request.POST.get("ticket", "")
     if "grade" in request.POST:
-        graded = review.answer(request.user, current, ticket, _rating(request.POST["grade"]))
+        graded = grading.answer(request.user, current, ticket, _rating(request.POST["grade"]))
         if graded.became_leech:
             return None, (f"“{graded.card.front}” has now been forgotten {graded.state.lapses} times, so it is "
                           "suspended as a leech. Rewrite it in your own words, then unsuspend it.")
         return None, ""
     if "undo" in request.POST:
-        undone = review.undo(request.user, current)
+        undone = grading.undo(request.user, current)
         return (undone, "Undone.") if undone else (None, "There is nothing from today to undo.")
     if "bury" in request.POST or "suspend" in request.POST:
         how = "bury" if "bury" in request.POST else "suspend"
-        card = review.set_aside(request.user, current, ticket, how)
+        card = grading.set_aside(request.user, current, ticket, how)
         return None, f"Buried until tomorrow: “{card.front}”." if how == "bury" else f"Suspended: “{card.front}”."
     raise UnknownAction("no action")
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from studyapp.notes.models import QuestionPattern
 from studyapp.ops.backup import create_backup
 from studyapp.review.models import Card
-from studyapp.review.session import record_exam_answers
+from studyapp.review.exam_answers import record_exam_answers
 
 from ..conftest import NOW, database_rows
 from .test_import import run_import

@@ -14,7 +14,7 @@ from studyapp.notes.models import QuestionPattern
 from studyapp.ops.importing import import_notes
 from studyapp.notes.uploads import database_url
 from studyapp.review.models import Card
-from studyapp.review.session import record_exam_answers
+from studyapp.review.exam_answers import record_exam_answers
 
 from ..conftest import NOW, database_rows
 

@@ -14,7 +14,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from studyapp.ops.backup import BackupError, _pg_tool, create_backup
 from studyapp.review.models import Card
-from studyapp.review.session import record_exam_answers
+from studyapp.review.exam_answers import record_exam_answers
 
 from ..conftest import NOW, database_rows
 

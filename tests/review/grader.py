@@ -22,13 +22,14 @@ def main():
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from studyapp.review import session as review
+    from studyapp.review import daily, grading
+    from studyapp.review.tickets import StaleTicket, make_ticket
     from studyapp.review.scheduler import Rating
 
     now = datetime.fromisoformat(job["now"])
     # Connected and ready before the start, so that all the graders begin at once.
     user = get_user_model().objects.get(username=job["user"])
-    tickets = [review.make_ticket(user.pk, key, version, now) for key, version in job["cards"]]
+    tickets = [make_ticket(user.pk, key, version, now) for key, version in job["cards"]]
     Path(job["ready"]).touch()
     go = Path(job["go"])
     deadline = time.monotonic() + 120
@@ -40,10 +41,10 @@ def main():
     graded = refused = 0
     for ticket in tickets:
         try:
-            with review.answering(user, now) as current:
-                review.answer(user, current, ticket, Rating.EASY)
+            with daily.answering(user, now) as current:
+                grading.answer(user, current, ticket, Rating.EASY)
             graded += 1
-        except review.StaleTicket:
+        except StaleTicket:
             refused += 1
     print(json.dumps({"graded": graded, "refused": refused}))
 

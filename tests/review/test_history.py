@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from studyapp.review.models import Card, ReviewLog
-from studyapp.review.session import record_exam_answers
+from studyapp.review.exam_answers import record_exam_answers
 
 from ..conftest import NOW
 

@@ -30,7 +30,7 @@ from studyapp.bench import corpus, history, targets
 from studyapp.exams import attempts
 from studyapp.notes.models import Exam, Service
 from studyapp.ops.importing import import_notes
-from studyapp.review import session as review
+from studyapp.review.tickets import make_ticket
 from studyapp.review.models import Card, ReviewState, StudySettings
 
 THROWAWAY = "STUDYAPP_BENCH_DATABASE"
@@ -141,7 +141,7 @@ class Bench:
         post = {"X-CSRFToken": token}
         due = (ReviewState.objects.filter(user=user, due__lte=now, suspended=False).select_related("card")
                .order_by("due")[:5_000])
-        tickets = [review.make_ticket(user.pk, state.card.key, state.version, now) for state in due]
+        tickets = [make_ticket(user.pk, state.card.key, state.version, now) for state in due]
         exam = Exam.objects.get(code="BENCH-01")
         # Custom attempts, open for the answers: each full exam the load starts abandons the open full exam.
         open_attempts = [attempts.start(user, exam, "custom", now, 65, 130, seed=n) for n in range(self.options["clients"])]

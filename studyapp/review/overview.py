@@ -1,0 +1,38 @@
+"""The dashboard's figures: due now and today, new cards left, today's answers, the streak and the
+next days' forecast."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from . import queue
+from .daily import start
+from .days import day_for, streak
+from .models import ReviewLog
+
+FORECAST_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Overview:
+    due_now: int
+    due_today: int
+    new_left: int
+    answers_today: int
+    streak: int
+    forecast: list[tuple]  # (date, count) for each of the next days
+
+
+def overview(user, now: datetime) -> Overview:
+    sitting = start(user, now)
+    day = sitting.day
+    upcoming = [day_for(day.date + timedelta(days=n), sitting.study.time_zone) for n in range(1, FORECAST_DAYS + 1)]
+    due_now, due_today, forecast, new_left = queue.dashboard_counts(
+        sitting.study, now, day.end, upcoming, sitting.new_left)
+    return Overview(
+        due_now=due_now,
+        due_today=due_today,
+        new_left=new_left,
+        answers_today=sitting.tally.answers,
+        streak=streak(ReviewLog.objects.days_studied(user.pk), day.date),
+        forecast=[(d.date, count) for d, count in zip(upcoming, forecast)],
+    )
