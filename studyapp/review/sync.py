@@ -18,7 +18,7 @@ def sync_cards(now) -> dict:
     """Create, update, retire and revive cards so that they match the active notes.
 
     `new_cards_from` in what it returns is the earliest place of a new or revived card: learners'
-    new-card floors past it are to be lowered to it (`session.lower_new_from`), which the import
+    new-card floors past it are to be lowered to it (`floors.lower_new_from`), which the import
     does last (see studyapp.ops.importing).
     """
     existing = {key: (pk, content_hash, retired_at) for key, pk, content_hash, retired_at
