@@ -111,7 +111,7 @@ def _start_or_resume(request, preset: str, abandon: bool, **drawn):
 def question(request, pk, number):
     attempt = attempts.finish_if_over(_attempt_for_user(request, pk), timezone.now())
     if attempt.finished:
-        return _go(request, f"/exams/{attempt.pk}/results/")
+        return _go(request, reverse("exams:results", args=[attempt.pk]))
     # Every question's progress, and the one shown in full: the others' stems and options are
     # not read on each click.
     progress = list(attempt.questions.values_list("chosen", "choose", "flagged"))
@@ -129,7 +129,7 @@ def question(request, pk, number):
             attempt = attempts.finish(attempt, now)
             why = "Time was up" if now >= attempt.deadline else "The attempt was finished"
             messages.info(request, f"{why}, so that answer was not saved. Here is how you did.")
-            return _go(request, f"/exams/{attempt.pk}/results/")
+            return _go(request, reverse("exams:results", args=[attempt.pk]))
         except UnreadableChoice as problem:
             return _bad_choice(problem)
         if not request.htmx:

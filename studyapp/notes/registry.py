@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils.text import slugify
 
-from .models import Service, SourceFile
+from .models import Service, SourceFile, address
 from .parse import read_front_matter
 from .render import normalise_name
 
@@ -108,8 +108,8 @@ class NameRegistry:
             service_taken.add(service_slugs[path])
             service_pages.setdefault(title, service_slugs[path])
 
-        urls = {name: f"/notes/docs/{slugs[path]}/" for name, path in note_names.items()}
-        urls.update({name: f"/notes/services/{service_pages[service]}/" for name, service in service_names.items()})
+        urls = {name: address("notes:document", slugs[path]) for name, path in note_names.items()}
+        urls.update({name: address("notes:service", service_pages[service]) for name, service in service_names.items()})
         context = hashlib.sha256(repr((IMPORTER_FINGERPRINT, sorted(urls.items()))).encode()).hexdigest()
         return cls(urls, service_names, note_names, slugs, context, service_slugs, service_taken, refused)
 

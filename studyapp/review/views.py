@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from studyapp.notes import views as notes_views
@@ -15,9 +16,9 @@ from studyapp.spreadsheet import inert
 from studyapp.web import partial_template, vary_on_htmx
 
 from . import daily, grading
-from .overview import overview
 from .forms import StudySettingsForm
 from .models import ReviewLog, ReviewState, StudySettings
+from .overview import overview
 from .scheduler import Rating
 
 
@@ -92,8 +93,8 @@ def _preferred(user, key):
 
 
 def _session_url(prefer) -> str:
-    url = "/review/"
-    return f"{url}?card={prefer[0].key}" if prefer else url
+    url = reverse("review:session")
+    return f"{url}?{urlencode({'card': prefer[0].key})}" if prefer else url
 
 
 @login_required

@@ -60,31 +60,6 @@ def test_an_attempt_or_question_number_past_64_bits_is_not_found(learner, import
     assert learner.post(f"/exams/{2**64}/finish/").status_code == 404
 
 
-def test_a_full_exam_has_the_real_size_time_and_domain_mix(learner, content):
-    attempt = start(learner, "full")
-    assert (attempt.total, attempt.minutes, attempt.deadline) == (65, 130, NOW + timedelta(minutes=130))
-    mix = [attempt.questions.filter(domain__number=n).count() for n in (1, 2, 3, 4)]
-    assert mix == [22, 17, 14, 12]
-    assert len(set(attempt.questions.values_list("bank_key", flat=True))) == 65
-    # The draw is by weakness and recency, not kind: a seed now and then draws no scenario.
-    kinds = {q.kind for q in attempt.questions.all()}
-    assert "single" in kinds and kinds <= {"single", "multiple", "scenario"}
-
-
-def test_half_quick_and_custom_exams(learner, content):
-    exam = Exam.objects.get(code="DEA-C01")
-    half = start(learner, "half")
-    assert (half.total, half.minutes) == PRESETS["half"].size(exam)
-    quick = start(learner, "quick")
-    assert (quick.total, quick.minutes) == (10, 20)
-    domain = exam.domains.get(number=3)
-    custom = start(learner, "custom", questions="12", minutes="15", domains=[domain.pk])
-    assert (custom.total, custom.minutes) == (12, 15)
-    assert set(custom.questions.values_list("domain__number", flat=True)) == {3}
-    response = learner.post("/exams/start/", {"preset": "custom", "questions": "0", "minutes": "15"})
-    assert response["Location"] == "/exams/"
-
-
 def test_answers_are_saved_as_they_are_clicked_and_kept_on_reload(learner, imported, clock, django_assert_num_queries):
     attempt = start(learner)
     question = attempt.questions.get(position=1)
@@ -202,20 +177,6 @@ def test_draw_prefers_weak_cards_then_unseen_questions(alice, imported):
     assert drawn == [weak.key]
 
 
-def test_weak_cards_of_another_exam_never_crowd_out_one_of_this_exam(alice, content):
-    exam = Exam.objects.get(declared=True)
-    other = Exam.objects.create(code="OTHER-01", title="Another exam")
-    keys = list(BankQuestion.objects.filter(key__in=Card.objects.values("key")).values_list("key", flat=True))
-    mine, theirs = keys[-1], keys[:-1]
-    Card.objects.filter(key__in=theirs).update(exam=other)
-    BankQuestion.objects.filter(key__in=theirs).update(exam=other)
-    for card in Card.objects.filter(key__in=keys):
-        ReviewState.objects.create(user=alice, card=card, phase=2, due=NOW, lapses=3, stability=1, difficulty=8)
-    domains = list(exam.domains.filter(questions__key=mine))
-    assert len(theirs) >= 5 * drawing.WEAK_SAMPLE  # a window of weak cards (for one question) holds two
-    assert all(drawing.draw(alice, exam, 1, domains, NOW, seed=seed) == [mine] for seed in range(20))
-
-
 def test_the_scaled_score_estimate_puts_seventy_percent_at_the_pass_line(imported):
     exam = Exam.objects.get()
     assert [scoring.scaled_score(n, 100, exam) for n in (0, 35, 70, 85, 100)] == [100, 410, 720, 860, 1000]
@@ -268,23 +229,6 @@ def test_the_navigator_marks_each_question_for_eyes_and_screen_readers(learner, 
             '<span class="visually-hidden">, answered, flagged</span></a></li>'
             f'<li><a href="/exams/{attempt.pk}/3/" class="">3<span class="visually-hidden">, not answered</span>'
             '</a></li>') in page
-
-
-def test_a_new_exam_puts_the_questions_the_learner_saw_lately_last(alice, bob, content):
-    exam = Exam.objects.get(declared=True)
-    domain = exam.domains.get(number=1)
-    # A draw this large reads the whole bank rather than a sample of it, so what it finds does not
-    # depend on the order the bank happens to be in; the domain holds twice as many questions.
-    count = BankQuestion.objects.count() // drawing.SAMPLE + 1
-    assert BankQuestion.objects.filter(domain=domain, retired_at__isnull=True).count() >= 2 * count
-    first = drawing.draw(alice, exam, count, [domain], NOW, seed=1)
-    attempts.start(alice, exam, "custom", NOW, count, 30, only_keys=first)
-
-    again = drawing.draw(alice, exam, count, [domain], NOW + timedelta(days=1), seed=1)
-    assert len(again) == count and not set(again) & set(first)
-    # Another learner's exams, and the learner's own from over two weeks ago, do not count.
-    assert drawing.draw(bob, exam, count, [domain], NOW + timedelta(days=1), seed=1) == first
-    assert drawing.draw(alice, exam, count, [domain], NOW + drawing.RECENT + timedelta(days=1), seed=1) == first
 
 
 def test_questions_drawn_before_the_learner_column_learn_it_from_their_attempt(learner, alice, bob, imported):
@@ -340,19 +284,73 @@ def test_a_domain_the_sample_leaves_short_of_unseen_questions_is_read_whole(alic
         assert len(set(drawn)) == count and set(drawn) <= set(keys)
 
 
-def test_a_draw_stays_within_the_databases_limit_on_parameters(alice, content, monkeypatch):
-    # SQLite before 3.32 takes 999 parameters in a statement, fewer than a 130-question exam's
-    # sample of 1,040 ids. SQLite's own limit is lowered to that here; PostgreSQL has no such
-    # limit to lower, and is only told of it.
-    monkeypatch.setattr(drawing, "parameter_limit", lambda: 999)
-    exam = Exam.objects.get(declared=True)
-    assert BankQuestion.objects.count() > 130 * drawing.SAMPLE  # the sample is a sample, not the bank
-    connection.ensure_connection()
-    if connection.vendor == "sqlite":
-        before = connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
-    try:
-        drawn = drawing.draw(alice, exam, 130, list(exam.domains.all()), NOW, seed=1)
-    finally:
+@pytest.mark.django_db  # each inside the class's one import of content/, rolled back after it
+class TestWithTheContent:
+    def test_a_full_exam_has_the_real_size_time_and_domain_mix(self, learner, shared_content):
+        attempt = start(learner, "full")
+        assert (attempt.total, attempt.minutes, attempt.deadline) == (65, 130, NOW + timedelta(minutes=130))
+        mix = [attempt.questions.filter(domain__number=n).count() for n in (1, 2, 3, 4)]
+        assert mix == [22, 17, 14, 12]
+        assert len(set(attempt.questions.values_list("bank_key", flat=True))) == 65
+        # The draw is by weakness and recency, not kind: a seed now and then draws no scenario.
+        kinds = {q.kind for q in attempt.questions.all()}
+        assert "single" in kinds and kinds <= {"single", "multiple", "scenario"}
+
+    def test_half_quick_and_custom_exams(self, learner, shared_content):
+        exam = Exam.objects.get(code="DEA-C01")
+        half = start(learner, "half")
+        assert (half.total, half.minutes) == PRESETS["half"].size(exam)
+        quick = start(learner, "quick")
+        assert (quick.total, quick.minutes) == (10, 20)
+        domain = exam.domains.get(number=3)
+        custom = start(learner, "custom", questions="12", minutes="15", domains=[domain.pk])
+        assert (custom.total, custom.minutes) == (12, 15)
+        assert set(custom.questions.values_list("domain__number", flat=True)) == {3}
+        response = learner.post("/exams/start/", {"preset": "custom", "questions": "0", "minutes": "15"})
+        assert response["Location"] == "/exams/"
+
+    def test_weak_cards_of_another_exam_never_crowd_out_one_of_this_exam(self, alice, shared_content):
+        exam = Exam.objects.get(declared=True)
+        other = Exam.objects.create(code="OTHER-01", title="Another exam")
+        keys = list(BankQuestion.objects.filter(key__in=Card.objects.values("key")).values_list("key", flat=True))
+        mine, theirs = keys[-1], keys[:-1]
+        Card.objects.filter(key__in=theirs).update(exam=other)
+        BankQuestion.objects.filter(key__in=theirs).update(exam=other)
+        for card in Card.objects.filter(key__in=keys):
+            ReviewState.objects.create(user=alice, card=card, phase=2, due=NOW, lapses=3, stability=1, difficulty=8)
+        domains = list(exam.domains.filter(questions__key=mine))
+        assert len(theirs) >= 5 * drawing.WEAK_SAMPLE  # a window of weak cards (for one question) holds two
+        assert all(drawing.draw(alice, exam, 1, domains, NOW, seed=seed) == [mine] for seed in range(20))
+
+    def test_a_new_exam_puts_the_questions_the_learner_saw_lately_last(self, alice, bob, shared_content):
+        exam = Exam.objects.get(declared=True)
+        domain = exam.domains.get(number=1)
+        # A draw this large reads the whole bank rather than a sample of it, so what it finds does not
+        # depend on the order the bank happens to be in; the domain holds twice as many questions.
+        count = BankQuestion.objects.count() // drawing.SAMPLE + 1
+        assert BankQuestion.objects.filter(domain=domain, retired_at__isnull=True).count() >= 2 * count
+        first = drawing.draw(alice, exam, count, [domain], NOW, seed=1)
+        attempts.start(alice, exam, "custom", NOW, count, 30, only_keys=first)
+
+        again = drawing.draw(alice, exam, count, [domain], NOW + timedelta(days=1), seed=1)
+        assert len(again) == count and not set(again) & set(first)
+        # Another learner's exams, and the learner's own from over two weeks ago, do not count.
+        assert drawing.draw(bob, exam, count, [domain], NOW + timedelta(days=1), seed=1) == first
+        assert drawing.draw(alice, exam, count, [domain], NOW + drawing.RECENT + timedelta(days=1), seed=1) == first
+
+    def test_a_draw_stays_within_the_databases_limit_on_parameters(self, alice, shared_content, monkeypatch):
+        # SQLite before 3.32 takes 999 parameters in a statement, fewer than a 130-question exam's
+        # sample of 1,040 ids. SQLite's own limit is lowered to that here; PostgreSQL has no such
+        # limit to lower, and is only told of it.
+        monkeypatch.setattr(drawing, "parameter_limit", lambda: 999)
+        exam = Exam.objects.get(declared=True)
+        assert BankQuestion.objects.count() > 130 * drawing.SAMPLE  # the sample is a sample, not the bank
+        connection.ensure_connection()
         if connection.vendor == "sqlite":
-            connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
-    assert len(set(drawn)) == 130
+            before = connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+        try:
+            drawn = drawing.draw(alice, exam, 130, list(exam.domains.all()), NOW, seed=1)
+        finally:
+            if connection.vendor == "sqlite":
+                connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+        assert len(set(drawn)) == 130
