@@ -158,6 +158,17 @@ class Renderer:
         self._pool = None
         self._generation = 0
 
+    _shared = None
+
+    @classmethod
+    def shared(cls, seconds: float) -> "Renderer":
+        """The process's renderer, whose workers outlive each import: a process that imports more
+        than once (the benchmark, the tests) starts them once. They end with the process."""
+        if cls._shared is None:
+            cls._shared = cls(seconds)
+        cls._shared.seconds = seconds
+        return cls._shared
+
     def __enter__(self):
         return self
 

@@ -63,18 +63,18 @@ def read_notes(arguments, progress=None, names=None) -> Reading:
             progress(done, len(paths), label)
 
     registry = NameRegistry.build(parsed)
-    with Renderer(settings.NOTES_RENDER_SECONDS) as renderer:
-        # The workers render each note while the next ones are parsed.
-        rendering = []
-        for item in parsed:
-            if existing.get(item.report.path) == (item.checksum, registry.context):
-                item.report.status = "unchanged"
-                continue
-            item.draft = _parse(item)
-            if item.draft is not None:
-                rendering.append((item, renderer.submit([s.markdown for s in item.draft.sections])))
-        for item, batch in rendering:
-            _rendered(item, renderer.collect(batch, registry.urls))
+    renderer = Renderer.shared(settings.NOTES_RENDER_SECONDS)
+    # The workers render each note while the next ones are parsed.
+    rendering = []
+    for item in parsed:
+        if existing.get(item.report.path) == (item.checksum, registry.context):
+            item.report.status = "unchanged"
+            continue
+        item.draft = _parse(item)
+        if item.draft is not None:
+            rendering.append((item, renderer.submit([s.markdown for s in item.draft.sections])))
+    for item, batch in rendering:
+        _rendered(item, renderer.collect(batch, registry.urls))
     return Reading(report, registry, [item for item, _ in rendering])
 
 
