@@ -185,7 +185,18 @@ def _clock(seconds: int) -> str:
 @login_required
 @require_POST
 def finish(request, pk):
-    attempt = attempts.finish(_attempt_for_user(request, pk), timezone.now())
+    """Finish and score the attempt; first ask, when questions are unanswered or flagged."""
+    attempt = attempts.finish_if_over(_attempt_for_user(request, pk), timezone.now())
+    if not attempt.finished and "confirm" not in request.POST:
+        progress = attempt.questions.values_list("position", "chosen", "choose", "flagged")
+        unanswered = [n for n, chosen, choose, _ in progress if not answered(chosen, choose)]
+        flagged = [n for n, _, _, is_flagged in progress if is_flagged]
+        if unanswered or flagged:
+            return TemplateResponse(request, "exams/finish.html", {
+                "attempt": attempt, "unanswered": unanswered, "flagged": flagged,
+                "clock": _clock(max(int((attempt.deadline - timezone.now()).total_seconds()), 0)),
+            })
+    attempt = attempts.finish(attempt, timezone.now())
     return redirect("exams:results", pk=attempt.pk)
 
 

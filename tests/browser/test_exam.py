@@ -65,6 +65,13 @@ def test_a_short_mock_exam_survives_a_reload_and_ends_with_results_by_domain(lea
     expect(page.locator('input[name="choice"]').first).to_be_checked()
     page.get_by_role("button", name="Finish and see results").focus()
     page.keyboard.press("Enter")
+    # Most questions are unanswered and one is flagged: finishing asks first, and lists them.
+    expect(page.get_by_role("heading", name="Finish the exam?")).to_be_visible()
+    expect(page.locator("#unanswered")).to_contain_text(f"{total - 2} questions not answered")
+    expect(page.locator("#flagged")).to_contain_text("1 question flagged for review")
+    screenshot(page, "exam-finish-confirmation")
+    page.get_by_role("button", name="Finish anyway and see results").focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Results")).to_be_visible()
     rows = page.locator("table.domain-results tbody tr")
     expect(rows.first).to_be_visible()

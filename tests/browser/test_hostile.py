@@ -227,6 +227,9 @@ def take_a_mock_exam_of_every_question(watch, page):
     expect(page.locator("#answered-count")).to_contain_text("1 of")
     watch.where = f"/exams/{attempt.pk}/ finish"
     page.get_by_role("button", name="Finish and see results").click()
+    expect(page.get_by_role("heading", name="Finish the exam?")).to_be_visible()  # the rest are unanswered
+    watch.check(page)
+    page.get_by_role("button", name="Finish anyway and see results").click()
     expect(page.get_by_role("heading", name="Results")).to_be_visible()
     watch.check(page)
     watch.open(page, f"/exams/{attempt.pk}/results/")

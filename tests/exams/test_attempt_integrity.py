@@ -62,7 +62,7 @@ def test_an_answer_sent_at_the_moment_of_finish_is_in_the_score_or_refused(alice
         threads = [
             threading.Thread(target=send, args=(clients[0], f"/exams/{attempt.pk}/1/",
                                                 {"choice": str(right_choice(question)[0])})),
-            threading.Thread(target=send, args=(clients[1], f"/exams/{attempt.pk}/finish/")),
+            threading.Thread(target=send, args=(clients[1], f"/exams/{attempt.pk}/finish/", {"confirm": "1"})),
         ]
         for thread in threads:
             thread.start()
@@ -126,9 +126,9 @@ def test_clicks_from_many_tabs_at_once_open_one_attempt(alice, imported):
 
 def test_a_retake_resumes_only_the_retake_of_the_same_attempt(learner, alice, imported):
     first = start(learner, "quick")
-    learner.post(f"/exams/{first.pk}/finish/")
+    learner.post(f"/exams/{first.pk}/finish/", {"confirm": "1"})
     second = start(learner, "half")
-    learner.post(f"/exams/{second.pk}/finish/")
+    learner.post(f"/exams/{second.pk}/finish/", {"confirm": "1"})
     retake_first = learner.post(f"/exams/{first.pk}/retake/")["Location"]
     retake_second = learner.post(f"/exams/{second.pk}/retake/")["Location"]
     assert retake_first != retake_second
@@ -168,3 +168,35 @@ def test_a_practice_choice_that_names_no_option_is_a_bad_request(learner, alice,
         response = learner.post("/exams/practice/", {"ticket": ticket, "choice": choice})
         assert response.status_code == 400, choice
     assert not ReviewLog.objects.filter(user=alice).exists()
+
+
+def test_finishing_with_questions_unanswered_or_flagged_asks_first_and_lists_them(learner, imported):
+    attempt = start(learner, "quick")
+    first = attempt.questions.get(position=1)
+    learner.post(f"/exams/{attempt.pk}/1/", {"choice": [str(i) for i in right_choice(first)]})
+    learner.post(f"/exams/{attempt.pk}/1/", {"flag": "1"})
+    page = learner.post(f"/exams/{attempt.pk}/finish/")
+    assert page.status_code == 200 and not Attempt.objects.get(pk=attempt.pk).finished
+    html = page.content.decode()
+    assert f"{attempt.total - 1} questions not answered" in html
+    assert f'<a href="/exams/{attempt.pk}/2/">2</a>' in html  # each one a link back to it
+    assert "1 question flagged for review" in html and f'<a href="/exams/{attempt.pk}/1/">1</a>' in html
+    assert 'name="confirm"' in html  # "Finish anyway", a plain form: no JavaScript needed
+    response = learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
+    assert response["Location"] == f"/exams/{attempt.pk}/results/"
+    assert Attempt.objects.get(pk=attempt.pk).correct == 1
+
+
+def test_finishing_with_every_question_answered_and_none_flagged_asks_nothing(learner, imported):
+    attempt = start(learner, "quick")
+    for question in attempt.questions.all():
+        learner.post(f"/exams/{attempt.pk}/{question.position}/", {"choice": [str(i) for i in right_choice(question)]})
+    response = learner.post(f"/exams/{attempt.pk}/finish/")
+    assert response.status_code == 302 and Attempt.objects.get(pk=attempt.pk).finished
+
+
+def test_finishing_after_the_time_is_up_asks_nothing(learner, imported, clock):
+    attempt = start(learner, "quick")
+    clock.shift(timedelta(minutes=attempt.minutes + 1))
+    response = learner.post(f"/exams/{attempt.pk}/finish/")
+    assert response.status_code == 302 and Attempt.objects.get(pk=attempt.pk).finished

@@ -45,7 +45,7 @@ def test_exam_pages_need_a_login_and_belong_to_their_learner(client, alice, bob,
     client.force_login(bob)
     assert client.get(f"/exams/{attempt.pk}/1/").status_code == 404
     assert client.post(f"/exams/{attempt.pk}/1/", {"choice": "0"}).status_code == 404
-    assert client.post(f"/exams/{attempt.pk}/finish/").status_code == 404
+    assert client.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"}).status_code == 404
     assert client.get(f"/exams/{attempt.pk}/results/").status_code == 404
     assert client.post(f"/exams/{attempt.pk}/retake/").status_code == 404
     assert not AttemptQuestion.objects.exclude(chosen=[]).exists()
@@ -116,7 +116,7 @@ def test_results_show_the_score_each_domain_and_every_explanation(learner, impor
         learner.post(f"/exams/{attempt.pk}/{question.position}/", {"choice": right_choice(question)})
     learner.post(f"/exams/{attempt.pk}/4/", {"choice": right_choice(questions[3], correct=False)})
     clock.shift(timedelta(minutes=4, seconds=5))
-    learner.post(f"/exams/{attempt.pk}/finish/")
+    learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
     html = learner.get(f"/exams/{attempt.pk}/results/").content.decode()
     assert f"3 / {attempt.total}" in html and "4:05" in html and "estimate" in html
     assert re.search(r'id="verdict">(At or above|Below) the pass line of 720', html)
@@ -134,12 +134,12 @@ def test_finishing_counts_each_answer_as_a_review_of_its_card(learner, alice, im
     right, wrong = singles
     learner.post(f"/exams/{attempt.pk}/{right.position}/", {"choice": right_choice(right)})
     learner.post(f"/exams/{attempt.pk}/{wrong.position}/", {"choice": right_choice(wrong, correct=False)})
-    learner.post(f"/exams/{attempt.pk}/finish/")
+    learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
     logs = {log.card.key: log for log in ReviewLog.objects.filter(user=alice).select_related("card")}
     assert {key: (log.rating, log.mode) for key, log in logs.items()} == {
         right.card_keys[0]: (3, "exam"), wrong.card_keys[0]: (1, "exam")}
     assert ReviewState.objects.get(user=alice, card__key=right.card_keys[0]).reps == 1
-    learner.post(f"/exams/{attempt.pk}/finish/")  # finishing again changes nothing
+    learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})  # finishing again changes nothing
     assert ReviewLog.objects.filter(user=alice).count() == 2
     page = learner.get("/review/").content.decode()
     new_cards = Card.objects.active().count() - 2
@@ -150,7 +150,7 @@ def test_retaking_the_missed_questions(learner, imported):
     attempt = start(learner)
     first = attempt.questions.get(position=1)
     learner.post(f"/exams/{attempt.pk}/1/", {"choice": right_choice(first)})
-    learner.post(f"/exams/{attempt.pk}/finish/")
+    learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
     response = learner.post(f"/exams/{attempt.pk}/retake/")
     again = Attempt.objects.exclude(pk=attempt.pk).get()
     assert response["Location"] == f"/exams/{again.pk}/1/"
@@ -161,7 +161,7 @@ def test_retaking_the_missed_questions(learner, imported):
 def test_the_history_lists_past_attempts_and_the_trend(learner, imported):
     for _ in range(2):
         attempt = start(learner)
-        learner.post(f"/exams/{attempt.pk}/finish/")
+        learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
     ongoing = start(learner)
     html = learner.get("/exams/").content.decode()
     assert html.count("Results</a>") == 2 and "Trend over your last 2 attempts" in html
@@ -255,7 +255,7 @@ def test_starting_a_full_exam_runs_the_same_queries_however_many_came_before(
         with django_assert_num_queries(13):
             response = learner.post("/exams/start/", {"preset": "full"})
         assert response.status_code == 302
-        learner.post(response["Location"].replace("/1/", "/finish/"))
+        learner.post(response["Location"].replace("/1/", "/finish/"), {"confirm": "1"})
     assert list(Attempt.objects.values_list("total", flat=True)) == [65, 65, 65]
 
 

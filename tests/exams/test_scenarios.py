@@ -43,7 +43,7 @@ def test_a_choose_two_item_is_scored_all_or_nothing(client, alice, scenarios, pi
     page = client.get(f"/exams/{attempt.pk}/1/").content.decode()
     assert "Choose TWO." in page and page.count('type="checkbox" name="choice"') == 5
     client.post(f"/exams/{attempt.pk}/1/", {"choice": [str(i) for i in choice]})
-    client.post(f"/exams/{attempt.pk}/finish/")
+    client.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
     assert Attempt.objects.get(pk=attempt.pk).correct == int(right)
     results = client.get(f"/exams/{attempt.pk}/results/").content.decode()
     assert "Choose TWO, both needed" in results and results.count("Right answer") == 2
