@@ -207,11 +207,31 @@ def results(request, pk):
         return redirect("exams:question", pk=attempt.pk, number=1)
     questions = list(attempt.questions.select_related("domain"))
     used = attempt.finished_at - attempt.started_at
+    filters = _result_filters(questions)
+    show = request.GET.get("show", "all")
+    show = show if show in filters else "all"
     return TemplateResponse(request, "exams/results.html", {
-        "attempt": attempt, "questions": questions, "domains": scoring.by_domain(attempt, questions),
+        "attempt": attempt, "questions": [q for q in questions if filters[show]["test"](q)],
+        "domains": scoring.by_domain(attempt, questions),
+        "filters": filters, "show": show,
         "minutes_used": int(used.total_seconds() // 60), "seconds_used": int(used.total_seconds() % 60),
         "missed": sum(not q.is_correct for q in questions),
     })
+
+
+def _result_filters(questions) -> dict[str, dict]:
+    """The views of an attempt's questions the results page offers, each with how many it holds."""
+    filters = {
+        "all": {"label": "All", "test": lambda q: True},
+        "wrong": {"label": "Wrong or unanswered", "test": lambda q: not q.is_correct},
+        "flagged": {"label": "Flagged", "test": lambda q: q.flagged},
+    }
+    for number in sorted({q.domain.number for q in questions if q.domain}):
+        filters[f"domain-{number}"] = {"label": f"Domain {number}",
+                                       "test": lambda q, n=number: q.domain is not None and q.domain.number == n}
+    for entry in filters.values():
+        entry["count"] = sum(map(entry["test"], questions))
+    return filters
 
 
 @login_required

@@ -1,6 +1,7 @@
 """An attempt's answers and its score always agree, one kind of attempt is open at a time, and a
 garbled answer is refused with a 400, not a server error."""
 
+import re
 import threading
 from datetime import timedelta
 
@@ -200,3 +201,31 @@ def test_finishing_after_the_time_is_up_asks_nothing(learner, imported, clock):
     clock.shift(timedelta(minutes=attempt.minutes + 1))
     response = learner.post(f"/exams/{attempt.pk}/finish/")
     assert response.status_code == 302 and Attempt.objects.get(pk=attempt.pk).finished
+
+
+def shown(html: str) -> list[int]:
+    """The numbers of the questions a results page lists."""
+    return [int(n) for n in re.findall(r'<li class="(?:right|wrong)" value="(\d+)">', html)]
+
+
+def test_results_mark_flagged_questions_and_filter_to_wrong_flagged_or_one_domain(learner, imported):
+    attempt = start(learner, "quick")
+    first = attempt.questions.get(position=1)
+    learner.post(f"/exams/{attempt.pk}/1/", {"choice": [str(i) for i in right_choice(first)]})
+    learner.post(f"/exams/{attempt.pk}/2/", {"flag": "1"})
+    learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
+    url = f"/exams/{attempt.pk}/results/"
+
+    everything = learner.get(url).content.decode()
+    assert shown(everything) == list(range(1, attempt.total + 1))
+    assert everything.count('class="flag-mark">Flagged<') == 1
+    assert f"Wrong or unanswered ({attempt.total - 1})" in everything and "Flagged (1)" in everything
+
+    # Each question keeps its number in the attempt.
+    assert shown(learner.get(url, {"show": "wrong"}).content.decode()) == list(range(2, attempt.total + 1))
+    assert shown(learner.get(url, {"show": "flagged"}).content.decode()) == [2]
+    domain = first.domain.number
+    in_domain = list(attempt.questions.filter(domain__number=domain).order_by("position")
+                     .values_list("position", flat=True))
+    assert shown(learner.get(url, {"show": f"domain-{domain}"}).content.decode()) == in_domain
+    assert shown(learner.get(url, {"show": "nonsense"}).content.decode()) == list(range(1, attempt.total + 1))
