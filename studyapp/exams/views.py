@@ -13,15 +13,15 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from studyapp.notes.models import Exam
 from studyapp.review import daily, grading
-from studyapp.review.tickets import StaleTicket, read_ticket
 from studyapp.review.models import ReviewLog, StudySettings
 from studyapp.review.scheduler import Rating
+from studyapp.review.tickets import StaleTicket, read_ticket
 from studyapp.web import partial_template, vary_on_htmx
 
-from . import attempts, drawing, scoring
-from .presets import PRESETS
+from . import attempts, drawing, scoring, trend
 from .forms import CustomExamForm
-from .models import Attempt, BankQuestion, answered
+from .models import Attempt, AttemptQuestion, BankQuestion, answered
+from .presets import PRESETS
 
 
 def _exam():
@@ -51,11 +51,18 @@ def index(request):
     for attempt in ongoing:
         open_by_kind.setdefault(attempt.preset, attempt)
     finished = [a for a in recent if a.finished]
+    domains_of: dict[int, list[int]] = {}
+    for attempt_id, number in (AttemptQuestion.objects.filter(attempt__in=[a.pk for a in finished],
+                                                              attempt__preset=Attempt.Preset.CUSTOM)
+                               .exclude(domain=None).values_list("attempt_id", "domain__number")
+                               .distinct().order_by("attempt_id", "domain__number")):
+        domains_of.setdefault(attempt_id, []).append(number)
     return TemplateResponse(request, "exams/index.html", {
+        "time_zone": StudySettings.objects.for_user(request.user).time_zone,
+        "trend_lines": trend.lines(finished, domains_of),
         "exam": exam, "presets": [(p, *p.size(exam), open_by_kind.get(p.name)) for p in PRESETS.values()],
         "form": CustomExamForm(exam=exam), "ongoing": ongoing,
         "ongoing_custom": open_by_kind.get(Attempt.Preset.CUSTOM), "history": finished,
-        "trend": list(reversed(finished[:10])),
         "available": BankQuestion.objects.filter(exam=exam, retired_at__isnull=True).count(),
     })
 
@@ -213,7 +220,7 @@ def results(request, pk):
     return TemplateResponse(request, "exams/results.html", {
         "attempt": attempt, "questions": [q for q in questions if filters[show]["test"](q)],
         "domains": scoring.by_domain(attempt, questions),
-        "filters": filters, "show": show,
+        "filters": filters, "show": show, "time_zone": StudySettings.objects.for_user(request.user).time_zone,
         "minutes_used": int(used.total_seconds() // 60), "seconds_used": int(used.total_seconds() % 60),
         "missed": sum(not q.is_correct for q in questions),
     })

@@ -158,14 +158,25 @@ def test_retaking_the_missed_questions(learner, imported):
     assert first.bank_key not in set(again.questions.values_list("bank_key", flat=True))
 
 
-def test_the_history_lists_past_attempts_and_the_trend(learner, imported):
-    for _ in range(2):
-        attempt = start(learner)
+def test_the_history_lists_past_attempts_and_a_trend_for_each_kind_of_exam(learner, alice, imported):
+    StudySettings.objects.for_user(alice)
+    StudySettings.objects.filter(user=alice).update(time_zone="Asia/Tokyo")
+    for preset in ["quick", "quick", "half"]:
+        attempt = start(learner, preset)
+        learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
+    for _ in range(2):  # custom exams of domain 1, named by it
+        attempt = start(learner, "custom", questions=2, minutes=5, domains=[Domain.objects.get(number=1).pk])
         learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
     ongoing = start(learner)
     html = learner.get("/exams/").content.decode()
-    assert html.count("Results</a>") == 2 and "Trend over your last 2 attempts" in html
-    assert f"/exams/{ongoing.pk}/1/" in html
+    assert html.count("Results</a>") == 5 and f"/exams/{ongoing.pk}/1/" in html
+    # Quizzes are compared with quizzes; a single half exam makes no line.
+    assert html.count('<figure class="card trend"') == 2
+    assert "<strong>Quick quiz</strong>: your last 2 scaled scores" in html
+    assert "<strong>Custom, domain 1</strong>: your last 2 scaled scores" in html
+    assert html.count('<polyline points="') == 2 and "the pass line is 720</title>" in html
+    # Times in the learner's own zone: NOW is 09:00 UTC, 18:00 in Tokyo.
+    assert "Started (Asia/Tokyo)" in html and "2 Mar 2026, 18:00" in html
 
 
 def test_draw_prefers_weak_cards_then_unseen_questions(alice, imported):
