@@ -114,6 +114,8 @@ class AttemptQuestion(models.Model):
     chosen = models.JSONField(default=list, blank=True, help_text="Indices of the options chosen")
     flagged = models.BooleanField(default=False)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # First shown to the learner: with `answered_at`, the time a question took.
+    shown_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -136,6 +138,20 @@ class AttemptQuestion(models.Model):
     @property
     def answered(self) -> bool:
         return answered(self.chosen, self.choose)
+
+    @property
+    def seconds_taken(self) -> int | None:
+        """From first showing the question to its last answer; None where either is unknown
+        (questions shown before this was recorded, or never answered)."""
+        if self.shown_at is None or self.answered_at is None:
+            return None
+        return max(int((self.answered_at - self.shown_at).total_seconds()), 0)
+
+    @property
+    def time_taken(self) -> str:
+        """`seconds_taken` as minutes and seconds ("1:05"), or "" where it is unknown."""
+        seconds = self.seconds_taken
+        return "" if seconds is None else f"{seconds // 60}:{seconds % 60:02}"
 
 
 def answered(chosen: list[int], choose: int) -> bool:

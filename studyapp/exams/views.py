@@ -124,6 +124,10 @@ def question(request, pk, number):
     progress = list(attempt.questions.values_list("chosen", "choose", "flagged"))
     if (current := attempt.questions.filter(position=number).first()) is None:
         raise Http404("No such question.")
+    if current.shown_at is None:
+        # The first time it is shown: the clock of the time this question takes starts here.
+        current.shown_at = timezone.now()
+        AttemptQuestion.objects.filter(pk=current.pk, shown_at=None).update(shown_at=current.shown_at)
     if request.method == "POST":
         try:
             if "flag" in request.POST:

@@ -229,3 +229,18 @@ def test_results_mark_flagged_questions_and_filter_to_wrong_flagged_or_one_domai
                      .values_list("position", flat=True))
     assert shown(learner.get(url, {"show": f"domain-{domain}"}).content.decode()) == in_domain
     assert shown(learner.get(url, {"show": "nonsense"}).content.decode()) == list(range(1, attempt.total + 1))
+
+
+def test_results_say_how_long_each_question_took_from_first_shown_to_last_answer(learner, imported, clock):
+    attempt = start(learner, "quick")
+    first = attempt.questions.get(position=1)
+    learner.get(f"/exams/{attempt.pk}/1/")
+    clock.shift(timedelta(seconds=50))
+    learner.post(f"/exams/{attempt.pk}/1/", {"choice": [str(i) for i in right_choice(first, correct=False)]})
+    learner.get(f"/exams/{attempt.pk}/2/")  # shown, never answered: no time
+    clock.shift(timedelta(seconds=25))
+    learner.get(f"/exams/{attempt.pk}/1/")  # seen again: its clock does not restart
+    learner.post(f"/exams/{attempt.pk}/1/", {"choice": [str(i) for i in right_choice(first)]})
+    learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
+    html = learner.get(f"/exams/{attempt.pk}/results/").content.decode()
+    assert html.count('class="time-taken">took 1:15<') == 1 and html.count('class="time-taken"') == 1

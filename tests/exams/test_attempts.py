@@ -63,6 +63,8 @@ def test_an_attempt_or_question_number_past_64_bits_is_not_found(learner, import
 def test_answers_are_saved_as_they_are_clicked_and_kept_on_reload(learner, imported, clock, django_assert_num_queries):
     attempt = start(learner)
     question = attempt.questions.get(position=1)
+    # The first time a question is shown it records when (one UPDATE), and only then.
+    learner.get(f"/exams/{attempt.pk}/1/")
     # session, user, the attempt, every question's progress, the question answered; BEGIN, the
     # attempt again under its lock (it may have been finished since), save the answer, COMMIT
     with django_assert_num_queries(9):
