@@ -1,12 +1,16 @@
 import io
+import json
 import random
 import shutil
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 
 from studyapp.notes import writer
 
@@ -40,6 +44,22 @@ def seeded_keys(monkeypatch):
     questions, every run."""
     rng = random.Random(0)
     monkeypatch.setattr(writer, "new_key", lambda: f"{rng.getrandbits(128):032x}")
+
+
+@contextmanager
+def content_imported(django_db_blocker, tmp_path_factory):
+    """content/, the slowest import the tests make, imported once for a module or a class of tests,
+    with seeded keys and its backup in a folder of its own as every test's import has; gone after.
+    Their tests run inside a transaction of their own (`django_db` without `transaction`), rolled
+    back after each, so that each finds the import as it was. Yields the import's report."""
+    rng = random.Random(0)
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch, \
+            override_settings(BACKUP_DIR=tmp_path_factory.mktemp("backups")):
+        patch.setattr(writer, "new_key", lambda: f"{rng.getrandbits(128):032x}")
+        out = io.StringIO()
+        call_command("import_notes", str(settings.BASE_DIR / "content"), "--json", stdout=out)
+        yield json.loads(out.getvalue())
+        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

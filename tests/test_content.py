@@ -2,15 +2,13 @@
 
 import io
 import json
-import random
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.test import override_settings
 
-from studyapp.notes import writer
 from studyapp.notes.models import Exam, QuestionPattern, Scenario, Service
+
+from tests.conftest import content_imported
 
 # Each test reads the one import below inside a transaction of its own, rolled back after it.
 pytestmark = pytest.mark.django_db
@@ -18,16 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def content(django_db_setup, django_db_blocker, tmp_path_factory):
-    """content/ imported once for the module (it is the slowest import the tests make), with
-    seeded keys and its backup in a folder of its own, as every test's import has; gone after."""
-    rng = random.Random(0)
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch, \
-            override_settings(BACKUP_DIR=tmp_path_factory.mktemp("backups")):
-        patch.setattr(writer, "new_key", lambda: f"{rng.getrandbits(128):032x}")
-        out = io.StringIO()
-        call_command("import_notes", str(settings.BASE_DIR / "content"), "--json", stdout=out)
-        yield json.loads(out.getvalue())
-        call_command("flush", interactive=False, verbosity=0)
+    """content/ imported once for the module (see `content_imported`)."""
+    with content_imported(django_db_blocker, tmp_path_factory) as report:
+        yield report
 
 
 def test_the_corpus_imports_without_errors_or_warnings(content):
