@@ -205,6 +205,7 @@ def finish(request, pk):
         if unanswered or flagged:
             return TemplateResponse(request, "exams/finish.html", {
                 "attempt": attempt, "unanswered": unanswered, "flagged": flagged,
+                "back_to": (unanswered or flagged)[0],
                 "clock": _clock(max(int((attempt.deadline - timezone.now()).total_seconds()), 0)),
             })
     attempt = attempts.finish(attempt, timezone.now())

@@ -188,6 +188,22 @@ def test_finishing_with_questions_unanswered_or_flagged_asks_first_and_lists_the
     assert Attempt.objects.get(pk=attempt.pk).correct == 1
 
 
+@pytest.mark.parametrize("flag", [False, True])
+def test_finishing_with_only_unanswered_or_only_flagged_questions_goes_back_to_the_first(learner, imported, flag):
+    attempt = start(learner, "quick")
+    for question in attempt.questions.all():
+        if question.position != 3:
+            learner.post(f"/exams/{attempt.pk}/{question.position}/", {"choice": [str(i) for i in right_choice(question)]})
+    if flag:
+        learner.post(f"/exams/{attempt.pk}/3/", {"choice": [str(i) for i in right_choice(attempt.questions.get(position=3))]})
+        learner.post(f"/exams/{attempt.pk}/3/", {"flag": "1"})
+    page = learner.post(f"/exams/{attempt.pk}/finish/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'href="/exams/{attempt.pk}/3/" autofocus>Go back to question 3</a>' in html
+    assert ("1 question flagged for review" in html) == flag and ("not answered" in html) != flag
+
+
 def test_finishing_with_every_question_answered_and_none_flagged_asks_nothing(learner, imported):
     attempt = start(learner, "quick")
     for question in attempt.questions.all():
