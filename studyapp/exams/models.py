@@ -85,6 +85,9 @@ class Attempt(models.Model):
     def open_at(self, now) -> bool:
         return self.finished_at is None and now < self.deadline
 
+    def seconds_left(self, now) -> int:
+        return max(int((self.deadline - now).total_seconds()), 0)
+
     @property
     def percent(self) -> int:
         return round(100 * (self.correct or 0) / self.total) if self.total else 0

@@ -147,7 +147,7 @@ def question(request, pk, number):
             target = number + 1 if "next" in request.POST and number < len(progress) else number
             return redirect("exams:question", pk=attempt.pk, number=target)
         progress[number - 1] = (current.chosen, current.choose, current.flagged)
-    remaining = max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
+    remaining = attempt.seconds_left(timezone.now())
     template = partial_template(request, "exams/question.html", "progress")
     navigator = _navigator(attempt, progress, number)
     return vary_on_htmx(TemplateResponse(request, template, {
@@ -180,12 +180,10 @@ def _navigator(attempt: Attempt, progress: list[tuple], number: int) -> list[dic
     """A link to each question, with its state."""
     # Question addresses differ only in their number: one reverse() serves them all.
     prefix = reverse("exams:question", args=[attempt.pk, 1]).removesuffix("1/")
-    links = [{"number": n, "url": f"{prefix}{n}/", "answered": answered(chosen, choose), "flagged": flagged,
-              "current": n == number}
-             for n, (chosen, choose, flagged) in enumerate(progress, 1)]
-    for link in links:
-        link["classes"] = " ".join(name for name in ("answered", "flagged") if link[name])
-    return links
+    return [{"number": n, "url": f"{prefix}{n}/", "answered": answered(chosen, choose), "flagged": flagged,
+             "current": n == number,
+             "classes": " ".join(name for name, on in (("answered", answered(chosen, choose)), ("flagged", flagged)) if on)}
+            for n, (chosen, choose, flagged) in enumerate(progress, 1)]
 
 
 def _clock(seconds: int) -> str:
@@ -199,14 +197,13 @@ def finish(request, pk):
     """Finish and score the attempt; first ask, when questions are unanswered or flagged."""
     attempt = attempts.finish_if_over(_attempt_for_user(request, pk), timezone.now())
     if not attempt.finished and "confirm" not in request.POST:
-        progress = attempt.questions.values_list("position", "chosen", "choose", "flagged")
-        unanswered = [n for n, chosen, choose, _ in progress if not answered(chosen, choose)]
-        flagged = [n for n, _, _, is_flagged in progress if is_flagged]
+        links = _navigator(attempt, list(attempt.questions.values_list("chosen", "choose", "flagged")), 0)
+        unanswered = [link["number"] for link in links if not link["answered"]]
+        flagged = [link["number"] for link in links if link["flagged"]]
         if unanswered or flagged:
             return TemplateResponse(request, "exams/finish.html", {
                 "attempt": attempt, "unanswered": unanswered, "flagged": flagged,
-                "back_to": (unanswered or flagged)[0],
-                "clock": _clock(max(int((attempt.deadline - timezone.now()).total_seconds()), 0)),
+                "back_to": (unanswered or flagged)[0], "clock": _clock(attempt.seconds_left(timezone.now())),
             })
     attempt = attempts.finish(attempt, timezone.now())
     return redirect("exams:results", pk=attempt.pk)

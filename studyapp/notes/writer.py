@@ -277,11 +277,11 @@ class Writer:
         synced = sync_rows(model, ["source_id", *names], rows, existing_by_key, self.now, read_back=lambda: (
             pair for chunk in chunked(source_ids)
             for pair in model.objects.filter(source_id__in=chunk).values_list("key", "pk")))
-        if model in SEARCH_INDEXES:
+        if model in SEARCH_INDEXES and rows:
             # Rows whose search text is new or changed: what the index has to take in.
-            old_text = {key: row[1][names.index("search_text")] for key, row in existing_by_key.items()}
+            text = names.index("search_text")
             self._searchable_writes[model] += len(synced.created) + sum(
-                old_text[key] != rows[key][1][names.index("search_text")] for key in synced.changed)
+                existing_by_key[key][1][text] != rows[key][1][text] for key in synced.changed)
         return ([[synced.ids[key] for key in keys] for keys in saved],
                 {synced.ids[key] for key in synced.created})
 
