@@ -299,7 +299,10 @@ START_GRACE = timedelta(minutes=2)
 def _import_process(pid: int, run_pk: int) -> bool:
     """Whether `pid` is still the process importing this run. A process id is reused once its
     process is gone, and an ended child of this process lingers as a zombie until reaped: where
-    /proc tells, its command line must still be this run's import (a zombie's is empty)."""
+    /proc tells, it must not be a zombie, and its command line must be this run's import.
+
+    A process that has only just been started may show an empty command line for a moment (the
+    kernel sets it late in exec, after the parent may already have gone on): it is still starting."""
     if os.name != "posix":
         return True  # elsewhere os.kill() ends a process rather than asking after it
     try:
@@ -311,11 +314,18 @@ def _import_process(pid: int, run_pk: int) -> bool:
     if not Path("/proc/self").exists():
         return True  # no /proc here: the signal was all we could ask
     try:
-        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except FileNotFoundError:
+        # The state follows the command name, which is in parentheses and may hold any character.
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+        command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, IndexError):
         return False
     except OSError:
         return True  # hidden from us: it exists
+    if state == b"Z":
+        return False
+    if not command_line:
+        return True
+    arguments = command_line.split(b"\0")
     run = [b"--run", str(run_pk).encode()]
     return b"import_notes" in arguments and any(arguments[i:i + 2] == run for i in range(len(arguments)))
 

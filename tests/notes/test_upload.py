@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 import pytest
@@ -199,3 +200,21 @@ def test_a_failed_run_still_names_the_files_it_refused(client, alice):
     page = client.get(f"/notes/upload/{run.pk}/").content.decode()
     assert "ended without finishing" in page
     assert "Files refused" in page and "a b.md: another file of this upload has the same name" in page
+
+
+def test_a_run_whose_import_process_ended_but_is_not_yet_reaped_is_failed(client, alice):
+    client.force_login(alice)
+    run = ImportRun.objects.create(started_by=alice, status="running")
+    # A child of this process that has ended but was not waited for: a zombie, whose id still answers.
+    child = subprocess.Popen([sys.executable, "-c", "pass", "import_notes", "--run", str(run.pk)])
+    stat = Path(f"/proc/{child.pid}/stat")
+    deadline = time.monotonic() + 30
+    while stat.read_bytes().rsplit(b")", 1)[1].split()[0] != b"Z":
+        assert time.monotonic() < deadline, "the child never ended"
+        time.sleep(0.01)
+    try:
+        ImportRun.objects.filter(pk=run.pk).update(pid=child.pid)
+        client.get(f"/notes/upload/{run.pk}/")
+        assert ImportRun.objects.get(pk=run.pk).status == "failed"
+    finally:
+        child.wait()
