@@ -4,7 +4,7 @@ browser), with the same numbers in a table beside it."""
 
 from dataclasses import dataclass
 
-from .models import Attempt
+from .models import Attempt, AttemptQuestion
 
 WIDTH, HEIGHT, PAD = 320, 120, 8
 SCALE = (100, 1000)  # the exam's scaled-score range
@@ -35,15 +35,28 @@ class Line:
         return self.pass_y - 3
 
 
-def lines(finished: list[Attempt], domains_of: dict[int, list[int]], last: int = 10) -> list[Line]:
+def lines(finished: list[Attempt], last: int = 10) -> list[Line]:
     """A line for each kind of exam the learner has finished at least twice, custom exams by the
     domains they were drawn from, each with its `last` attempts."""
+    domains_of = _custom_domains(finished)
     grouped: dict[str, list[Attempt]] = {}
     for attempt in sorted(finished, key=lambda a: (a.started_at, a.pk)):
-        label = attempt.get_preset_display()
-        if attempt.preset == Attempt.Preset.CUSTOM:
-            numbers = domains_of.get(attempt.pk) or []
-            label = f"Custom, domain{'s' if len(numbers) != 1 else ''} {', '.join(map(str, numbers))}" if numbers \
-                else "Custom"
-        grouped.setdefault(label, []).append(attempt)
+        grouped.setdefault(_label(attempt, domains_of.get(attempt.pk)), []).append(attempt)
     return [Line(label, attempts[-last:]) for label, attempts in grouped.items() if len(attempts) >= 2]
+
+
+def _label(attempt: Attempt, domains: list[int] | None) -> str:
+    if attempt.preset != Attempt.Preset.CUSTOM or not domains:
+        return attempt.get_preset_display()
+    return f"Custom, domain{'s' if len(domains) > 1 else ''} {', '.join(map(str, domains))}"
+
+
+def _custom_domains(finished: list[Attempt]) -> dict[int, list[int]]:
+    """The domain numbers each custom attempt drew its questions from: one query."""
+    domains: dict[int, list[int]] = {}
+    for attempt_id, number in (AttemptQuestion.objects.filter(attempt__in=[a.pk for a in finished],
+                                                              attempt__preset=Attempt.Preset.CUSTOM)
+                               .exclude(domain=None).values_list("attempt_id", "domain__number")
+                               .distinct().order_by("attempt_id", "domain__number")):
+        domains.setdefault(attempt_id, []).append(number)
+    return domains

@@ -51,15 +51,9 @@ def index(request):
     for attempt in ongoing:
         open_by_kind.setdefault(attempt.preset, attempt)
     finished = [a for a in recent if a.finished]
-    domains_of: dict[int, list[int]] = {}
-    for attempt_id, number in (AttemptQuestion.objects.filter(attempt__in=[a.pk for a in finished],
-                                                              attempt__preset=Attempt.Preset.CUSTOM)
-                               .exclude(domain=None).values_list("attempt_id", "domain__number")
-                               .distinct().order_by("attempt_id", "domain__number")):
-        domains_of.setdefault(attempt_id, []).append(number)
     return TemplateResponse(request, "exams/index.html", {
         "time_zone": StudySettings.objects.for_user(request.user).time_zone,
-        "trend_lines": trend.lines(finished, domains_of),
+        "trend_lines": trend.lines(finished),
         "exam": exam, "presets": [(p, *p.size(exam), open_by_kind.get(p.name)) for p in PRESETS.values()],
         "form": CustomExamForm(exam=exam), "ongoing": ongoing,
         "ongoing_custom": open_by_kind.get(Attempt.Preset.CUSTOM), "history": finished,
