@@ -102,3 +102,15 @@ def test_the_content_check_asks_every_note_and_mapping_for_its_task_statement(tm
     assert ("front matter needs 'tasks': the exam guide task statements the note teaches "
             "([] for a note that teaches none)") in messages
     assert any(m.startswith("mapping 'Stream clicks to many consumers' has no task statement") for m in messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_report_counts_each_note_of_a_task_even_when_two_teach_the_same_ones(tmp_path):
+    shutil.copytree(FIXTURES / "scenarios", tmp_path / "notes")
+    (tmp_path / "notes" / "cues.md").write_text(ONE_TASK)
+    (tmp_path / "notes" / "more-cues.md").write_text(ONE_TASK.replace("Ingestion cues", "More ingestion cues"))
+    call_command("import_notes", str(tmp_path / "notes"), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("question_report", "--json", stdout=out)
+    [exam] = json.loads(out.getvalue())["exams"]
+    assert exam["domains"][0]["notes_per_task"] == {"1.1": 2}

@@ -60,8 +60,10 @@ def build_report(exam) -> dict:
     mappings = Counter()
     for (_, task), count in by_domain.items():
         mappings[task] += count
-    notes = Counter(task for tasks in SourceFile.objects.filter(domains__exam=exam).distinct()
-                    .values_list("tasks", flat=True) for task in tasks)
+    # Each note once, however many of the exam's domains it lists (DISTINCT over the tasks
+    # themselves would count two notes teaching the same ones as one).
+    exam_notes = SourceFile.objects.filter(pk__in=SourceFile.objects.filter(domains__exam=exam).values("pk"))
+    notes = Counter(task for tasks in exam_notes.values_list("tasks", flat=True) for task in tasks)
     for domain in exam.domains.active():
         # Each question once, under its first domain: the one the bank files it under.
         mine = [q for q in questions if q.domain_ids[:1] == (domain.pk,)]
