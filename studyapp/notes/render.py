@@ -10,6 +10,7 @@ import's own process, by one linear pass over the sanitised HTML.
 import html
 import multiprocessing
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
 from multiprocessing import TimeoutError as RenderTimeout
@@ -212,7 +213,7 @@ class Renderer:
         if batch.pending:
             # One task for the whole batch keeps the process round trips few; only when the
             # batch overruns are the sections retried one by one to find the culprit.
-            batch.task = self._worker().apply_async(_render_batch, ([batch.sources[i] for i in batch.pending],))
+            batch.task = self._worker().apply_async(_render_batch, ([batch.sources[i] for i in batch.pending], self.seconds))
             batch.generation = self._generation
 
     def collect(self, batch: Batch, urls: dict[str, str]) -> list[tuple[str, str]]:
@@ -234,7 +235,7 @@ class Renderer:
         return results
 
     def _run(self, sources, seconds):
-        return self._wait(self._worker().apply_async(_render_batch, (sources,)), seconds)
+        return self._wait(self._worker().apply_async(_render_batch, (sources, seconds)), seconds)
 
     def _wait(self, task, seconds):
         try:
@@ -244,11 +245,17 @@ class Renderer:
             return None
 
 
-def _render_batch(sources: list[str]):
+def _render_batch(sources: list[str], seconds: float | None = None):
     out = []
     for source in sources:
+        started = time.monotonic()
         try:
-            out.append(sanitise(_markdown_to_html(source), WORKER_URL_SCHEMES))
+            html = sanitise(_markdown_to_html(source), WORKER_URL_SCHEMES)
         except Exception as exc:  # RecursionError and kin: a failure degrades one section only
             out.append(("error", type(exc).__name__))
+            continue
+        # The parent's wait bounds a batch, but its clock starts when the batch is collected, and
+        # a batch submitted ahead may have run a while by then: the worker's own clock decides
+        # which section took too long, so that the same note is shown the same way every time.
+        out.append(None if seconds is not None and time.monotonic() - started > seconds else html)
     return out
