@@ -53,8 +53,9 @@ def import_and_change(folder, monkeypatch, in_place: bool):
 def test_a_rehearsed_import_writes_what_an_import_built_in_place_writes(notes, tmp_path, monkeypatch):
     pristine = tmp_path / "pristine"
     shutil.copytree(notes, pristine)
+    call_command("flush", interactive=False, verbosity=0)  # row ids from 1, whatever ran before
     rehearsed, rehearsed_report = import_and_change(notes, monkeypatch, in_place=False)
-    call_command("flush", interactive=False, verbosity=0)  # and the row ids start again from 1
+    call_command("flush", interactive=False, verbosity=0)
     shutil.rmtree(notes)
     shutil.copytree(pristine, notes)  # the same paths, which the notes' rows hold
     built_in_place, in_place_report = import_and_change(notes, monkeypatch, in_place=True)
