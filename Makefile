@@ -29,12 +29,15 @@ chromium: setup
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else $(BIN)/playwright install chromium; fi
 
+# One worker per core; each has its own test database (pytest-django names them apart).
+PARALLEL := -n auto --dist worksteal
+
 test: setup chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 # The same suite on PostgreSQL: the server in DATABASE_URL, else a throwaway one in .pg/.
 test-postgres: setup chromium
-	bash .ci/postgres.sh
+	bash .ci/postgres.sh $(PARALLEL)
 
 # The benchmark (README, Performance): make bench ARGS="--json" for machine-readable figures.
 bench: setup
