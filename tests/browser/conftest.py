@@ -3,6 +3,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIRequestHandler
+
+# The live server writes each response in several small sends. With Nagle's algorithm on, the
+# later ones wait for the browser to acknowledge the first, which Linux delays by 40 ms: a
+# stall on every page, stylesheet and script. socketserver's own switch turns it off.
+WSGIRequestHandler.disable_nagle_algorithm = True
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
 # around it are still plain synchronous calls.
