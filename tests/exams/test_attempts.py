@@ -256,22 +256,6 @@ def test_questions_drawn_before_the_learner_column_learn_it_from_their_attempt(l
     assert learners == {mine.pk: alice.pk, theirs.pk: bob.pk}
 
 
-def test_starting_a_full_exam_runs_the_same_queries_however_many_came_before(
-        learner, alice, content, django_assert_num_queries):
-    StudySettings.objects.for_user(alice)  # made on a learner's first visit
-    for _ in range(3):
-        # The session and user, the exam, then one transaction: BEGIN, the learner's settings row
-        # (locked: one start at a time), any open full exam, the exam's domains, the draw's two
-        # reads, the drawn questions, the attempt and its questions (two INSERTs), COMMIT. No
-        # domain is read whole: a sample of the bank holds more than enough of each domain's
-        # questions not seen in the two exams before.
-        with django_assert_num_queries(13):
-            response = learner.post("/exams/start/", {"preset": "full"})
-        assert response.status_code == 302
-        learner.post(response["Location"].replace("/1/", "/finish/"), {"confirm": "1"})
-    assert list(Attempt.objects.values_list("total", flat=True)) == [65, 65, 65]
-
-
 def test_a_domain_the_sample_leaves_short_of_unseen_questions_is_read_whole(alice, bob, django_assert_num_queries):
     exam = Exam.objects.create(code="SAMPLE-01", title="A bank larger than any sample")
     small, large = (Domain.objects.create(exam=exam, number=n, name=f"Domain {n}", weight=50) for n in (1, 2))
@@ -308,6 +292,21 @@ class TestWithTheContent:
         # The draw is by weakness and recency, not kind: a seed now and then draws no scenario.
         kinds = {q.kind for q in attempt.questions.all()}
         assert "single" in kinds and kinds <= {"single", "multiple", "scenario"}
+
+    def test_starting_a_full_exam_runs_the_same_queries_however_many_came_before(
+            self, learner, alice, shared_content, django_assert_num_queries):
+        StudySettings.objects.for_user(alice)  # made on a learner's first visit
+        for _ in range(3):
+            # The session and user, the exam, then one transaction: BEGIN, the learner's settings row
+            # (locked: one start at a time), any open full exam, the exam's domains, the draw's two
+            # reads, the drawn questions, the attempt and its questions (two INSERTs), COMMIT. No
+            # domain is read whole: a sample of the bank holds more than enough of each domain's
+            # questions not seen in the two exams before.
+            with django_assert_num_queries(13):
+                response = learner.post("/exams/start/", {"preset": "full"})
+            assert response.status_code == 302
+            learner.post(response["Location"].rsplit("/", 2)[0] + "/finish/", {"confirm": "1"})
+        assert list(Attempt.objects.values_list("total", flat=True)) == [65, 65, 65]
 
     def test_half_quick_and_custom_exams(self, learner, shared_content):
         exam = Exam.objects.get(code="DEA-C01")
