@@ -3,7 +3,7 @@
 # names when it is a postgres:// URL; otherwise makes a throwaway cluster in .pg/, reachable
 # only through a unix socket in that folder (so it never clashes with another server or
 # another checkout's run), and stops it afterwards, whether the tests pass or not.
-# Arguments are passed to pytest.
+# Arguments are passed to pytest; after `--`, they are a command to run instead (make bench-postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=.venv/bin/python
@@ -11,6 +11,7 @@ PYTHON=.venv/bin/python
 case "${DATABASE_URL:-}" in
     postgres://*|postgresql://*|pgsql://*)
         echo "Testing against the PostgreSQL server in DATABASE_URL."
+        if [ "${1:-}" = "--" ]; then shift; exec "$@"; fi
         exec "$PYTHON" -m pytest "$@" ;;
 esac
 
@@ -81,4 +82,9 @@ pg_ctl start -D "$DATA" -l "$PGROOT/server.log" -w -o "-c listen_addresses='' -k
 
 export DATABASE_URL="postgres://studyapp@/studyapp?host=$("$PYTHON" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$PGROOT")"
 echo "Testing against PostgreSQL $("$BINDIR/pg_ctl" --version | awk '{print $3}') in $PGROOT."
-"$PYTHON" -m pytest "$@"
+if [ "${1:-}" = "--" ]; then
+    shift
+    "$@"
+else
+    "$PYTHON" -m pytest "$@"
+fi

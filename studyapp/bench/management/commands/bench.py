@@ -1,9 +1,11 @@
-"""`manage.py bench`: the app at the scale of a heavy user, measured through gunicorn.
+"""`manage.py bench`: the app at the scale of a heavy user, or of a class, measured through gunicorn.
 
-The command runs itself again in a child process pointed at a throwaway SQLite database, so the
-configured database is never touched. The child builds the collection (a generated corpus
-imported for real, then a year of reviews), starts gunicorn, and drives it from a load client in a
-process of its own.
+The command runs itself again in a child process pointed at a throwaway database, so the
+configured database is never touched: an SQLite file, or, when the configured database is
+PostgreSQL, a database of its own on the same server (`make bench-postgres`). The child builds the
+collection (a generated corpus imported for real, then a year of reviews for each learner), starts
+gunicorn, and drives it from a load client in a process of its own, each client signed in as a
+learner of its own where there are several.
 """
 
 import json
@@ -15,7 +17,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from itertools import zip_longest
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,6 +39,9 @@ from studyapp.review.models import Card, ReviewState, StudySettings
 
 THROWAWAY = "STUDYAPP_BENCH_DATABASE"
 PARTIALS = {"next card", "grade and next", "exam answer"}
+# In a class, each learner the clients sign in as has this many reviews due: enough to grade for
+# the measured time without running out.
+CLASS_DUE = 700
 SEARCH_WORDS = ["stream", "replica", "encryption", "bench service 004", "lineage catalog", "queue", "cost", "archive"]
 
 
@@ -44,7 +51,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--notes", type=int, default=5_000)
         parser.add_argument("--cards", type=int, default=100_000)
-        parser.add_argument("--logs", type=int, default=1_000_000)
+        parser.add_argument("--logs", type=int, default=1_000_000, help="review log entries per learner")
+        parser.add_argument("--learners", type=int, default=1,
+                            help="learners, each with the logs asked for; the clients sign in as different ones")
         parser.add_argument("--days", type=int, default=365)
         parser.add_argument("--clients", type=int, default=8, help="concurrent load clients")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
@@ -58,11 +67,18 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(figures, indent=2) if options["json"] else table(figures))
             return
         folder = Path(tempfile.mkdtemp(prefix="studyapp-bench-"))
-        database = folder / "bench.sqlite3"
-        env = {**os.environ, THROWAWAY: str(database), "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "0",
+        if connection.vendor == "postgresql":
+            database = f"studyapp_bench_{os.getpid()}"
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE DATABASE {database}")
+            url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{database}").geturl()
+        else:
+            database = folder / "bench.sqlite3"
+            url = f"sqlite:///{database}"
+        env = {**os.environ, THROWAWAY: str(folder), "DATABASE_URL": url, "DEBUG": "0",
                "HTTPS": "0", "BACKUP_DIR": str(folder / "backups")}
-        arguments = [f"--{name}={options[name]}" for name in ("notes", "cards", "logs", "days", "clients",
-                                                              "workers", "seconds")]
+        arguments = [f"--{name}={options[name]}" for name in ("notes", "cards", "logs", "learners", "days",
+                                                              "clients", "workers", "seconds")]
         try:
             result = subprocess.run(
                 [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench", *arguments,
@@ -73,6 +89,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"bench: kept {database}")
             else:
                 shutil.rmtree(folder, ignore_errors=True)
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         self.stderr.write(result.stderr, ending="")
         self.stdout.write(result.stdout, ending="")
         if result.returncode:
@@ -82,7 +101,7 @@ class Command(BaseCommand):
 class Bench:
     def __init__(self, options, log):
         self.options, self.log = options, log
-        self.folder = Path(os.environ[THROWAWAY]).parent
+        self.folder = Path(os.environ[THROWAWAY])
 
     def say(self, message):
         self.log.write(f"bench: {message}")
@@ -90,29 +109,50 @@ class Bench:
     def run(self) -> dict:
         call_command("migrate", verbosity=0)
         figures = {"sizes": {}, "import": self.measure_import()}
-        user = get_user_model().objects.create_user("bench", password="bench-password-not-secret")
-        # A heavy user's limits: the benchmark grades thousands of cards in a day.
-        StudySettings.objects.create(user=user, new_per_day=20, reviews_per_day=9999)
         now = timezone.now()
-        self.say(f"writing {self.options['logs']:,} review log entries")
-        made = history.synthesise(user, now, logs=self.options["logs"], days=self.options["days"])
-        figures["sizes"] = {**made, "notes": self.options["notes"], "services": Service.objects.count()}
-        client = Client(SERVER_NAME="127.0.0.1")
-        client.force_login(user)
-        cookies = {name: morsel.value for name, morsel in client.cookies.items()}
-        client.get("/")  # sets the CSRF cookie
-        token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else None
-        scenarios = self.scenarios(user, now, token)
-        figures["queries"] = self.count_queries(client, scenarios)
-        cookies.update({name: morsel.value for name, morsel in client.cookies.items()})
-        figures["requests"] = self.load(scenarios, cookies, token)
+        learners = self.make_learners(now, figures)
+        clients = []
+        for user in learners[: self.options["clients"]]:
+            client = Client(SERVER_NAME="127.0.0.1")
+            client.force_login(user)
+            client.get("/")  # sets the CSRF cookie
+            clients.append((user, client))
+        # One CSRF cookie and token for every learner: the token is not tied to a session.
+        token = clients[0][1].cookies["csrftoken"].value
+        cookies = {user.pk: "; ".join(f"{name}={morsel.value}" for name, morsel in
+                                      {**client.cookies, "csrftoken": clients[0][1].cookies["csrftoken"]}.items())
+                   for user, client in clients}
+        scenarios = self.scenarios([user for user, _ in clients], now, token)
+        figures["queries"] = self.count_queries({user.pk: client for user, client in clients}, scenarios)
+        figures["requests"] = self.load(scenarios, cookies)
         trivial = next(r for r in figures["requests"] if r["name"] == "trivial")
         for row in figures["requests"]:
             row["queries"] = figures["queries"].get(row["name"])
             row["rps_ratio"] = round(row["rps"] / trivial["rps"], 3) if trivial["rps"] else None
             row["kind"] = "partial" if row["name"] in PARTIALS else "trivial" if row["name"] == "trivial" else "page"
-        figures["targets"] = targets.check(figures)
+        figures["database"] = connection.vendor
+        figures["targets"] = targets.check(figures, connection.vendor)
         return figures
+
+    def make_learners(self, now, figures) -> list:
+        """The learners and their histories. With one learner (the heavy user), a day's reviews are
+        due; in a class, the learners the clients sign in as have enough due for the measured time."""
+        count, logs = self.options["learners"], self.options["logs"]
+        self.say(f"writing {logs:,} review log entries for each of {count:,} learners")
+        learners, made = [], []
+        for n in range(count):
+            # No password (the clients are signed in directly): hashing one takes longer than the history.
+            user = get_user_model().objects.create_user("bench" if n == 0 else f"bench-{n}")
+            # A heavy user's limits: the benchmark grades thousands of cards in a day.
+            StudySettings.objects.create(user=user, new_per_day=20, reviews_per_day=9999)
+            measured = count > 1 and n < self.options["clients"]
+            made.append(history.synthesise(user, now, logs=logs, days=self.options["days"], seed=n,
+                                           due_now=CLASS_DUE if measured else None))
+            learners.append(user)
+        figures["sizes"] = {"cards": made[0]["cards"], "learners": count, "states": sum(m["states"] for m in made),
+                            "logs": sum(m["logs"] for m in made), "due_now": made[0]["due_now"],
+                            "notes": self.options["notes"], "services": Service.objects.count()}
+        return learners
 
     def measure_import(self) -> dict:
         notes = corpus.generate(self.options["notes"], self.options["cards"])
@@ -135,41 +175,57 @@ class Bench:
                 "seconds": round(first, 2), "mb_per_s": round(size / 1e6 / first, 2),
                 "reimport_seconds": round(again, 2), "reimport_speedup": round(first / again, 1)}
 
-    def scenarios(self, user, now, token) -> list[dict]:
-        """Each kind of request, with enough distinct requests for the measured time."""
+    def scenarios(self, learners, now, token) -> list[dict]:
+        """Each kind of request, with enough distinct requests for the measured time. Each request
+        names its learner; consecutive ones belong to different learners where there are several."""
         htmx = {"HX-Request": "true"}
         post = {"X-CSRFToken": token}
-        due = (ReviewState.objects.filter(user=user, due__lte=now, suspended=False).select_related("card")
-               .order_by("due")[:5_000])
-        tickets = [make_ticket(user.pk, state.card.key, state.version, now) for state in due]
+
+        def each(request):
+            return [{**request, "learner": user.pk} for user in learners]
+
+        tickets = []
+        for user in learners:
+            due = (ReviewState.objects.filter(user=user, due__lte=now, suspended=False).select_related("card")
+                   .order_by("due")[: 5_000 // len(learners)])
+            tickets.append([(user.pk, make_ticket(user.pk, state.card.key, state.version, now)) for state in due])
         exam = Exam.objects.get(code="BENCH-01")
         # Custom attempts, open for the answers: each full exam the load starts abandons the open full exam.
-        open_attempts = [attempts.start(user, exam, "custom", now, 65, 130, seed=n) for n in range(self.options["clients"])]
+        open_attempts = [attempts.start(learners[n % len(learners)], exam, "custom", now, 65, 130, seed=n)
+                         for n in range(self.options["clients"])]
         answers = [{"method": "POST", "path": f"/exams/{attempt.pk}/{n}/", "body": f"choice={n % 4}",
-                    "headers": {**htmx, **post}} for n in range(1, 66) for attempt in open_attempts]
+                    "headers": {**htmx, **post}, "learner": attempt.user_id}
+                   for n in range(1, 66) for attempt in open_attempts]
         slugs = list(Service.objects.order_by("slug").values_list("slug", flat=True)[:500])
         return [
             {"name": "trivial", "requests": [{"method": "GET", "path": "/healthz/"}]},
-            {"name": "dashboard", "requests": [{"method": "GET", "path": "/"}]},
-            {"name": "next card", "requests": [{"method": "GET", "path": "/review/", "headers": htmx}]},
+            {"name": "dashboard", "requests": each({"method": "GET", "path": "/"})},
+            {"name": "next card", "requests": each({"method": "GET", "path": "/review/", "headers": htmx})},
             {"name": "grade and next", "cycle": False, "requests": [
-                {"method": "POST", "path": "/review/", "body": f"ticket={ticket}&grade=3", "headers": {**htmx, **post}}
-                for ticket in tickets]},
-            {"name": "service page", "requests": [{"method": "GET", "path": f"/notes/services/{slug}/"} for slug in slugs]},
-            {"name": "search", "requests": [{"method": "GET", "path": f"/search/?q={word.replace(' ', '+')}"}
-                                            for word in SEARCH_WORDS]},
-            {"name": "start full exam", "requests": [
+                {"method": "POST", "path": "/review/", "body": f"ticket={ticket}&grade=3",
+                 "headers": {**htmx, **post}, "learner": learner}
+                for round_ in zip_longest(*tickets) for learner, ticket in filter(None, round_)]},
+            {"name": "service page", "requests": [
+                {"method": "GET", "path": f"/notes/services/{slug}/", "learner": learners[n % len(learners)].pk}
+                for n, slug in enumerate(slugs)]},
+            {"name": "search", "requests": [
+                {"method": "GET", "path": f"/search/?q={word.replace(' ', '+')}", "learner": user.pk}
+                for word in SEARCH_WORDS for user in learners]},
+            {"name": "start full exam", "requests": each(
                 {"method": "POST", "path": "/exams/start/", "body": "preset=full&abandon=1", "headers": post,
-                 "expect": 302}]},
+                 "expect": 302})},
             {"name": "exam answer", "requests": answers},
         ]
 
-    def count_queries(self, client, scenarios) -> dict:
-        """Queries per request, counted in this process on the same database."""
+    def count_queries(self, clients: dict, scenarios) -> dict:
+        """Queries per request, counted in this process on the same database, each request sent by
+        its own learner's client."""
+        anyone = next(iter(clients.values()))
         counts = {}
         for scenario in scenarios:
             request = scenario["requests"][-1]  # the last: the load itself starts from the first
             headers = {key: value for key, value in request.get("headers", {}).items() if key != "X-CSRFToken"}
+            client = clients.get(request.get("learner"), anyone)
             with CaptureQueriesContext(connection) as queries:
                 if request["method"] == "GET":
                     client.get(request["path"], headers=headers)
@@ -181,7 +237,7 @@ class Bench:
                 scenario["requests"].pop()  # a single-use request (a ticket) is spent
         return counts
 
-    def load(self, scenarios, cookies, token) -> list[dict]:
+    def load(self, scenarios, cookies: dict) -> list[dict]:
         port = _free_port()
         env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1"}
         server = subprocess.Popen(
@@ -190,10 +246,10 @@ class Bench:
             cwd=settings.BASE_DIR, env=env)
         try:
             _wait_for(f"http://127.0.0.1:{port}/healthz/")
-            cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
             for scenario in scenarios:
                 for request in scenario["requests"]:
-                    request["headers"] = {**request.get("headers", {}), "Cookie": cookie}
+                    if "learner" in request:
+                        request["headers"] = {**request.get("headers", {}), "Cookie": cookies[request.pop("learner")]}
             plan = {"host": "127.0.0.1", "port": port, "clients": self.options["clients"],
                     "seconds": self.options["seconds"], "scenarios": scenarios}
             self.say(f"driving gunicorn ({self.options['workers']} workers) with {self.options['clients']} clients")
@@ -227,8 +283,9 @@ def table(figures: dict) -> str:
     imported = figures["import"]
     sizes = figures["sizes"]
     lines = [
-        f"Collection: {sizes['cards']:,} cards, {sizes['logs']:,} review log entries, {sizes['notes']:,} notes, "
-        f"{sizes['due_now']:,} cards due.",
+        f"Collection ({figures['database']}): {sizes['cards']:,} cards, {sizes['learners']:,} learners, "
+        f"{sizes['logs']:,} review log entries, {sizes['notes']:,} notes, {sizes['due_now']:,} cards due "
+        f"for the first learner.",
         f"Import: {imported['megabytes']} MB in {imported['seconds']} s = {imported['mb_per_s']} MB/s; "
         f"unchanged re-import {imported['reimport_seconds']} s ({imported['reimport_speedup']}x faster).",
         "",
