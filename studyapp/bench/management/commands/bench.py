@@ -111,6 +111,11 @@ class Bench:
         figures = {"sizes": {}, "import": self.measure_import()}
         now = timezone.now()
         learners = self.make_learners(now, figures)
+        if connection.vendor == "postgresql":
+            # A database in use has its planner statistics (autovacuum gathers them); one loaded a
+            # moment ago has none yet, and its plans would be those of an empty database.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         clients = []
         for user in learners[: self.options["clients"]]:
             client = Client(SERVER_NAME="127.0.0.1")
