@@ -64,7 +64,7 @@ class Sitting:
 def start(user, now: datetime, study: StudySettings | None = None, lock: bool = False) -> Sitting:
     study = study or StudySettings.objects.for_user(user, lock=lock)
     day = study_day(now, study.time_zone)
-    return Sitting(study, now, day, tally_for(user, day))
+    return Sitting(study, now, day, tally_for(study, day))
 
 
 @contextmanager
@@ -93,8 +93,8 @@ def act(user, now: datetime, action):
         return start(user, now), None, f"{stale} Here is the current card."
 
 
-def tally_for(user, day: StudyDay) -> Tally:
-    return Tally(*queue.tally(user.pk, day.date))
+def tally_for(study: StudySettings, day: StudyDay) -> Tally:
+    return Tally(*queue.tally(study, day.date))
 
 
 def fill(sitting: Sitting, prefer: tuple[Card, ReviewState | None] | None = None) -> Sitting:

@@ -98,5 +98,5 @@ def undo(user, sitting: Sitting) -> tuple[Card, ReviewState] | None:
         if state.phase == Phase.NEW:
             lower_new_from(log.card.position, user)
             sitting.study.new_from = min(sitting.study.new_from, log.card.position)
-    sitting.tally = tally_for(user, sitting.day)
+    sitting.tally = tally_for(sitting.study, sitting.day)
     return log.card, state

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from studyapp.notes.models import Domain, Exam, Service
+from studyapp.review import queue
 from studyapp.review.models import Card, StudySettings
 from studyapp.review.scheduler import Phase
 
@@ -86,3 +87,24 @@ def test_choosing_an_exam_limits_new_cards_and_reviews_to_its_cards(learner, ali
         seen.add(page.card)
         page = grade(learner, page, 4)
     assert seen and not {card.key for card in cards if card.pk in elsewhere} & seen
+
+
+def test_a_learner_without_a_scope_gets_the_same_queue_from_the_statement_without_one(learner, alice, clock):
+    # The queue leaves the scope out of its statements for a learner who chose none (it plans
+    # much faster on PostgreSQL): what it finds must not change.
+    cards = list(Card.objects.active().order_by("position", "key"))
+    for card in cards[:3]:
+        place(alice, card, Phase.REVIEW, NOW - timedelta(hours=1))
+    study = StudySettings.objects.for_user(alice)
+    queue.tally(study, NOW.date())
+    assert study.scoped is False
+    day_end = NOW + timedelta(hours=12)
+    without = queue.session_queue(study, NOW, NOW + timedelta(minutes=20), day_end, 20)
+    study.scoped = True
+    assert queue.session_queue(study, NOW, NOW + timedelta(minutes=20), day_end, 20) == without
+    assert (without.review, without.new) == (3, min(20, len(cards) - 3))
+
+    learner.post("/review/settings/", form_data(services=[Service.objects.get(name="Amazon Kinesis Data Streams").pk]))
+    study = StudySettings.objects.for_user(alice)
+    queue.tally(study, NOW.date())
+    assert study.scoped is True
