@@ -3,7 +3,7 @@ import json
 import random
 import shutil
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -100,6 +100,18 @@ def notes(tmp_path, review_notes):
 
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def studied(user, cards, when=None):
+    """Cards the learner has studied: each with a schedule in review, as answering it would have
+    left it (mock exam answers count only for studied cards)."""
+    from studyapp.review.models import ReviewState
+    from studyapp.review.scheduler import Phase
+
+    when = when or NOW
+    ReviewState.objects.bulk_create(
+        ReviewState(user=user, card=card, phase=Phase.REVIEW, stability=5, difficulty=5, reps=1,
+                    due=when + timedelta(days=5), last_review=when - timedelta(days=1)) for card in cards)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from studyapp.review.models import Card, ReviewLog
 from studyapp.review.exam_answers import record_exam_answers
 from studyapp.spreadsheet import anki_html, inert
 
-from tests.conftest import FIXTURES, NOW
+from tests.conftest import FIXTURES, NOW, studied
 
 FORMULAS = ["=HYPERLINK(\"http://example.invalid\",\"x\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
             "@SUM(1+1)", "\t=1+1", "\r=1+1", "  =1+1"]
@@ -60,6 +60,7 @@ def test_the_review_history_csv_writes_formula_cues_as_text(client, alice, time_
     time_machine.move_to(NOW, tick=False)
     call_command("import_notes", str(FIXTURES / "formulas"), stdout=io.StringIO())
     cards = list(Card.objects.active())
+    studied(alice, cards)
     record_exam_answers(alice, [(card, True) for card in cards], NOW)
     client.force_login(alice)
     response = client.get("/review/history.csv")

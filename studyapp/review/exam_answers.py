@@ -11,16 +11,19 @@ from .scheduler import Phase, Rating
 
 
 def record_exam_answers(user, results: list[tuple[Card, bool]], now: datetime) -> int:
-    """Mock exam answers count as reviews, right as Good and wrong as Again, due or not:
-    FSRS schedules an early review by how much the learner could have forgotten by then."""
+    """Mock exam answers count as reviews of the cards the learner has studied, right as Good and
+    wrong as Again, due or not: FSRS schedules an early review by how much the learner could have
+    forgotten by then. A card still new to the learner is left new: a diagnostic exam on the first
+    day would otherwise make dozens of never-studied cards due the next morning."""
     with transaction.atomic(savepoint=False):
         study = StudySettings.objects.for_user(user, lock=True)
         day = study_day(now, study.time_zone)
         states = {s.card_id: s for s in ReviewState.objects.select_for_update().filter(
-            user=user, card__in=[card for card, _ in results])}
+            user=user, card__in=[card for card, _ in results]).exclude(phase=Phase.NEW)}
         logs = []
         for card, correct in results:
-            state = states.setdefault(card.pk, ReviewState(user=user, card=card))
+            if (state := states.get(card.pk)) is None:
+                continue
             before, phase_before = state.snapshot(), Phase(state.phase)
             rating = Rating.GOOD if correct else Rating.AGAIN
             apply_answer(state, rating, now, study)

@@ -130,22 +130,42 @@ def test_results_show_the_score_each_domain_and_every_explanation(learner, impor
     assert sum(int(total) for _, _, total in rows) == attempt.total
 
 
-def test_finishing_counts_each_answer_as_a_review_of_its_card(learner, alice, imported):
+def test_finishing_counts_each_answer_as_a_review_of_its_studied_card(learner, alice, imported):
     attempt = start(learner)
     singles = list(attempt.questions.filter(kind="single").order_by("position")[:2])
     right, wrong = singles
+    for question in singles:  # studied a few days ago, due next week
+        ReviewState.objects.create(user=alice, card=Card.objects.get(key=question.card_keys[0]), phase=2,
+                                   due=NOW + timedelta(days=7), stability=10, difficulty=5,
+                                   last_review=NOW - timedelta(days=3), reps=2)
     learner.post(f"/exams/{attempt.pk}/{right.position}/", {"choice": right_choice(right)})
     learner.post(f"/exams/{attempt.pk}/{wrong.position}/", {"choice": right_choice(wrong, correct=False)})
     learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
     logs = {log.card.key: log for log in ReviewLog.objects.filter(user=alice).select_related("card")}
     assert {key: (log.rating, log.mode) for key, log in logs.items()} == {
         right.card_keys[0]: (3, "exam"), wrong.card_keys[0]: (1, "exam")}
-    assert ReviewState.objects.get(user=alice, card__key=right.card_keys[0]).reps == 1
+    assert ReviewState.objects.get(user=alice, card__key=right.card_keys[0]).reps == 3
+    assert ReviewState.objects.get(user=alice, card__key=wrong.card_keys[0]).due < NOW + timedelta(days=1)
     learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})  # finishing again changes nothing
     assert ReviewLog.objects.filter(user=alice).count() == 2
     page = learner.get("/review/").content.decode()
     new_cards = Card.objects.active().count() - 2
     assert f'id="count-new">{min(20, new_cards)}<' in page  # exam answers do not use up the daily limits
+
+
+def test_answers_on_cards_never_studied_leave_them_new_and_nothing_due(learner, alice, imported):
+    # A diagnostic exam on the first day: right or wrong, no card the learner has not studied
+    # becomes due, and the day's new cards are as they were.
+    attempt = start(learner)
+    for question in attempt.questions.order_by("position"):
+        learner.post(f"/exams/{attempt.pk}/{question.position}/",
+                     {"choice": right_choice(question, correct=question.position % 2 == 0)})
+    learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
+    assert not ReviewLog.objects.filter(user=alice).exists()
+    assert not ReviewState.objects.filter(user=alice).exclude(phase=0).exists()
+    page = learner.get("/review/").content.decode()
+    assert 'id="count-review">0<' in page and 'id="count-learning">0<' in page
+    assert f'id="count-new">{min(20, Card.objects.active().count())}<' in page
 
 
 def test_retaking_the_missed_questions(learner, imported):

@@ -10,7 +10,7 @@ import pytest
 from studyapp.review.models import Card, ReviewLog
 from studyapp.review.exam_answers import record_exam_answers
 
-from ..conftest import NOW
+from ..conftest import NOW, studied
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,8 @@ def download(client, url):
 def histories(imported, clock, alice, bob):
     """Alice answered three cards, bob one: through the real path that mock exams use."""
     cards = list(Card.objects.active()[:3])
+    studied(alice, cards[:2])
+    studied(bob, cards[2:])
     record_exam_answers(alice, [(cards[0], True), (cards[1], False)], NOW)
     record_exam_answers(alice, [(cards[0], True)], NOW + timedelta(days=2))
     record_exam_answers(bob, [(cards[2], False)], NOW)
@@ -46,7 +48,7 @@ def test_alice_downloads_her_reviews_as_csv_and_none_of_bobs(client, alice, hist
     ]
     assert histories[2].key not in body
     assert rows[0]["card_front"] == histories[0].front and rows[0]["card_answer"] == histories[0].answer
-    assert (rows[0]["day"], rows[0]["mode"], rows[0]["phase_before_name"]) == ("2026-03-02", "exam", "New")
+    assert (rows[0]["day"], rows[0]["mode"], rows[0]["phase_before_name"]) == ("2026-03-02", "exam", "Review")
     # The second answer to a card starts from the schedule the first one left.
     assert json.loads(rows[2]["state_before"])["due"].startswith("2026-03-")
 
@@ -61,7 +63,8 @@ def test_the_json_download_parses_and_holds_the_same_entries(client, alice, hist
     assert [set(e) for e in entries] == [set(ReviewLog.EXPORT_COLUMNS)] * 3
     assert [(e["card_key"], e["rating"], e["rating_name"]) for e in entries] == [
         (histories[0].key, 3, "Good"), (histories[1].key, 1, "Again"), (histories[0].key, 3, "Good")]
-    assert entries[2]["state_before"]["reps"] == 1 and entries[2]["phase_before"] == entries[2]["state_before"]["phase"]
+    # The second answer to a card starts from the schedule the first one left (studied once before both).
+    assert entries[2]["state_before"]["reps"] == 2 and entries[2]["phase_before"] == entries[2]["state_before"]["phase"]
 
 
 def test_a_learner_with_no_reviews_gets_a_header_and_an_empty_list(client, alice):
