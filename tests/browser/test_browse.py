@@ -73,3 +73,15 @@ def test_pages_fit_a_phone_and_follow_dark_mode(browser, live_server, imported):
     page.goto(f"{live_server.url}/")
     screenshot(page, "home-phone-dark")
     context.close()
+
+
+def test_every_asset_a_page_asks_for_is_there_the_icon_included(page, live_server, imported, admin_user):
+    failed = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.goto(f"{live_server.url}/")
+    icon = page.locator('link[rel="icon"]').get_attribute("href")
+    page.goto(f"{live_server.url}/notes/services/amazon-kinesis-data-streams/")
+    page.goto(f"{live_server.url}/admin/login/")  # Django's admin names no icon: /favicon.ico is asked for
+    assert page.request.get(f"{live_server.url}/favicon.ico").url.endswith(icon)
+    assert page.request.get(f"{live_server.url}{icon}").headers["content-type"] == "image/svg+xml"
+    assert failed == []
