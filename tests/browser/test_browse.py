@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -85,3 +86,23 @@ def test_every_asset_a_page_asks_for_is_there_the_icon_included(page, live_serve
     assert page.request.get(f"{live_server.url}/favicon.ico").url.endswith(icon)
     assert page.request.get(f"{live_server.url}{icon}").headers["content-type"] == "image/svg+xml"
     assert failed == []
+
+
+# Pages of content/ that once scrolled sideways on a phone: a long resource type in a code span,
+# wide tables, the front page's domain weights.
+NARROW_PAGES = ["/", "/notes/", "/notes/tables/", "/notes/services/aws-cloudformation/",
+                "/notes/services/amazon-kinesis-data-streams/", "/notes/services/amazon-s3-intelligent-tiering/",
+                "/notes/docs/ebs-volume-types/", "/search/?q=kinesis"]
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, live_server):
+    call_command("import_notes", str(settings.BASE_DIR / "content"), stdout=io.StringIO())
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    page = context.new_page()
+    widths = {}
+    for path in NARROW_PAGES:
+        assert page.goto(live_server.url + path).ok, path
+        widths[path] = page.evaluate("() => document.documentElement.scrollWidth")
+    screenshot(page, "search-phone-dark")
+    context.close()
+    assert {path: width for path, width in widths.items() if width > 390} == {}
