@@ -7,11 +7,12 @@ work does not grow with the collection.
 """
 
 import re
+from collections import namedtuple
 
 from django.db import connection
 from django.db.models import Q
 
-from .models import ComparisonTable, NoteSection, QuestionPattern, Service
+from .models import ComparisonTable, NoteSection, QuestionPattern, Service, address
 
 LIMIT = 20
 # How many of a kind's matches, in the order they were imported, are put in the page's order
@@ -45,6 +46,14 @@ SHOWN = {
     "patterns": ("pk", "prompt", "answer", "explanation", "domain__number", "task"),
 }
 MODELS = {"services": Service, "sections": NoteSection, "tables": ComparisonTable, "patterns": QuestionPattern}
+# Each result's page, as its model's get_absolute_url gives it: a page of results links some sixty,
+# and {% url %} for each took a tenth of the request.
+ADDRESSES = {
+    "services": lambda row: address("notes:service", row.slug),
+    "sections": lambda row: f"{address('notes:document', row.source__slug)}#{row.anchor}",
+    "tables": lambda row: address("notes:table", row.key),
+}
+RESULTS = {kind: namedtuple(f"{kind.title()}Result", [*SHOWN[kind], "url"]) for kind in ADDRESSES}
 
 
 def _matching(kind: str, terms: list[str]) -> list:
@@ -60,8 +69,14 @@ def _matching(kind: str, terms: list[str]) -> list:
     if connection.vendor == "sqlite" and indexed:
         matching = (matching.filter(search_index__search_text__match=fts_query(indexed))
                     .order_by("search_index__item_id"))
-    return list(model.objects.active().filter(pk__in=matching.values("pk")[:WINDOW])
-                .values_list(*SHOWN[kind], named=True)[:LIMIT])
+    rows = (model.objects.active().filter(pk__in=matching.values("pk")[:WINDOW])
+            .values_list(*SHOWN[kind], named=True)[:LIMIT])
+    return [result(kind, row) for row in rows]
+
+
+def result(kind: str, row):
+    """A row of SHOWN fields as the page shows it: with its page's address, where it has one."""
+    return RESULTS[kind](*row, ADDRESSES[kind](row)) if kind in ADDRESSES else row
 
 
 def snippet(text: str, terms: list[str], width: int = 180) -> str:

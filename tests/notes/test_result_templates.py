@@ -4,7 +4,7 @@ field taken from the notes."""
 from django.db.models.utils import create_namedtuple_class
 from django.template.loader import get_template
 
-from studyapp.notes.search import SHOWN
+from studyapp.notes.search import SHOWN, result
 
 HOSTILE = "<b onmouseover=\"x()\">'&amp;"
 ESCAPED = "&lt;b onmouseover=&quot;x()&quot;&gt;&#x27;&amp;amp;"
@@ -12,7 +12,7 @@ ESCAPED = "&lt;b onmouseover=&quot;x()&quot;&gt;&#x27;&amp;amp;"
 
 def row(kind: str, **values):
     """A row as search reads it, with the fields the kind shows."""
-    return create_namedtuple_class(*SHOWN[kind])(**{"pk": 1, **values})
+    return result(kind, create_namedtuple_class(*SHOWN[kind])(**{"pk": 1, **values}))
 
 
 def results(**found) -> str:
