@@ -71,7 +71,7 @@ def rehearsal_database(backup: Path):
             yield rehearsal
     except BaseException:
         connection.close()
-        rehearsal.copy.unlink()
+        rehearsal.copy.unlink(missing_ok=True)
         raise
     finally:
         connection.close()
@@ -88,7 +88,8 @@ def _watch_writes(rehearsal: Rehearsal):
     def watch(execute, sql, params, many, context):
         if match := WRITE.match(sql):
             if match[1] in indexes:
-                rehearsal.compacted.append(indexes[match[1]])
+                if indexes[match[1]] not in rehearsal.compacted:
+                    rehearsal.compacted.append(indexes[match[1]])
             elif match[1] not in owned:
                 raise RuntimeError(f"an import wrote {match[1]}, which it does not own: the rehearsal on a copy "
                                    f"would lose that write (studyapp.ops.rehearsal)")
