@@ -103,7 +103,7 @@ def finish(attempt: Attempt, now: datetime) -> Attempt:
         # The learner's settings row before the attempt's, in the order every start and every
         # answer to the schedule takes them: taken the other way round, two requests deadlock.
         StudySettings.objects.for_user(attempt.user, lock=True)
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("user", "exam").get(pk=attempt.pk)
         if attempt.finished:
             return attempt
         questions = list(attempt.questions.all())

@@ -15,6 +15,8 @@ def record_exam_answers(user, results: list[tuple[Card, bool]], now: datetime) -
     wrong as Again, due or not: FSRS schedules an early review by how much the learner could have
     forgotten by then. A card still new to the learner is left new: a diagnostic exam on the first
     day would otherwise make dozens of never-studied cards due the next morning."""
+    if not results:  # an attempt finished with nothing answered
+        return 0
     with transaction.atomic(savepoint=False):
         study = StudySettings.objects.for_user(user, lock=True)
         day = study_day(now, study.time_zone)
