@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from studyapp.notes import writer
+from studyapp.review.models import ReviewState
+from studyapp.review.scheduler import Phase
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTES = FIXTURES / "notes"
@@ -105,9 +107,6 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 def studied(user, cards, when=None):
     """Cards the learner has studied: each with a schedule in review, as answering it would have
     left it (mock exam answers count only for studied cards)."""
-    from studyapp.review.models import ReviewState
-    from studyapp.review.scheduler import Phase
-
     when = when or NOW
     ReviewState.objects.bulk_create(
         ReviewState(user=user, card=card, phase=Phase.REVIEW, stability=5, difficulty=5, reps=1,
