@@ -128,3 +128,15 @@ def test_empty_search_runs_no_queries(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/search/")
     assert "Type a service" in response.content.decode()
+
+
+def test_where_a_note_came_from_is_for_staff_not_for_readers(client, imported, admin_user):
+    table = ComparisonTable.objects.get(title="An HTML table")
+    pages = ["/notes/services/amazon-kinesis-data-streams/", f"/notes/tables/{table.key}/"]
+    for path in pages:
+        html = client.get(path).content.decode()
+        assert "source-ref" not in html and ", line " not in html, path
+    client.force_login(admin_user)
+    service_page, table_page = (client.get(path).content.decode() for path in pages)
+    assert 'class="source-ref"' in service_page and " · line " in service_page
+    assert f", line {table.line}" in table_page
