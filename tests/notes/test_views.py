@@ -140,3 +140,13 @@ def test_where_a_note_came_from_is_for_staff_not_for_readers(client, imported, a
     service_page, table_page = (client.get(path).content.decode() for path in pages)
     assert 'class="source-ref"' in service_page and " · line " in service_page
     assert f", line {table.line}" in table_page
+
+
+def test_a_note_shows_its_title_once(client, imported):
+    source = SourceFile.objects.get(path__endswith="tables.md")
+    html = client.get(source.get_absolute_url()).content.decode()
+    body = html.split('<main id="main"', 1)[1]
+    assert source.title == "Tables in the wild" and body.count(">Tables in the wild<") == 1  # the page's heading
+    assert "Tables in the wild ›" not in body  # not before each heading under it
+    assert '<h2 id="ragged-and-headerless-h">Ragged and headerless</h2>' in body
+    assert "Some intro text." in body and source.path not in body
