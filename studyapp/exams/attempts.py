@@ -51,7 +51,8 @@ COPIED = ["kind", "stem", "context", "options", "card_keys", "source_url", "doma
 
 
 def _bank_questions(keys: list[str]) -> dict[str, list]:
-    """The drawn questions' copied fields by key, read as plain values (JSON decoded as the fields do)."""
+    """The drawn questions' copied fields by key, read as plain values (JSON decoded as the fields do):
+    hand-written, as the draw is, to keep the budget of starting a full exam (studyapp/bench/targets.py)."""
     if not keys:
         return {}
     fields = [BankQuestion._meta.get_field(name) for name in COPIED]

@@ -28,9 +28,9 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     A bank can hold a hundred thousand questions, so the draw does not read them all: it reads the
     learner's weakest cards' questions, and a seeded random sample of the bank several times the
     size of the exam, which leaves enough to skip the questions seen in the last two weeks. A
-    domain for which the sample holds too few of those is read whole, a probe per question (tens
-    of milliseconds for a domain of tens of thousands): only a learner who has seen most of a
-    domain in two weeks, or a domain far smaller than its share of the bank, costs that.
+    domain for which the sample holds too few of those is read whole, a probe per question (slow
+    for a domain of tens of thousands): only a learner who has seen most of a domain in two
+    weeks, or a domain far smaller than its share of the bank, costs that.
     """
     rng = random.Random(seed)
     shares = domain_shares(count, {d.pk: float(d.weight) for d in domains})
@@ -120,8 +120,9 @@ def draw_scenarios(user, exam: Exam, count: int, domains: list[Domain], now: dat
     return chosen
 
 
-# The draw's reads, written once per database vendor (and list length): built by the ORM, its
-# five or six statements took longer to compile than to run. Two statements now: the id bounds,
+# The draw's reads, written once per database vendor (and list length), to keep the budget of
+# starting a full exam (studyapp/bench/targets.py): built by the ORM, its five or six statements
+# took longer to compile than to run. Two statements now: the id bounds,
 # then the learner's weak cards' questions (from the seeded point on, and wrapping round) with the
 # sample's; and a third only when a domain is read whole.
 _BOUNDS = "SELECT (SELECT MAX({id}) FROM {card}), (SELECT MIN({id}) FROM {bank}), (SELECT MAX({id}) FROM {bank})"

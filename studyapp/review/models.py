@@ -206,7 +206,9 @@ class ReviewLogQuerySet(models.QuerySet):
         """The learner's study days, newest first, in one query that costs one index seek per day.
 
         A plain DISTINCT reads every entry of the learner's history (a million for a year of heavy
-        use); this walks the (user, day) index from one day to the one before it instead.
+        use); this walks the (user, day) index from one day to the one before it instead. The ORM
+        has no recursive query, so it is written by hand, for the dashboard's budget
+        (studyapp/bench/targets.py).
         """
         ops = connection.ops
         table, user, day = (ops.quote_name(name) for name in (self.model._meta.db_table, "user_id", "day"))

@@ -1,9 +1,10 @@
 """A learner's review queue read in single hand-written statements.
 
-Profiled at 100,000 cards, about nine tenths of a review request went to the ORM compiling its
-queue queries (each filters by phase, due time, burying, retirement and the learner's scope)
-while SQLite ran them in a twentieth of a millisecond each. The statements here are fixed text
-built once per database vendor; every value is a parameter.
+Hand-written to keep the budgets of a next card, of grade and next and of the dashboard
+(studyapp/bench/targets.py): profiled at 100,000 cards, most of a review request went to the ORM
+compiling its queue queries (each filters by phase, due time, burying, retirement and the
+learner's scope), many times longer than the database took to run them (docs/performance.md).
+The statements here are fixed text built once per database vendor; every value is a parameter.
 
 What "available" means is written once, in `_DUE` and `_NEW`, for both the counts and the
 heads. The one reads the review states' queue index (user, phase, due, ...) for a bounded span of
