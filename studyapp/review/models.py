@@ -113,6 +113,10 @@ class StudySettings(models.Model):
     exams = models.ManyToManyField(Exam, blank=True, related_name="+")
     domains = models.ManyToManyField(Domain, blank=True, related_name="+")
     services = models.ManyToManyField(Service, blank=True, related_name="+")
+    # Not stored: whether any exam, domain or service is chosen, read with today's tally
+    # (review.queue.tally) so that the queue's statements can leave the scope out when none is.
+    # Until then it is taken to be so, which every statement handles.
+    scoped = True
 
     objects = StudySettingsManager()
 

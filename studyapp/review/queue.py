@@ -155,10 +155,6 @@ def _new_keys_sql(vendor: str, scoped: bool) -> str:
     return _statement(_NEW_KEYS, scoped)
 
 
-def _scoped(study: StudySettings) -> bool:
-    # Until `tally` has read whether the learner chose a scope, take it that they did.
-    return getattr(study, "scoped", True)
-
 
 @cache
 def _tally_sql(vendor: str) -> str:
@@ -196,7 +192,7 @@ class Queue:
 
 def session_queue(study: StudySettings, now: datetime, soon: datetime, day_end: datetime, new_left: int) -> Queue:
     params = _common(study, now, max(day_end, soon), new_left) | {"soon": soon, "day_end": day_end}
-    row = _run(_session_sql(connection.vendor, _scoped(study)), params)
+    row = _run(_session_sql(connection.vendor, study.scoped), params)
     return Queue(*(value or 0 for value in row[:3]), row[3], row[4], row[5] or 0, row[6])
 
 
@@ -205,7 +201,7 @@ def dashboard_counts(study: StudySettings, now: datetime, day_end: datetime, day
     params = _common(study, now, days[-1].end, new_left) | {"day_end": day_end}
     for n, day in enumerate(days):
         params |= {f"start{n}": day.start, f"end{n}": day.end}
-    row = _run(_dashboard_sql(connection.vendor, len(days), _scoped(study)), params)
+    row = _run(_dashboard_sql(connection.vendor, len(days), study.scoped), params)
     return row[0] or 0, row[1] or 0, [value or 0 for value in row[2:-1]], row[-1] or 0
 
 
@@ -220,4 +216,4 @@ def tally(study: StudySettings, day) -> tuple[int, int, int]:
 
 def new_keys(study: StudySettings, now: datetime) -> list[str]:
     """Every card new to the learner, in the order the queue introduces them."""
-    return [key for (key,) in _run(_new_keys_sql(connection.vendor, _scoped(study)), _common(study, now, now, 0), rows=True)]
+    return [key for (key,) in _run(_new_keys_sql(connection.vendor, study.scoped), _common(study, now, now, 0), rows=True)]

@@ -116,16 +116,17 @@ class Bench:
             # moment ago has none yet, and its plans would be those of an empty database.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        clients = []
+        clients, token = [], None
         for user in learners[: self.options["clients"]]:
             client = Client(SERVER_NAME="127.0.0.1")
             client.force_login(user)
-            client.get("/")  # sets the CSRF cookie
+            if token is None:
+                client.get("/")  # sets the CSRF cookie
+                token = client.cookies["csrftoken"].value
+            # One CSRF cookie and token for every learner: the token is not tied to a session.
+            client.cookies["csrftoken"] = token
             clients.append((user, client))
-        # One CSRF cookie and token for every learner: the token is not tied to a session.
-        token = clients[0][1].cookies["csrftoken"].value
-        cookies = {user.pk: "; ".join(f"{name}={morsel.value}" for name, morsel in
-                                      {**client.cookies, "csrftoken": clients[0][1].cookies["csrftoken"]}.items())
+        cookies = {user.pk: "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
                    for user, client in clients}
         scenarios = self.scenarios([user for user, _ in clients], now, token)
         figures["queries"] = self.count_queries({user.pk: client for user, client in clients}, scenarios)
