@@ -109,10 +109,12 @@ def fill(sitting: Sitting, prefer: tuple[Card, ReviewState | None] | None = None
 
     if prefer and is_due(sitting, *prefer):
         sitting.card, sitting.state = prefer
-    elif (head := _head(due, sitting.reviews_left)) and (state := ReviewState.objects.to_show().filter(pk=head).first()):
-        sitting.card, sitting.state = state.card, state
+    elif head := _head(due, sitting.reviews_left):
+        # The queue read the head in this transaction, so its row is there.
+        sitting.state = ReviewState.objects.to_show().get(pk=head)
+        sitting.card = sitting.state.card
     elif due.new and due.first_new:
-        sitting.card = Card.objects.to_show().filter(pk=due.first_new).first()
+        sitting.card = Card.objects.to_show().get(pk=due.first_new)
         # A card can be new and have a schedule row: an undone first answer, a burial that ended,
         # an unsuspension. Its ticket must carry that row's version, or no answer to it is taken.
         sitting.state = ReviewState.objects.filter(user_id=sitting.study.user_id, card=sitting.card).first()

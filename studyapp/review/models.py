@@ -90,10 +90,9 @@ class StudySettingsManager(models.Manager):
         """The learner's settings, made on first use. `lock` holds the row until the transaction
         ends: every write to a learner's schedule takes it first, so they happen one at a time."""
         rows = self.select_for_update() if lock else self.all()
-        if study := rows.filter(user=user).first():
-            study.user = user
-            return study
-        return rows.get_or_create(user=user)[0]
+        study = rows.get_or_create(user=user)[0]
+        study.user = user
+        return study
 
 
 class StudySettings(models.Model):

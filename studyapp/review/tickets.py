@@ -31,11 +31,15 @@ def card_for_ticket(user, ticket: dict) -> tuple[Card, ReviewState | None]:
     if ticket.get("user") != user.pk:
         raise StaleTicket("That form was shown to someone else.")
     # A card in the learner's schedule is read with its schedule, in one query; only a new one alone.
-    state = (ReviewState.objects.select_for_update(of=("self",)).select_related("card")
-             .filter(user=user, card__key=ticket["card"]).first())
-    card = state.card if state else Card.objects.filter(key=ticket["card"]).first()
-    if card is None:
-        raise StaleTicket("That card no longer exists.")
+    try:
+        state = ReviewState.objects.select_for_update(of=("self",)).select_related("card").get(
+            user=user, card__key=ticket["card"])
+        card = state.card
+    except ReviewState.DoesNotExist:
+        state = None
+        card = Card.objects.filter(key=ticket["card"]).first()
+        if card is None:
+            raise StaleTicket("That card no longer exists.") from None
     if (state.version if state else 0) != ticket["version"]:
         raise StaleTicket("That card was already answered, buried or suspended, in this tab or another.")
     return card, state
