@@ -24,7 +24,8 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
           domains: list[Domain] | None = None, seed: int | None = None, only_keys: list[str] | None = None,
           retake_of: Attempt | None = None) -> Attempt:
     seed = seed if seed is not None else random.SystemRandom().randrange(2**62)
-    keys = only_keys or draw(user, exam, count, domains or list(exam.domains.active()), now, seed)
+    keys = only_keys if only_keys is not None else draw(user, exam, count, domains or list(exam.domains.active()),
+                                                        now, seed)
     bank = _bank_questions(keys)
     rng = random.Random(seed)
     with transaction.atomic(savepoint=False):  # often inside the caller's, which rolls back as a whole

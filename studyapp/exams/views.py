@@ -92,6 +92,13 @@ def _start_or_resume(request, preset: str, abandon: bool, **drawn):
     """Start an attempt, unless one of the same kind is still open: that one is resumed, or, when
     the learner chose to abandon it, finished as it stands before the new one starts."""
     now = timezone.now()
+    if "only_keys" not in drawn:
+        # Drawn before the lock below is taken: the draw only reads, and on SQLite that lock is the
+        # database's one write lock, which every other learner's answer would wait behind.
+        exam, domains = drawn["exam"], drawn.pop("domains", None)
+        drawn["seed"] = random.SystemRandom().randrange(2**62)
+        drawn["only_keys"] = drawing.draw(request.user, exam, drawn["count"], domains or list(exam.domains.active()),
+                                          now, drawn["seed"])
     with transaction.atomic():
         # One learner's starts are taken one at a time, so that two clicks cannot open two attempts.
         StudySettings.objects.for_user(request.user, lock=True)
