@@ -1,12 +1,14 @@
 """Which questions an exam draws: by domain weight, the learner's weak cards first, then questions
 not seen lately, shuffled by the attempt's seed."""
 
+import math
 import random
 from collections import Counter
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
 
 from django.db import connection
+from django.db.models import Exists, OuterRef
 
 from studyapp.notes.bulk import parameter_limit
 from studyapp.notes.models import Domain, Exam
@@ -15,6 +17,10 @@ from studyapp.review.models import Card, ReviewState
 from .models import Attempt, AttemptQuestion, BankQuestion
 from .questions import domain_shares
 
+# The real exam's mix (exam guide v1.1): most questions are multi-sentence scenarios, and 10 to 20%
+# ask for two answers.
+SCENARIO_SHARE = 0.75
+CHOOSE_TWO_SHARE = 0.15
 # Questions seen in an attempt this recently are drawn only when nothing fresher is left.
 RECENT = timedelta(days=14)
 # The draw samples this many questions of the bank for each one it needs.
@@ -22,7 +28,8 @@ SAMPLE = 8
 WEAK_SAMPLE = 2
 
 
-def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, seed: int) -> list[str]:
+def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, seed: int,
+         shares: dict[int, int] | None = None, kinds: tuple[str, ...] | None = None) -> list[str]:
     """Question keys by domain weight: weak cards first, then questions not seen lately, shuffled by seed.
 
     A bank can hold a hundred thousand questions, so the draw does not read them all: it reads the
@@ -31,9 +38,12 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     domain for which the sample holds too few of those is read whole, a probe per question (slow
     for a domain of tens of thousands): only a learner who has seen most of a domain in two
     weeks, or a domain far smaller than its share of the bank, costs that.
+
+    `shares` gives each domain's number of questions instead of its weight's share of `count`,
+    and `kinds` limits the draw to those kinds of question.
     """
     rng = random.Random(seed)
-    shares = domain_shares(count, {d.pk: float(d.weight) for d in domains})
+    shares = shares if shares is not None else domain_shares(count, {d.pk: float(d.weight) for d in domains})
     with connection.cursor() as cursor:
         cursor.execute(_bounds_sql(connection.vendor))
         last_card, low, high = cursor.fetchone()
@@ -59,8 +69,8 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     # The bank is searched by key or primary key alone, through their indexes, and the rest is
     # checked here: given the exam and domains as well, SQLite would scan the exam's index instead.
     parts: tuple[list, list, list] = ([], [], [])
-    for part, key, domain_id, exam_id, retired_at, seen, _ in rows:
-        if exam_id == exam.pk and domain_id in shares and retired_at is None:
+    for part, key, domain_id, exam_id, retired_at, seen, _, kind in rows:
+        if exam_id == exam.pk and domain_id in shares and retired_at is None and (kinds is None or kind in kinds):
             parts[part].append((key, domain_id, bool(seen)))
     weak, wrapped, sample = parts
     if len(weak) < window:  # wrapping round
@@ -76,7 +86,7 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
     usable.update(domain_id for _, domain_id, seen in others if not seen)
     short = [domain_id for domain_id, share in shares.items() if usable[domain_id] < share]
     if short and not whole_bank:
-        whole = [item for item in _domain_questions(user, exam, short, now) if item[0] not in drawn_weak]
+        whole = [item for item in _domain_questions(user, exam, short, now, kinds) if item[0] not in drawn_weak]
         rng.shuffle(whole)
         others = [item for item in others if item[1] not in short] + whole
     # Weak cards first, seen lately or not; then the others, the questions not seen lately first.
@@ -97,27 +107,60 @@ def draw(user, exam: Exam, count: int, domains: list[Domain], now: datetime, see
 
 
 def draw_scenarios(user, exam: Exam, count: int, domains: list[Domain], now: datetime, seed: int) -> list[str]:
-    """Scenario items only, by domain weight, those not seen in the last two weeks first.
-
-    Scenario items are written by hand, hundreds not a hundred thousand, so they are read whole.
-    """
+    """Scenario items only, by domain weight, those not seen in the last two weeks first."""
     rng = random.Random(seed)
     shares = domain_shares(count, {d.pk: float(d.weight) for d in domains})
-    items = list(BankQuestion.objects.filter(exam=exam, kind=BankQuestion.Kind.SCENARIO, retired_at__isnull=True,
-                                             domain__in=list(shares)).values_list("key", "domain_id"))
-    seen = set(AttemptQuestion.objects.filter(user=user, attempt__started_at__gte=now - RECENT,
-                                              bank_key__in=[key for key, _ in items])
-               .values_list("bank_key", flat=True))
-    rng.shuffle(items)
-    items.sort(key=lambda item: item[0] in seen)  # stable: the shuffle holds within each group
+    items = _scenario_items(user, exam, list(shares), now, rng)
     chosen = []
     for domain_id, share in shares.items():
-        chosen.extend([key for key, domain in items if domain == domain_id][:share])
+        chosen.extend([key for key, domain, _ in items if domain == domain_id][:share])
     if len(chosen) < count:  # a domain ran short: the others fill in, fresh ones first
         taken = set(chosen)
-        chosen.extend([key for key, _ in items if key not in taken][:count - len(chosen)])
+        chosen.extend([key for key, _, _ in items if key not in taken][:count - len(chosen)])
     rng.shuffle(chosen)
     return chosen
+
+
+def draw_mock(user, exam: Exam, count: int, domains: list[Domain], now: datetime, seed: int) -> list[str]:
+    """An exam shaped like the real one: by domain weight, at least SCENARIO_SHARE of it scenario
+    items (those not seen lately first), CHOOSE_TWO_SHARE of it asking for two answers, and the
+    rest one-answer questions generated from the cards, the learner's weakest first. Where the bank
+    holds too few scenario items, generated questions fill in."""
+    rng = random.Random(seed)
+    weights = {d.pk: float(d.weight) for d in domains}
+    shares = domain_shares(count, weights)
+    scenario_quota = domain_shares(math.ceil(count * SCENARIO_SHARE), weights)
+    two_quota = domain_shares(round(count * CHOOSE_TWO_SHARE), weights)
+    items = _scenario_items(user, exam, list(shares), now, rng)
+    chosen, rest = [], {}
+    for domain_id, share in shares.items():
+        wanted = min(scenario_quota[domain_id], share)
+        twos = [key for key, domain, choose in items if domain == domain_id and choose > 1]
+        ones = [key for key, domain, choose in items if domain == domain_id and choose == 1]
+        picked = twos[:min(two_quota[domain_id], wanted)]
+        picked += ones[:wanted - len(picked)]
+        picked += twos[len(picked):wanted]  # too few one-answer items: more "choose two" instead
+        chosen += picked
+        rest[domain_id] = share - len(picked)
+    if sum(rest.values()):
+        chosen += draw(user, exam, sum(rest.values()), domains, now, seed, shares=rest,
+                       kinds=(BankQuestion.Kind.SINGLE,))
+    rng.shuffle(chosen)
+    return chosen
+
+
+def _scenario_items(user, exam: Exam, domain_ids: list[int], now: datetime,
+                    rng: random.Random) -> list[tuple[str, int, int]]:
+    """The exam's scenario items in these domains as (key, domain id, options to choose), shuffled,
+    those not seen in the last two weeks first. They are written by hand, hundreds and not a
+    hundred thousand, so they are read whole."""
+    seen = AttemptQuestion.objects.filter(user=user, bank_key=OuterRef("key"), attempt__started_at__gte=now - RECENT)
+    items = list(BankQuestion.objects.filter(exam=exam, kind=BankQuestion.Kind.SCENARIO, retired_at__isnull=True,
+                                             domain__in=domain_ids)
+                 .annotate(seen=Exists(seen)).values_list("key", "domain_id", "choose", "seen").order_by("key"))
+    rng.shuffle(items)
+    items.sort(key=lambda item: item[3])  # stable: the shuffle holds within each group
+    return [(key, domain_id, choose) for key, domain_id, choose, _ in items]
 
 
 # The draw's reads, written once per database vendor (and list length), to keep the budget of
@@ -144,7 +187,7 @@ _QUESTIONS = """
     SELECT {part}, b.{key}, b.{domain_id}, b.{exam_id}, b.{retired_at},
         EXISTS (SELECT 1 FROM {asked} q JOIN {attempt} a ON a.{id} = q.{attempt_id}
                 WHERE q.{user_id} = %s AND q.{bank_key} = b.{key} AND a.{started_at} >= %s),
-        b.{id}
+        b.{id}, b.{kind}
     FROM {bank} b WHERE {where}
 """
 
@@ -158,7 +201,8 @@ def _seen_params(user, now: datetime) -> list:
     return [user.pk, connection.ops.adapt_datetimefield_value(now - RECENT)]
 
 
-def _domain_questions(user, exam: Exam, domain_ids: list[int], now: datetime) -> list[tuple[str, int, bool]]:
+def _domain_questions(user, exam: Exam, domain_ids: list[int], now: datetime,
+                      kinds: tuple[str, ...] | None = None) -> list[tuple[str, int, bool]]:
     """Every active question of the exam's domains, as (key, domain id, seen lately), in bank order:
     found by exam and domain, through the bank's (exam, domain, retired_at) index."""
     names = table_names(connection.vendor)
@@ -167,7 +211,8 @@ def _domain_questions(user, exam: Exam, domain_ids: list[int], now: datetime) ->
     with connection.cursor() as cursor:
         cursor.execute(_QUESTIONS.format(part=0, where=where, **names) + " ORDER BY 7",
                        [*_seen_params(user, now), exam.pk, *domain_ids])
-        return [(key, domain_id, bool(seen)) for _, key, domain_id, _, _, seen, _ in cursor.fetchall()]
+        return [(key, domain_id, bool(seen)) for _, key, domain_id, _, _, seen, _, kind in cursor.fetchall()
+                if kinds is None or kind in kinds]
 
 
 def placeholders(count: int) -> str:
@@ -180,7 +225,7 @@ def table_names(vendor: str) -> dict:
     tables = {"card": Card, "state": ReviewState, "bank": BankQuestion, "asked": AttemptQuestion, "attempt": Attempt,
               "card_domains": Card.domains.through}
     columns = ["id", "key", "user_id", "card_id", "lapses", "difficulty", "exam_id", "retired_at", "domain_id",
-               "attempt_id", "bank_key", "started_at"]
+               "attempt_id", "bank_key", "started_at", "kind"]
     return {**{name: quote(model._meta.db_table) for name, model in tables.items()},
             **{column: quote(column) for column in columns}}
 

@@ -22,6 +22,9 @@ class BankQuestion(models.Model):
     stem = models.TextField()
     context = models.CharField(max_length=300, blank=True)
     options = models.JSONField(help_text="[{text, correct, explanation}]")
+    # How many options are right, from `options`: a mock exam draws a share of "choose two"
+    # questions without reading every question's options.
+    choose = models.PositiveSmallIntegerField(default=1)
     card_keys = models.JSONField(default=list, blank=True)
     source_url = models.CharField(max_length=500, blank=True)
     content_hash = models.CharField(max_length=64)
@@ -50,6 +53,7 @@ class Attempt(models.Model):
         FULL = "full", "Full exam"
         HALF = "half", "Half exam"
         QUICK = "quick", "Quick quiz"
+        DRILL = "drill", "Recall drill"
         CUSTOM = "custom", "Custom"
         RETAKE = "retake", "Retake of missed questions"
 

@@ -11,7 +11,7 @@ from .models import BankQuestion
 # Options are shuffled again for every attempt; this seed only fixes which wrong options a
 # question offers, so that the bank does not change from one import to the next.
 BANK_SEED = 0
-FIELDS = ["exam_id", "domain_id", "kind", "stem", "context", "options", "card_keys", "source_url",
+FIELDS = ["exam_id", "domain_id", "kind", "stem", "context", "options", "choose", "card_keys", "source_url",
           "content_hash"]
 
 
@@ -36,6 +36,7 @@ def sync_questions(now) -> dict:
             source_url=question.source_url[:500], retired_at=None,
         )
         values["content_hash"] = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
+        values["choose"] = sum(o.correct for o in question.options) or 1  # follows from the options hashed
         rows[bank_key(question.key)] = ([values[name] for name in FIELDS], values["content_hash"])
     synced = sync_rows(BankQuestion, FIELDS, rows, existing, now)
     return {"questions": len(rows), "created": len(synced.created), "changed": len(synced.changed),

@@ -96,9 +96,16 @@ def _start_or_resume(request, preset: str, abandon: bool, **drawn):
         # Drawn before the lock below is taken: the draw only reads, and on SQLite that lock is the
         # database's one write lock, which every other learner's answer would wait behind.
         exam, domains = drawn["exam"], drawn.pop("domains", None)
-        drawn["seed"] = random.SystemRandom().randrange(2**62)
-        drawn["only_keys"] = drawing.draw(request.user, exam, drawn["count"], domains or list(exam.domains.active()),
-                                          now, drawn["seed"])
+        drawn["seed"] = seed = random.SystemRandom().randrange(2**62)
+        domains = domains or list(exam.domains.active())
+        if preset in PRESETS and PRESETS[preset].scenarios:
+            keys = drawing.draw_mock(request.user, exam, drawn["count"], domains, now, seed)
+        elif preset in PRESETS:
+            keys = drawing.draw(request.user, exam, drawn["count"], domains, now, seed,
+                                kinds=(BankQuestion.Kind.SINGLE, BankQuestion.Kind.MULTIPLE))
+        else:
+            keys = drawing.draw(request.user, exam, drawn["count"], domains, now, seed)
+        drawn["only_keys"] = keys
     with transaction.atomic():
         # One learner's starts are taken one at a time, so that two clicks cannot open two attempts.
         StudySettings.objects.for_user(request.user, lock=True)

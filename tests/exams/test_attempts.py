@@ -309,20 +309,43 @@ class TestWithTheContent:
         mix = [attempt.questions.filter(domain__number=n).count() for n in (1, 2, 3, 4)]
         assert mix == [22, 17, 14, 12]
         assert len(set(attempt.questions.values_list("bank_key", flat=True))) == 65
-        # The draw is by weakness and recency, not kind: a seed now and then draws no scenario.
-        kinds = {q.kind for q in attempt.questions.all()}
-        assert "single" in kinds and kinds <= {"single", "multiple", "scenario"}
+        assert attempt.questions.filter(kind="scenario").count() >= 49
+        assert 7 <= attempt.questions.filter(choose=2).count() <= 13
+
+    def test_a_mock_exam_is_mostly_scenarios_with_some_choose_two_for_any_seed(self, alice, shared_content):
+        exam = Exam.objects.get(declared=True)
+        domains = list(exam.domains.active())
+        for count in (65, 32, 10):
+            for seed in range(8):
+                keys = drawing.draw_mock(alice, exam, count, domains, NOW, seed)
+                drawn = {q.key: q for q in BankQuestion.objects.filter(key__in=keys)}
+                assert len(keys) == len(drawn) == count
+                scenarios = sum(drawn[key].kind == "scenario" for key in keys)
+                choose_two = sum(drawn[key].choose == 2 for key in keys)
+                assert scenarios >= 0.75 * count, (count, seed, scenarios)
+                assert 0.10 * count <= choose_two <= 0.20 * count, (count, seed, choose_two)
+                # The rest are one-answer questions generated from the cards.
+                assert {drawn[key].kind for key in keys} == {"scenario", "single"}
+        # The bank's count of right options is what its options say.
+        for question in BankQuestion.objects.all():
+            assert question.choose == sum(o["correct"] for o in question.options)
+
+    def test_a_recall_drill_is_one_line_questions_only(self, learner, shared_content):
+        drill = start(learner, "drill")
+        assert (drill.total, drill.minutes) == (20, 40)
+        assert set(drill.questions.values_list("kind", flat=True)) <= {"single", "multiple"}
 
     def test_starting_a_full_exam_runs_the_same_queries_however_many_came_before(
             self, learner, alice, shared_content, django_assert_num_queries):
         StudySettings.objects.for_user(alice)  # made on a learner's first visit
         for _ in range(3):
-            # The session and user, the exam, then one transaction: BEGIN, the learner's settings row
-            # (locked: one start at a time), any open full exam, the exam's domains, the draw's two
-            # reads, the drawn questions, the attempt and its questions (two INSERTs), COMMIT. No
-            # domain is read whole: a sample of the bank holds more than enough of each domain's
-            # questions not seen in the two exams before.
-            with django_assert_num_queries(13):
+            # The session and user, the exam, its domains, the draw's reads (the scenario items, then
+            # the id bounds and the sample for the generated rest), then one transaction: BEGIN, the
+            # learner's settings row (locked: one start at a time), any open full exam, the drawn
+            # questions, the attempt and its questions (two INSERTs), COMMIT. No domain is read
+            # whole: a sample of the bank holds more than enough of each domain's questions not seen
+            # in the two exams before.
+            with django_assert_num_queries(14):
                 response = learner.post("/exams/start/", {"preset": "full"})
             assert response.status_code == 302
             learner.post(response["Location"].rsplit("/", 2)[0] + "/finish/", {"confirm": "1"})
