@@ -1,7 +1,10 @@
 """The question bank as the database holds it: active cards, services and scenario items."""
 
+from collections import defaultdict
+
 from studyapp.notes.models import ComparisonTable, Scenario, Service, SourceFile
 from studyapp.notes.mentions import MentionFinder
+from studyapp.notes.render import normalise_name
 from studyapp.review.cards import TableItem, table_grid
 from studyapp.review.models import Card, note_url
 from studyapp.review.sync import sources_without_flashcards, through_pairs
@@ -16,13 +19,15 @@ def load_bank(exam=None) -> Bank:
         cards = cards.filter(exam=exam)
         scenarios = scenarios.filter(domain__exam=exam)
     domains = through_pairs(Card.domains.through, "card_id", "domain_id")
-    facts = [
-        Fact(key=key, prompt=front, answer=answer, explanation=explanation, family=family,
-             domain_ids=tuple(sorted(domains[pk])), source_url=note_url(kind, table_key, slug, anchor), context=context)
-        for pk, key, front, answer, explanation, family, context, kind, table_key, slug, anchor in cards.values_list(
+    facts, cards_by_cue = [], defaultdict(list)
+    for pk, key, front, answer, explanation, family, context, kind, table_key, slug, anchor, cue in cards.values_list(
             "pk", "key", "front", "answer", "explanation", "family", "context", "kind", "table__key", "source__slug",
-            "anchor")
-    ]
+            "anchor", "pattern__prompt"):
+        facts.append(Fact(key=key, prompt=front, answer=answer, explanation=explanation, family=family,
+                          domain_ids=tuple(sorted(domains[pk])), source_url=note_url(kind, table_key, slug, anchor),
+                          context=context))
+        if cue:
+            cards_by_cue[normalise_name(cue)].append(key)
     services = [
         ServiceInfo(id=s.pk, name=s.name, aliases=tuple(s.aliases), category=s.category, summary=s.summary)
         for s in Service.objects.active()
@@ -31,7 +36,8 @@ def load_bank(exam=None) -> Bank:
         ScenarioItem(key=s.key, title=s.title, stem=s.stem,
                      options=tuple((o["text"], bool(o["correct"]), o.get("explanation", "")) for o in s.options),
                      domain_ids=(s.domain_id,) if s.domain_id else (),
-                     source_url=s.source.get_absolute_url() if s.source_id else "", task=s.task, tests=tuple(s.tests))
+                     source_url=s.source.get_absolute_url() if s.source_id else "", task=s.task, tests=tuple(s.tests),
+                     card_keys=tuple(dict.fromkeys(key for cue in s.tests for key in cards_by_cue[normalise_name(cue)])))
         for s in scenarios
     ]
     return Bank(facts, services, items, _tables(exam))

@@ -62,6 +62,7 @@ class ScenarioItem:
     source_url: str
     task: str = ""
     tests: tuple[str, ...] = ()
+    card_keys: tuple[str, ...] = ()  # the cards of the mappings it tests: an answer is a review of them
 
 
 @dataclass(frozen=True)
@@ -312,7 +313,7 @@ class Bank:
         options = [Option(text, correct, explanation) for text, correct, explanation in item.options]
         rng.shuffle(options)
         return Question(f"scenario:{item.key}", "scenario", item.stem, tuple(options), item.domain_ids,
-                        item.source_url, (), item.title, item.task)
+                        item.source_url, item.card_keys, item.title, item.task)
 
     def all_questions(self, seed: int | str) -> list[Question]:
         singles = [q for q in (self.single(f, seed) for f in self.facts) if q is not None]

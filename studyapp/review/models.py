@@ -149,6 +149,7 @@ class ReviewState(models.Model):
     step = models.PositiveSmallIntegerField(null=True, blank=True)
     stability = models.FloatField(null=True, blank=True)
     difficulty = models.FloatField(null=True, blank=True)
+    # On a card still new, when the learner missed it in a mock exam: it comes first of the new cards.
     due = models.DateTimeField(null=True, blank=True)
     last_review = models.DateTimeField(null=True, blank=True)
     reps = models.PositiveIntegerField(default=0)

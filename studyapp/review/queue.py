@@ -69,7 +69,15 @@ SELECT
     (SELECT s.{id} FROM {state_table} s WHERE {due_where} AND s.{phase} = {review}
      AND s.{due} < %(day_end)s ORDER BY s.{due}, s.{id} LIMIT 1),
     (SELECT COUNT(*) FROM (SELECT 1 FROM {card_table} c WHERE {new_where} LIMIT %(new_left)s) n),
-    (SELECT c.{id} FROM {card_table} c WHERE {new_where} ORDER BY c.{position}, c.{key} LIMIT 1)
+    (SELECT c.{id} FROM {card_table} c WHERE {new_where} ORDER BY c.{position}, c.{key} LIMIT 1),
+    {first_missed}
+"""
+
+# A new card the learner answered wrong in a mock exam comes before the others: its schedule row,
+# still new, has a due time (when it was missed), which the queue index holds in order.
+_FIRST_MISSED = """
+    (SELECT s.{card_id} FROM {state_table} s WHERE {due_where} AND s.{phase} = {new} AND s.{due} IS NOT NULL
+     ORDER BY s.{due}, s.{id} LIMIT 1)
 """
 
 _DASHBOARD = """
@@ -83,7 +91,10 @@ FROM {state_table} s WHERE {due_where} AND s.{phase} IN {scheduled_phases} AND s
 """
 
 _NEW_KEYS = """
-SELECT c.{key} FROM {card_table} c WHERE {new_where} ORDER BY c.{position}, c.{key}
+SELECT c.{key} FROM {card_table} c WHERE {new_where}
+ORDER BY (SELECT o.{due} FROM {state_table} o WHERE o.{card_id} = c.{id} AND o.{user_id} = %(user)s) IS NULL,
+         (SELECT o.{due} FROM {state_table} o WHERE o.{card_id} = c.{id} AND o.{user_id} = %(user)s),
+         c.{position}, c.{key}
 """
 
 # Today's tally, and whether the learner chose any exam, domain or service (read here, where every
@@ -139,7 +150,7 @@ def _statement(template: str, scoped: bool, **extra) -> str:
 # Each statement is built once per vendor: the vendor, unused in the body, is the cache key.
 @cache
 def _session_sql(vendor: str, scoped: bool) -> str:
-    return _statement(_SESSION, scoped)
+    return _statement(_SESSION, scoped, first_missed=_statement(_FIRST_MISSED, scoped))
 
 
 @cache
@@ -187,13 +198,13 @@ class Queue:
     learning_head: int | None  # the review state to show first of each kind
     review_head: int | None
     new: int  # new cards left, up to the day's limit
-    first_new: int | None  # a card id
+    first_new: int | None  # a card id: one missed in a mock exam, else the next in order
 
 
 def session_queue(study: StudySettings, now: datetime, soon: datetime, day_end: datetime, new_left: int) -> Queue:
     params = _common(study, now, max(day_end, soon), new_left) | {"soon": soon, "day_end": day_end}
     row = _run(_session_sql(connection.vendor, study.scoped), params)
-    return Queue(*(value or 0 for value in row[:3]), row[3], row[4], row[5] or 0, row[6])
+    return Queue(*(value or 0 for value in row[:3]), row[3], row[4], row[5] or 0, row[7] or row[6])
 
 
 def dashboard_counts(study: StudySettings, now: datetime, day_end: datetime, days: list, new_left: int) -> tuple:

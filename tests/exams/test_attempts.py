@@ -166,6 +166,19 @@ def test_answers_on_cards_never_studied_leave_them_new_and_nothing_due(learner, 
     page = learner.get("/review/").content.decode()
     assert 'id="count-review">0<' in page and 'id="count-learning">0<' in page
     assert f'id="count-new">{min(20, Card.objects.active().count())}<' in page
+    # The cards answered wrong come first of the new cards, in the order of the exam's questions.
+    missed = list(dict.fromkeys(key for q in attempt.questions.order_by("position") if q.position % 2
+                                for key in q.card_keys))
+    right = {key for q in attempt.questions.all() if not q.position % 2 for key in q.card_keys} - set(missed)
+    assert missed and f'data-card="{missed[0]}"' in page
+    assert set(ReviewState.objects.filter(user=alice, due__isnull=False).values_list("card__key", flat=True)) \
+        == set(missed)
+    for key in missed[:3]:
+        page = learner.get("/review/").content.decode()
+        ticket = re.search(r'name="ticket" value="([^"]+)"', page)[1]
+        assert f'data-card="{key}"' in page
+        learner.post("/review/", {"ticket": ticket, "grade": "3"})
+    assert not ReviewState.objects.filter(user=alice, card__key__in=right).exists()
 
 
 def test_retaking_the_missed_questions(learner, imported):
@@ -329,6 +342,21 @@ class TestWithTheContent:
         # The bank's count of right options is what its options say.
         for question in BankQuestion.objects.all():
             assert question.choose == sum(o["correct"] for o in question.options)
+
+    def test_a_scenario_answer_is_a_review_of_the_cards_it_tests(self, alice, shared_content):
+        exam = Exam.objects.get(declared=True)
+        item = BankQuestion.objects.filter(kind="scenario", choose=1).exclude(card_keys=[]).order_by("key").first()
+        cards = list(Card.objects.filter(key__in=item.card_keys))
+        assert cards and len(cards) == len(item.card_keys)
+        for card in cards:
+            ReviewState.objects.create(user=alice, card=card, phase=2, due=NOW + timedelta(days=9), stability=12,
+                                       difficulty=5, last_review=NOW - timedelta(days=3), reps=3)
+        attempt = attempts.start(alice, exam, "custom", NOW, 1, 5, only_keys=[item.key], seed=1)
+        question = attempt.questions.get()
+        attempts.answer(attempt, question, right_choice(question), NOW + timedelta(minutes=1))
+        attempts.finish(attempt, NOW + timedelta(minutes=2))
+        assert sorted(ReviewLog.objects.filter(user=alice, mode="exam").values_list("card__key", "rating")) \
+            == sorted((key, 3) for key in item.card_keys)
 
     def test_a_recall_drill_is_one_line_questions_only(self, learner, shared_content):
         drill = start(learner, "drill")
