@@ -1,5 +1,6 @@
 // The mock exam page: a countdown that only displays the server's deadline, and the keys
-// 1–5 (choose), f (flag), n and p (next, previous). Every key presses a real control.
+// 1–5 (choose), f (flag), n and p (next, previous), and Enter (check the answer, in review
+// mode). Every key presses a real control.
 (function () {
   "use strict";
 
@@ -29,6 +30,8 @@
       control = document.getElementById("next");
     } else if (event.key === "p") {
       control = document.getElementById("prev");
+    } else if (event.key === "Enter" && !event.target.closest("button, a")) {
+      control = document.getElementById("check");
     }
     if (!control || control.disabled) return;
     event.preventDefault();

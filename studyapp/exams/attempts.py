@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from studyapp.notes.bulk import insert_rows
 from studyapp.notes.models import Domain, Exam
-from studyapp.review.models import Card, StudySettings
+from studyapp.review.models import Card, ReviewLog, StudySettings
 from studyapp.review.exam_answers import record_exam_answers
 
 from .drawing import draw, placeholders, table_names
@@ -20,9 +20,13 @@ class ExamClosed(Exception):
     """The attempt is finished, or its time is up: answers are no longer taken."""
 
 
+class AnswerShown(Exception):
+    """In review mode, a question's answer is shown once it is answered, so it is not changed after."""
+
+
 def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int,
           domains: list[Domain] | None = None, seed: int | None = None, only_keys: list[str] | None = None,
-          retake_of: Attempt | None = None) -> Attempt:
+          retake_of: Attempt | None = None, review: bool = False) -> Attempt:
     seed = seed if seed is not None else random.SystemRandom().randrange(2**62)
     keys = only_keys if only_keys is not None else draw(user, exam, count, domains or list(exam.domains.active()),
                                                         now, seed)
@@ -31,7 +35,8 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
     with transaction.atomic(savepoint=False):  # often inside the caller's, which rolls back as a whole
         attempt = Attempt.objects.create(
             user=user, exam=exam, preset=preset, seed=seed, minutes=minutes, started_at=now,
-            deadline=now + timedelta(minutes=minutes), total=len(keys), retake_of=retake_of,
+            deadline=now + (REVIEW_MODE_OPEN if review else timedelta(minutes=minutes)), total=len(keys),
+            retake_of=retake_of, review=review,
         )
         rows = []
         for position, key in enumerate(keys, start=1):
@@ -44,6 +49,10 @@ def start(user, exam: Exam, preset: str, now: datetime, count: int, minutes: int
         insert_rows(AttemptQuestion, QUESTION_COLUMNS, rows)
     return attempt
 
+
+# A review-mode attempt has no clock, but is not left open for ever: after this long it is scored
+# as it stands, and its answers count, as a timed attempt's do at its deadline.
+REVIEW_MODE_OPEN = timedelta(days=7)
 
 QUESTION_COLUMNS = ["attempt_id", "user_id", "position", "bank_key", "kind", "stem", "context", "options", "choose",
                     "card_keys", "source_url", "domain_id", "chosen", "flagged"]
@@ -72,6 +81,8 @@ def answer(attempt: Attempt, question: AttemptQuestion, chosen: list[int], now: 
     valid = sorted({i for i in chosen if 0 <= i < len(question.options)})
     with transaction.atomic():
         _hold_open(attempt, now)
+        if attempt.review and question.answered:
+            raise AnswerShown
         question.chosen = valid[-1:] if question.choose == 1 else valid
         question.answered_at = now
         question.save(update_fields=["chosen", "answered_at"])
@@ -116,7 +127,8 @@ def finish(attempt: Attempt, now: datetime) -> Attempt:
         answered = [q for q in questions if q.chosen]
         cards = {c.key: c for c in Card.objects.filter(key__in={k for q in answered for k in q.card_keys})}
         results = [(cards[k], q.is_correct) for q in answered for k in q.card_keys if k in cards]
-        record_exam_answers(attempt.user, results, attempt.finished_at)
+        record_exam_answers(attempt.user, results, attempt.finished_at,
+                            ReviewLog.Mode.CHOICE if attempt.review else ReviewLog.Mode.EXAM)
     return attempt
 
 

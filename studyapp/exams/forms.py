@@ -11,6 +11,8 @@ class CustomExamForm(forms.Form):
                                              help_text="Leave all unticked for every domain.")
     scenarios_only = forms.BooleanField(required=False, label="Scenario items only",
                                         help_text="Only the exam-style stories, no one-line recall questions.")
+    review = forms.BooleanField(required=False, label="Review mode",
+                                help_text="Untimed, with the answer and every option's reason shown after each question.")
 
     def __init__(self, *args, exam=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -69,6 +69,9 @@ class Attempt(models.Model):
     total = models.PositiveSmallIntegerField(default=0)
     scaled_score = models.PositiveSmallIntegerField(null=True, blank=True)
     retake_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retakes")
+    # Review mode: untimed, and each question's answer and every option's reason shown as soon as
+    # it is answered. Its scores are kept apart from timed ones.
+    review = models.BooleanField(default=False)
 
     objects = AttemptQuerySet.as_manager()
 
@@ -77,7 +80,11 @@ class Attempt(models.Model):
         indexes = [models.Index(fields=["user", "-started_at"])]
 
     def __str__(self):
-        return f"{self.user} · {self.get_preset_display()} · {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} · {self.label} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.get_preset_display()}, review mode" if self.review else self.get_preset_display()
 
     def get_absolute_url(self):
         return reverse("exams:question", args=[self.pk, 1])

@@ -46,9 +46,11 @@ def lines(finished: list[Attempt], last: int = 10) -> list[Line]:
 
 
 def _label(attempt: Attempt, domains: list[int] | None) -> str:
+    """The line an attempt belongs to: its kind, review mode apart from timed attempts."""
     if attempt.preset != Attempt.Preset.CUSTOM or not domains:
-        return attempt.get_preset_display()
-    return f"Custom, domain{'s' if len(domains) > 1 else ''} {', '.join(map(str, domains))}"
+        return attempt.label
+    label = f"Custom, domain{'s' if len(domains) > 1 else ''} {', '.join(map(str, domains))}"
+    return f"{label}, review mode" if attempt.review else label
 
 
 def _custom_domains(finished: list[Attempt]) -> dict[int, list[int]]:

@@ -49,7 +49,8 @@ def index(request):
     # The open attempt of each kind, which starting that kind again resumes or abandons.
     open_by_kind = {}
     for attempt in ongoing:
-        open_by_kind.setdefault(attempt.preset, attempt)
+        if not attempt.review:  # an untimed one is resumed from the list of open attempts
+            open_by_kind.setdefault(attempt.preset, attempt)
     finished = [a for a in recent if a.finished]
     return TemplateResponse(request, "exams/index.html", {
         "time_zone": StudySettings.objects.for_user(request.user).time_zone,
@@ -66,6 +67,7 @@ def index(request):
 def start(request):
     exam = _exam()
     name = request.POST.get("preset", "")
+    review = request.POST.get("review") == "1"
     if name in PRESETS:
         count, minutes = PRESETS[name].size(exam)
         domains = None
@@ -76,6 +78,7 @@ def start(request):
             return redirect("exams:index")
         name, count, minutes = "custom", form.cleaned_data["questions"], form.cleaned_data["minutes"]
         domains = list(form.cleaned_data["domains"]) or None
+        review = form.cleaned_data["review"]
         if form.cleaned_data["scenarios_only"]:
             keys = drawing.draw_scenarios(request.user, exam, count, domains or list(exam.domains.active()),
                                        timezone.now(), random.SystemRandom().randrange(2**62))
@@ -83,9 +86,9 @@ def start(request):
                 messages.error(request, "There are no scenario items for those domains yet.")
                 return redirect("exams:index")
             return _start_or_resume(request, name, "abandon" in request.POST, exam=exam, count=len(keys),
-                                    minutes=minutes, only_keys=keys)
+                                    minutes=minutes, only_keys=keys, review=review)
     return _start_or_resume(request, name, "abandon" in request.POST, exam=exam, count=count, minutes=minutes,
-                            domains=domains)
+                            domains=domains, review=review)
 
 
 def _start_or_resume(request, preset: str, abandon: bool, **drawn):
@@ -111,9 +114,10 @@ def _start_or_resume(request, preset: str, abandon: bool, **drawn):
         StudySettings.objects.for_user(request.user, lock=True)
         # A retake is of one attempt: the open retake of another is not this one.
         ongoing = (Attempt.objects.for_user(request.user).open_at(now)
-                   .filter(preset=preset, retake_of=drawn.get("retake_of")).first())
+                   .filter(preset=preset, retake_of=drawn.get("retake_of"), review=drawn.get("review", False))
+                   .first())
         if ongoing and not abandon:
-            messages.info(request, f"You already have this {ongoing.get_preset_display().lower()} in progress, so "
+            messages.info(request, f"You already have this {ongoing.label.lower()} in progress, so "
                                    "here it is. To start a new one, finish this one first.")
             return redirect(ongoing.get_absolute_url())
         if ongoing:
@@ -143,6 +147,9 @@ def question(request, pk, number):
             else:
                 attempts.answer(attempt, current, _choices(request.POST.getlist("choice"), len(current.options)),
                             timezone.now())
+        except attempts.AnswerShown:
+            messages.info(request, "In review mode an answer stays as it was when its reason was shown.")
+            return _go(request, reverse("exams:question", args=[attempt.pk, number]))
         except attempts.ExamClosed:
             now = timezone.now()
             attempt = attempts.finish(attempt, now)

@@ -10,14 +10,18 @@ from .models import Card, ReviewLog, ReviewState, StudySettings
 from .scheduler import Phase, Rating
 
 
-def record_exam_answers(user, results: list[tuple[Card, bool]], now: datetime) -> int:
+def record_exam_answers(user, results: list[tuple[Card, bool]], now: datetime,
+                        mode: str = ReviewLog.Mode.EXAM) -> int:
     """Mock exam answers count as reviews of the cards the learner has studied, right as Good and
     wrong as Again, due or not: FSRS schedules an early review by how much the learner could have
     forgotten by then.
 
     A card still new to the learner stays new: a diagnostic exam on the first day would otherwise
     make dozens of never-studied cards due the next morning. One answered wrong goes to the front
-    of the learner's new cards instead (`ReviewState.due` on a new card), to be learnt first."""
+    of the learner's new cards instead (`ReviewState.due` on a new card), to be learnt first.
+
+    A review-mode attempt's answers are logged as practice answers (`mode`): as multiple-choice
+    reviews do, they count towards the day's reviews."""
     if not results:  # an attempt finished with nothing answered
         return 0
     with transaction.atomic(savepoint=False):
@@ -37,7 +41,7 @@ def record_exam_answers(user, results: list[tuple[Card, bool]], now: datetime) -
             apply_answer(state, rating, now, study)
             state.save()
             logs.append(ReviewLog(user=user, card=card, rating=int(rating), reviewed_at=now, day=day.date,
-                                  duration_ms=0, mode=ReviewLog.Mode.EXAM, phase_before=phase_before,
+                                  duration_ms=0, mode=mode, phase_before=phase_before,
                                   state_before=before))
         ReviewLog.objects.bulk_create(logs)
     return len(logs)

@@ -78,3 +78,29 @@ def test_a_short_mock_exam_survives_a_reload_and_ends_with_results_by_domain(lea
     assert sum(int(t.split("/")[1]) for t in rows.locator("td.num").all_inner_texts() if "/" in t) == total
     expect(page.locator("#scaled")).to_have_text(re.compile(r"^\d+$"))
     screenshot(page, "exam-results-wide")
+
+
+def test_review_mode_shows_each_answer_and_every_reason_from_the_keyboard(learner, live_server):
+    page = learner
+    page.goto(f"{live_server.url}/exams/")
+    page.get_by_role("button", name="Review mode, untimed, answers shown as you go: the quick quiz").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile(r"Question 1 of \d+"))).to_be_visible()
+    expect(page.locator("#timer")).to_have_count(0)
+    expect(page.get_by_text("Review mode: untimed")).to_be_visible()
+    page.wait_for_load_state()
+    attempt = Attempt.objects.get()
+    assert attempt.review
+    question = attempt.questions.get(position=1)
+    for key in range(1, question.choose + 1):
+        page.keyboard.press(str(key))
+    page.keyboard.press("Enter")
+    expect(page.locator("#verdict")).to_be_visible()
+    reasons = page.locator(".option-review li")
+    expect(reasons).to_have_count(len(question.options))
+    for option in question.options:
+        expect(page.locator(".option-review")).to_contain_text(option["text"])
+    expect(page.locator(".option-review .mark-chosen")).to_have_count(question.choose)
+    screenshot(page, "exam-review-mode-answer")
+    page.keyboard.press("n")
+    expect(page.get_by_role("heading", name=re.compile(r"Question 2 of \d+"))).to_be_visible()

@@ -181,6 +181,42 @@ def test_answers_on_cards_never_studied_leave_them_new_and_nothing_due(learner, 
     assert not ReviewState.objects.filter(user=alice, card__key__in=right).exists()
 
 
+def test_review_mode_is_untimed_shows_each_answer_once_and_counts_as_practice(learner, alice, imported, clock):
+    response = learner.post("/exams/start/", {"preset": "quick", "review": "1"})
+    attempt = Attempt.objects.get()
+    assert attempt.review and attempt.deadline == NOW + attempts.REVIEW_MODE_OPEN
+    first = next(q for q in attempt.questions.order_by("position") if len(q.card_keys) == 1)
+    card = Card.objects.get(key=first.card_keys[0])
+    ReviewState.objects.create(user=alice, card=card, phase=2, due=NOW + timedelta(days=7), stability=10,
+                               difficulty=5, last_review=NOW - timedelta(days=3), reps=2)  # studied lately
+    here = f"/exams/{attempt.pk}/{first.position}/"
+    page = learner.get(here).content.decode()
+    assert "Review mode: untimed" in page and 'id="timer"' not in page and "Check the answer" in page
+    assert 'hx-trigger="change"' not in page  # nothing is saved, and so shown, before the learner asks
+
+    wrong = right_choice(first, correct=False)
+    response = learner.post(here, {"choice": wrong, "save": "1"})
+    page = learner.get(response["Location"]).content.decode()
+    assert 'id="verdict"' in page and "Wrong" in page and "Check the answer" not in page
+    for option in first.options:
+        assert option["explanation"].replace("'", "&#x27;")[:20] in page
+    # The answer shown is final: a second choice changes nothing.
+    learner.post(here, {"choice": right_choice(first), "save": "1"})
+    first.refresh_from_db()
+    assert first.chosen == sorted(wrong)
+
+    learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
+    assert list(ReviewLog.objects.filter(user=alice).values_list("card__key", "rating", "mode")) == [
+        (card.key, 1, "choice")]
+    # Kept apart from timed quizzes on the trend.
+    timed = start(learner, "quick")
+    learner.post(f"/exams/{timed.pk}/finish/", {"confirm": "1"})
+    again = learner.post("/exams/start/", {"preset": "quick", "review": "1"})
+    learner.post(again["Location"].rsplit("/", 2)[0] + "/finish/", {"confirm": "1"})
+    index = learner.get("/exams/").content.decode()
+    assert "Quick quiz, review mode" in index
+
+
 def test_retaking_the_missed_questions(learner, imported):
     attempt = start(learner)
     first = attempt.questions.get(position=1)
