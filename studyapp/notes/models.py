@@ -181,6 +181,10 @@ class ComparisonTable(Imported):
     columns = models.JSONField(default=list)
     rows = models.JSONField(default=list)
     citation = models.CharField(max_length=300, blank=True)
+    # What the note says of its flashcards with a `<!-- cards: none -->` or `<!-- cards: facts -->`
+    # line before it: none, or its cells as facts even where they look like an example's figures or
+    # judgments. Empty: decided from the table (review.cards).
+    flashcards = models.CharField(max_length=10, blank=True)
     search_text = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64)
     services = models.ManyToManyField(Service, blank=True, related_name="tables")

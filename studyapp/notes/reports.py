@@ -30,6 +30,10 @@ class Report:
     files: list[FileReport] = field(default_factory=list)
     totals: dict = field(default_factory=dict)
     backup: str | None = None  # where the database was backed up before this import wrote
+    # What the import did to the flashcards and the question bank: created, changed, retired (and
+    # for cards, near-duplicates merged); empty when nothing needed building.
+    cards: dict = field(default_factory=dict)
+    questions: dict = field(default_factory=dict)
 
     @property
     def errors(self):
@@ -44,6 +48,8 @@ class Report:
             "failed": len(self.errors),
             "totals": self.totals,
             "backup": self.backup,
+            "cards": self.cards,
+            "questions": self.questions,
             "warnings": [w for f in files for w in f["warnings"]],
             "errors": [f["error"] for f in files if f["error"]],
             "details": files,

@@ -320,7 +320,7 @@ class Writer:
     def _tables(self, items) -> list[int]:
         batches = [(item.source_id, item.draft.tables, [dict(
             line=draft.line, position=draft.position, title=draft.title, columns=draft.columns,
-            rows=draft.rows, citation=draft.citation[:300],
+            rows=draft.rows, citation=draft.citation[:300], flashcards=draft.cards,
             search_text=_search(draft.title, " ".join(draft.columns), " ".join(c for r in draft.rows for c in r)),
             content_hash=_hash(draft.title, draft.columns, draft.rows),
         ) for draft in item.draft.tables]) for item in items]

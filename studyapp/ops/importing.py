@@ -61,8 +61,10 @@ def _build(reading, now, changed: bool):
     of the earliest new card, if any."""
     write_notes(reading, now)
     cards = sync_cards(now) if changed or not Card.objects.exists() else {}
+    reading.report.cards = {name: cards[name] for name in ("created", "changed", "retired", "merged") if name in cards}
     if changed or not BankQuestion.objects.exists():
-        sync_questions(now)
+        questions = sync_questions(now)
+        reading.report.questions = {name: questions[name] for name in ("created", "changed", "retired")}
     return cards.get("new_cards_from")
 
 

@@ -3,12 +3,14 @@
 from bisect import bisect_right
 from collections import defaultdict
 
-from studyapp.notes.bulk import replace_m2m, sync_rows
+from django.db.models import Count
+
+from studyapp.notes.bulk import chunked, replace_m2m, sync_rows
 from studyapp.notes.models import ComparisonTable, Domain, Exam, NoteSection, QuestionPattern, SourceFile
 from studyapp.notes.mentions import MentionFinder
 
 from .cards import CardDraft, PatternItem, TableItem, pattern_cards, table_cards
-from .models import Card
+from .models import Card, ReviewLog
 
 CARD_FIELDS = ["kind", "front", "context", "family", "answer", "explanation", "source_id", "anchor", "exam_id",
                "position", "content_hash", "pattern_id", "table_id"]
@@ -24,7 +26,8 @@ def sync_cards(now) -> dict:
     existing = {key: (pk, content_hash, retired_at) for key, pk, content_hash, retired_at
                 in Card.objects.values_list("key", "pk", "content_hash", "retired_at")}
     established = {key for key, (_, _, retired_at) in existing.items() if retired_at is None}
-    drafts = pattern_cards(_pattern_items(), established) + _table_drafts()
+    patterns = pattern_cards(_pattern_items(), established, _review_counts)
+    drafts = patterns.drafts + _table_drafts()
 
     pattern_ids = dict(QuestionPattern.objects.values_list("key", "pk"))
     table_ids = dict(ComparisonTable.objects.values_list("key", "pk"))
@@ -47,7 +50,16 @@ def sync_cards(now) -> dict:
         replace_m2m(Card.services, owner_ids, [(ids[d.key], x) for d in touched for x in d.service_ids],
                     fresh_ids=fresh)
     return {"cards": len(drafts), "created": len(synced.created), "changed": len(synced.changed),
-            "retired": len(synced.retired), "new_cards_from": min(reopened, default=None)}
+            "retired": len(synced.retired), "merged": patterns.merged, "new_cards_from": min(reopened, default=None)}
+
+
+def _review_counts(keys: list[str]) -> dict[str, int]:
+    """How many times learners have reviewed each of these cards: which of near-duplicates stays."""
+    counts = {}
+    for chunk in chunked(keys):
+        counts.update(ReviewLog.objects.filter(card__key__in=chunk).values_list("card__key")
+                      .annotate(n=Count("id")).values_list("card__key", "n"))
+    return counts
 
 
 def _pattern_items() -> list[PatternItem]:
@@ -85,6 +97,7 @@ def _table_drafts() -> list[CardDraft]:
         item = TableItem(
             key=table.key, title=table.title, columns=table.columns, rows=table.rows, source_id=table.source_id,
             exam_id=exams.for_domains(domain_ids), domain_ids=domain_ids, service_ids=tuple(services[table.pk]),
+            cards=table.flashcards,
         )
         drafts.extend(table_cards(item, services_named))
     return drafts

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 
-from studyapp.notes.models import QuestionPattern
+from studyapp.notes.models import NoteSection, QuestionPattern
 from studyapp.review.models import Card, ReviewLog, ReviewState
 
 from .conftest import grade, show
@@ -26,15 +26,15 @@ def test_an_import_makes_cards_from_patterns_and_table_cells(notes):
     import_from(notes)
     fronts = dict(Card.objects.values_list("front", "kind"))
     assert fronts["Replay records from the last 24 hours"] == "pattern"
-    assert fronts["S3 Glacier Deep Archive: Minimum storage duration?"] == "cell"
-    assert fronts["Amazon Kinesis Data Streams: Unit of storage?"] == "cell"
+    assert fronts["S3 Glacier Deep Archive: minimum storage duration?"] == "cell"
+    assert fronts["Amazon Kinesis Data Streams: unit of storage?"] == "cell"
     lock = Card.objects.get(front="Stop anyone deleting an object for 7 years")
     assert sorted(lock.domains.values_list("number", flat=True)) == [2, 4]  # one card, both domains
     assert lock.exam.code == "DEA-C01"
     replay = Card.objects.get(front="Replay records from the last 24 hours")
     assert replay.services.get().name == "Amazon Kinesis Data Streams"
-    assert Card.objects.get(front="Amazon S3: Unit of storage?").services.get().name == "Amazon S3"
-    deep = Card.objects.get(front="S3 Glacier Deep Archive: Minimum storage duration?")
+    assert Card.objects.get(front="Amazon S3: unit of storage?").services.get().name == "Amazon S3"
+    deep = Card.objects.get(front="S3 Glacier Deep Archive: minimum storage duration?")
     assert deep.answer == "180 days" and list(deep.domains.values_list("number", flat=True)) == [2]
 
 
@@ -54,7 +54,7 @@ def test_reimporting_after_reviews_keeps_every_schedule_and_log(notes, client, a
 
     assert {s.card.key: s.memory for s in ReviewState.objects.select_related("card")} == states
     assert list(ReviewLog.objects.order_by("pk").values_list("pk", "card__key", "rating", "state_before")) == logs
-    assert Card.objects.get(front="S3 Glacier Deep Archive: Minimum storage duration?").answer == "180 days (six months)"
+    assert Card.objects.get(front="S3 Glacier Deep Archive: minimum storage duration?").answer == "180 days (six months)"
     assert Card.objects.filter(retired_at__isnull=False).count() == 0
     clock.shift(timedelta(minutes=10))
     assert show(client).card in states  # the learning cards come back, as scheduled
@@ -91,3 +91,15 @@ def test_an_unchanged_reimport_leaves_the_cards_alone(notes):
     before = list(Card.objects.values_list("pk", "key", "content_hash", "retired_at"))
     import_from(notes)
     assert list(Card.objects.values_list("pk", "key", "content_hash", "retired_at")) == before
+
+
+def test_a_cards_marker_keeps_a_table_out_of_the_flashcards_and_out_of_the_text(tmp_path):
+    note = tmp_path / "classes.md"
+    table = "| Class | Minimum storage duration |\n|---|---|\n| S3 Standard-IA | 30 days |\n| S3 Glacier Deep Archive | 180 days |\n"
+    note.write_text(f"# Classes\n\n## Storage classes\n{table}\n## The bank's archive\n<!-- cards: none -->\n{table}")
+    out = io.StringIO()
+    call_command("import_notes", str(note), stdout=out)
+    assert sorted(Card.objects.values_list("context", flat=True)) == ["Storage classes", "Storage classes"]
+    assert "Flashcards: 2 added, 0 changed, 0 retired." in out.getvalue()
+    [section] = [s for s in NoteSection.objects.all() if s.heading_path[-1] == "The bank's archive"]
+    assert "cards" not in section.text and "cards" not in section.html

@@ -27,6 +27,7 @@ class TableDraft:
     line: int
     citation: str
     position: int
+    cards: str = ""  # "none" or "facts" where the note marks the table so, else ""
 
 
 @dataclass

@@ -22,6 +22,8 @@ WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]+))?
 BACKTICKS = re.compile(r"`+")
 ARROW = re.compile(r"→|⟶|⇒|(?<=\s)->(?=\s)|(?<=\s)=>(?=\s)")
 LIST_MARKER = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)]|[a-z][.)])\s+(?:\[[ xX]\]\s+)?")
+# A line before a table that says what flashcards it makes (content/README.md, "Tables").
+CARDS_MARKER = re.compile(r"^<!--\s*cards:\s*(none|facts)\s*-->$", re.I)
 TIP_HEADING = re.compile(r"exam tips?|quick reference|key differentiators|cheat ?sheet", re.I)
 BOLD_LABEL_ITEM = re.compile(r"^\s*[-*+]\s+\*\*(.+?)\*\*\s*:?\s*(.+)$")
 EXAM_TIP_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\*\*exam tip:?\*\*:?\s*(.+)$", re.I)
@@ -307,7 +309,7 @@ class Extractor:
             else:
                 text_lines = _dedent_stray_prose(block.lines)
                 parts.append("\n".join(link_wikilinks(t) for t in text_lines))
-                texts.append(plain("\n".join(text_lines)))
+                texts.append(plain("\n".join(t for t in text_lines if not CARDS_MARKER.match(t.strip()))))
                 for line in block.lines:
                     links.extend(wikilink_targets(line.text))
                 self._text_patterns(block, names)
@@ -322,12 +324,22 @@ class Extractor:
                     return plain(_citation(line.text) or "")
         return ""
 
+    def _lines_before(self, index: int) -> list[str]:
+        """The non-blank lines of the paragraph right before a block."""
+        previous = self.blocks[index - 1] if index else None
+        if previous is None or previous.kind != "text":
+            return []
+        return [line.text.strip() for line in previous.lines if line.text.strip()]
+
+    def _cards_marker(self, index: int) -> str:
+        found = [m.group(1).lower() for line in self._lines_before(index) if (m := CARDS_MARKER.match(line))]
+        return found[-1] if found else ""
+
     def _table_title(self, index: int, names: list[str]) -> str:
         heading = names[-1] if names else self.title
-        previous = self.blocks[index - 1] if index else None
-        if previous is not None and previous.kind == "text":
-            lead = [l.text.strip() for l in previous.lines if l.text.strip()]
-            label = re.match(r"^\*\*([^*]{2,80}?):?\*\*:?$", lead[-1]) if lead else None
+        lead = [line for line in self._lines_before(index) if not CARDS_MARKER.match(line)]
+        if lead:
+            label = re.match(r"^\*\*([^*]{2,80}?):?\*\*:?$", lead[-1])
             if label:
                 return f"{heading}: {label.group(1).strip()}"
         return heading
@@ -338,7 +350,8 @@ class Extractor:
         title = self._table_title(index, names)
         columns = [plain(c) for c in table.header]
         rows = [[plain(c) for c in row] for row in table.rows]
-        self.tables.append(TableDraft(title, columns, rows, block.line, citation, len(self.tables)))
+        self.tables.append(TableDraft(title, columns, rows, block.line, citation, len(self.tables),
+                                      cards=self._cards_marker(index)))
         keys = [_header_key(c) for c in table.header]
         columns_found = pattern_columns(table.header)
         if columns_found:

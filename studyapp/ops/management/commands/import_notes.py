@@ -75,6 +75,13 @@ class Command(BaseCommand):
             f"{totals['tables']} tables, {totals['patterns']} question patterns, "
             f"{totals['scenarios']} scenarios, {totals['exams']} exams."
         )
+        if cards := summary["cards"]:
+            merged = f" ({cards['merged']} near-duplicates merged into another card)" if cards["merged"] else ""
+            self.stdout.write(f"Flashcards: {cards['created']} added, {cards['changed']} changed, "
+                              f"{cards['retired']} retired{merged}.")
+        if questions := summary["questions"]:
+            self.stdout.write(f"Exam questions: {questions['created']} added, {questions['changed']} changed, "
+                              f"{questions['retired']} retired.")
         if summary["backup"]:
             self.stdout.write(f"The database was backed up first, to {summary['backup']}.")
         for warning in summary["warnings"]:
