@@ -40,7 +40,11 @@ def load_bank(exam=None) -> Bank:
                      card_keys=tuple(dict.fromkeys(key for cue in s.tests for key in cards_by_cue[normalise_name(cue)])))
         for s in scenarios
     ]
-    return Bank(facts, services, items, _tables(exam))
+    synonyms = [[word.strip() for word in group.split("=")]
+                for meta in SourceFile.objects.filter(front_matter__has_key="synonyms")
+                .values_list("front_matter", flat=True)
+                for group in meta["synonyms"] if isinstance(group, str)]
+    return Bank(facts, services, items, _tables(exam), synonyms)
 
 
 def _tables(exam) -> list[TableFacts]:

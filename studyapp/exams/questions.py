@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from studyapp.notes.names import any_of
 
+from .kinds import answer_kind, compatible
+
 OPTIONS = 4
 MULTIPLE_OPTIONS = 5
 MAPPING_FAMILY = "list:"  # see review.cards: the family of a pattern card
@@ -134,7 +136,8 @@ class Bank:
     """Every fact and service, indexed so that each question can be checked against all of them."""
 
     def __init__(self, facts: Iterable[Fact], services: Iterable[ServiceInfo] = (),
-                 scenarios: Iterable[ScenarioItem] = (), tables: Iterable[TableFacts] = ()):
+                 scenarios: Iterable[ScenarioItem] = (), tables: Iterable[TableFacts] = (),
+                 synonyms: Iterable[Iterable[str]] = ()):
         self.facts = list(facts)
         self.services = list(services)
         self.scenarios = list(scenarios)
@@ -157,6 +160,13 @@ class Bank:
         self._mention = re.compile(r"(?<![\w-])(" + any_of(names) + r")(?![\w-])") if names else None
         self._mentions: dict[str, frozenset[int]] = {}
         self._offers: dict[str, list] = {}
+        self._kinds: dict[str, str] = {}
+        # Words the notes declare to mean the same (front matter `synonyms`), each read as the
+        # first of its group when answers are compared.
+        self._same_as = {normalise(word): normalise(group[0]) for group in map(list, synonyms) if group
+                         for word in group if normalise(word)}
+        words = sorted(self._same_as, key=len, reverse=True)
+        self._synonym = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])") if words else None
 
     # What counts as right -------------------------------------------------------------------
 
@@ -166,7 +176,7 @@ class Bank:
     def same_answer(self, a: str, b: str) -> bool:
         """One answer written two ways: equal text, one inside the other, one service's names, or
         a service and a phrase that names it ("Firehose delivery to S3" is Amazon Data Firehose)."""
-        x, y = normalise(a), normalise(b)
+        x, y = self._canonical(normalise(a)), self._canonical(normalise(b))
         if not x or not y:
             return x == y
         if x == y or _contains(x, y) or _contains(y, x):
@@ -174,6 +184,22 @@ class Bank:
         x_service, y_service = self.service_of.get(x), self.service_of.get(y)
         return ((x_service is not None and x_service in self.services_in(y))
                 or (y_service is not None and y_service in self.services_in(x)))
+
+    def _canonical(self, normalised_text: str) -> str:
+        if self._synonym is None:
+            return normalised_text
+        return self._synonym.sub(lambda m: self._same_as[m.group(1)], normalised_text)
+
+    def kind_of(self, text: str) -> str:
+        """The answer's kind (studyapp.exams.kinds): a wrong option is always of the right one's."""
+        if text not in self._kinds:
+            self._kinds[text] = answer_kind(text, self._names_a_service)
+        return self._kinds[text]
+
+    def _names_a_service(self, text: str) -> bool:
+        """A service of the catalogue, or one of its features ("S3 Object Lock"): it starts with one."""
+        plain = normalise(text)
+        return plain in self.service_of or bool(self._mention and self._mention.match(plain))
 
     def services_in(self, normalised_text: str) -> frozenset[int]:
         if normalised_text not in self._mentions:
@@ -195,12 +221,22 @@ class Bank:
         rights = list(rights) if rights is not None else list(self.right_answers(fact))
         chosen: list[Option] = []
         cue = normalise(fact.prompt)
+        kind = self.kind_of(fact.answer)
+        # For a service, the family's services of its category first, then the category's, then the
+        # family's others: a storage need is offered storage services before streaming ones.
         # The category's offers are built only when the family's run short.
-        for group in (lambda: self._family_offers(fact), lambda: self._category_offers(fact)):
+        category = self.category_of.get(self.service_of.get(normalise(fact.answer)))
+        if category:
+            groups = (lambda: self._family_split(fact, category)[0], lambda: self._category_offers(fact),
+                      lambda: self._family_split(fact, category)[1])
+        else:
+            groups = (lambda: self._family_offers(fact),)
+        for group in groups:
             for drawn, (other_cue, text, explanation) in enumerate(_in_random_order(group(), rng)):
                 if limit is not None and (len(chosen) >= limit or drawn >= MAX_DRAWS):
                     break
-                if other_cue != cue and not any(self.same_answer(text, r) for r in rights + [o.text for o in chosen]):
+                if (other_cue != cue and compatible(self.kind_of(text), kind)
+                        and not any(self.same_answer(text, r) for r in rights + [o.text for o in chosen])):
                     chosen.append(Option(text, False, explanation))
             if limit is not None and len(chosen) >= limit:
                 break
@@ -209,10 +245,18 @@ class Bank:
     def _family_offers(self, fact: Fact) -> list[tuple[str, str, str]]:
         """(cue, answer, why it is wrong) for each fact of the family, built once per family."""
         if fact.family not in self._offers:
-            self._offers[fact.family] = [
-                (normalise(other.prompt), other.answer, f"This is the answer to a different need: {other.prompt}.")
-                for other in self.families.get(fact.family, [])]
+            self._offers[fact.family] = [(normalise(other.prompt), other.answer, _why_not(other))
+                                         for other in self.families.get(fact.family, [])]
         return self._offers[fact.family]
+
+    def _family_split(self, fact: Fact, category: str) -> tuple[list, list]:
+        """The family's offers of services in `category`, and the rest; built once per family and category."""
+        if (fact.family, category) not in self._offers:
+            offers = self._family_offers(fact)
+            same = [o for o in offers if self.category_of.get(self.service_of.get(normalise(o[1]))) == category]
+            others = [o for o in offers if self.category_of.get(self.service_of.get(normalise(o[1]))) != category]
+            self._offers[(fact.family, category)] = (same, others)
+        return self._offers[(fact.family, category)]
 
     def _category_offers(self, fact: Fact) -> list[tuple[str, str, str]]:
         service = self.service_of.get(normalise(fact.answer))
@@ -351,6 +395,17 @@ class Bank:
             problems.append(f"{len(rights)} right options, expected {expected}")
         return problems
 
+    def off_kind(self, question: Question) -> list[str]:
+        """Wrong options of another kind than the right answer's (studyapp.exams.kinds), in a
+        question built from cards. Scenario items are written whole, and checked by hand; a table's
+        "which TWO" question offers the table's own rows."""
+        if question.kind == "scenario" or not question.card_keys:
+            return []
+        kinds = {self.kind_of(o.text) for o in question.options if o.correct}
+        return [f"“{o.text}” is a {self.kind_of(o.text)}, the answer a {' or '.join(sorted(kinds))}"
+                for o in question.options
+                if not o.correct and not any(compatible(self.kind_of(o.text), k) for k in kinds)]
+
     def _table_ambiguities(self, question: Question) -> list[str]:
         _, table_key, aspect, value = question.key.split(":", 3)
         table = self.tables[table_key]
@@ -390,6 +445,14 @@ def domain_shares(total: int, weights: dict) -> dict:
     for key in by_remainder[:total - sum(shares.values())]:
         shares[key] += 1
     return shares
+
+
+def _why_not(other: Fact) -> str:
+    """Why an answer of the same list or table column is wrong here: it answers its own question."""
+    if other.family.startswith(MAPPING_FAMILY):
+        reason = f"That is the answer for another need: “{other.prompt.rstrip('.?')}”."
+        return f"{reason} {other.explanation}" if other.explanation else reason
+    return f"That answers another question of the same table: “{other.prompt}”"
 
 
 def _where_from(fact: Fact) -> str:

@@ -197,6 +197,8 @@ UNASKED_ASPECTS = {"notes", "note", "why", "reason", "reasons", "comments", "com
                    "explanation", "rationale", "fit", "fits", "fits best", "best for", "typical fit", "strengths",
                    "weaknesses", "pros", "cons", "priority", "flexibility", "complexity", "kind", "example",
                    "examples", "why it fits", "when to use", "typical uses", "use cases"}
+# Of those, the columns that say why: a row's cards take their cell as the explanation.
+EXPLAINING_ASPECTS = {"why", "reason", "reasons", "rationale", "explanation", "notes", "note", "why it fits"}
 # A column named in this many words or fewer says what it asks only beside the table's title.
 SHORT_ASPECT_WORDS = 2
 TRAILING_PREPOSITIONS = {"for", "in", "of", "to", "with", "by", "on", "at"}
@@ -218,6 +220,7 @@ def table_cards(table: TableItem, services_named: Callable[[str], tuple[int, ...
     aspect_names = [normalise(a) for a in aspects]
     drafts = []
     subject_counts, aspect_counts = Counter(subject_names), Counter(aspect_names)
+    why = next((a for a, name in enumerate(aspect_names) if name in EXPLAINING_ASPECTS), None)
     for a, aspect in enumerate(aspects):
         column = [normalise(cells[s][a]) for s in range(len(subjects))]
         if table.cards != "facts" and not _states_facts(aspect, column):
@@ -234,7 +237,7 @@ def table_cards(table: TableItem, services_named: Callable[[str], tuple[int, ...
                 continue  # the question gives its answer away
             drafts.append(CardDraft(
                 key=_cell_key(table.key, subject, aspect), kind="cell", front=front, context=table.title,
-                answer=answer, explanation="", source_id=table.source_id, anchor="", exam_id=table.exam_id,
+                answer=answer, explanation=cells[s][why].strip() if why is not None else "", source_id=table.source_id, anchor="", exam_id=table.exam_id,
                 domain_ids=table.domain_ids, service_ids=services_named(subject) or table.service_ids,
                 table_key=table.key, family=f"column:{table.key}:{normalise(aspect)}",
             ))

@@ -9,6 +9,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from studyapp.exams import attempts, drawing, scoring
+from studyapp.exams.bank import load_bank
+from studyapp.exams.kinds import compatible
 from studyapp.exams.presets import PRESETS
 from studyapp.exams.models import Attempt, AttemptQuestion, BankQuestion
 from studyapp.notes.models import Domain, Exam
@@ -393,6 +395,29 @@ class TestWithTheContent:
         attempts.finish(attempt, NOW + timedelta(minutes=2))
         assert sorted(ReviewLog.objects.filter(user=alice, mode="exam").values_list("card__key", "rating")) \
             == sorted((key, 3) for key in item.card_keys)
+
+    def test_no_drawn_question_offers_an_option_of_another_kind(self, alice, shared_content):
+        exam = Exam.objects.get(declared=True)
+        bank = load_bank(exam)
+        domains = list(exam.domains.active())
+        checked = 0
+        for seed in range(20):
+            keys = drawing.draw_mock(alice, exam, 65, domains, NOW, seed)
+            for question in BankQuestion.objects.filter(key__in=keys).exclude(kind="scenario").exclude(card_keys=[]):
+                rights = {bank.kind_of(o["text"]) for o in question.options if o["correct"]}
+                for option in question.options:
+                    assert option["correct"] or any(compatible(bank.kind_of(option["text"]), k) for k in rights), (
+                        question.stem, option["text"], rights)
+                checked += 1
+        assert checked > 100
+
+    def test_no_table_card_asks_row_then_a_short_column_name(self, shared_content):
+        cells = Card.objects.active().filter(kind="cell").values_list("front", "context")
+        assert len(cells) > 100
+        for front, title in cells:
+            row_and_column = re.fullmatch(r"[^:]+: ([^:]+)\?", front)
+            assert not (row_and_column and len(row_and_column[1].split()) <= 2), front
+            assert front.startswith(title) or len(front.split(": ", 1)[1].split()) > 2, front
 
     def test_a_recall_drill_is_one_line_questions_only(self, learner, shared_content):
         drill = start(learner, "drill")

@@ -32,13 +32,51 @@ def test_a_question_has_one_right_answer_and_three_of_the_same_kind():
     question = bank.single(STREAMS[0], seed=1)
     assert question.stem == "Replay records from the last day" and question.instruction == "Choose one."
     assert [o.text for o in question.options if o.correct] == ["Amazon Kinesis Data Streams"]
-    assert {o.text for o in question.options if not o.correct} == {"Amazon Data Firehose", "Amazon MSK", "Amazon SQS"}
+    # The list's streaming services, then the catalogue's, before the list's queue service.
+    assert {o.text for o in question.options if not o.correct} == {
+        "Amazon Data Firehose", "Amazon MSK", "Amazon Managed Service for Apache Flink"}
     assert question.source_url == "/notes/docs/streams/#a" and question.card_keys == ("a",)
     right = next(o for o in question.options if o.correct)
     assert right.explanation == "Because Amazon Kinesis Data Streams"
     firehose = next(o for o in question.options if o.text == "Amazon Data Firehose")
-    assert firehose.explanation == "This is the answer to a different need: Deliver to S3 with no code."
-    assert bank.ambiguities(question) == []
+    assert firehose.explanation == ("That is the answer for another need: “Deliver to S3 with no code”. "
+                                    "Because Amazon Data Firehose")
+    assert bank.ambiguities(question) == [] and bank.off_kind(question) == []
+
+
+def test_wrong_options_are_of_the_answers_kind_or_the_question_is_not_made():
+    limits = [fact("t1", "Kinesis Data Streams default retention", "24 hours", family="list:2:limits"),
+              fact("t2", "SQS longest retention", "14 days", family="list:2:limits"),
+              fact("t3", "Lambda longest run", "15 minutes", family="list:2:limits"),
+              fact("t4", "Aurora failover", "Under 30 seconds", family="list:2:limits"),
+              fact("s1", "Largest SQS message", "256 KiB", family="list:2:limits"),
+              fact("s2", "Largest DynamoDB item", "400 KB", family="list:2:limits"),
+              fact("p1", "Replay a stream", "Amazon Kinesis Data Streams", family="list:2:limits")]
+    bank = Bank(limits, SERVICES)
+    question = bank.single(limits[0], seed=4)
+    assert {o.text for o in question.options if not o.correct} == {"14 days", "15 minutes", "Under 30 seconds"}
+    assert bank.off_kind(question) == []
+    # Two sizes and a service are not three sizes: no question rather than a giveaway.
+    assert bank.single(limits[4], seed=4) is None
+    assert bank.kind_of("400 KB") == "size" and bank.kind_of("1 MB/s") == "rate"
+    assert bank.kind_of("S3 Glacier Deep Archive") == "storage class" and bank.kind_of("Apache Parquet") == "format"
+    assert bank.kind_of("CDCLatencySource") == "identifier" and bank.kind_of("KDS") == "service"
+
+
+def test_synonyms_from_the_notes_are_never_offered_as_wrong():
+    shards = [fact("a", "Kinesis ordering scope", "Per shard", family="list:3:scope"),
+              fact("b", "Kafka ordering scope", "Per partition", family="list:3:scope"),
+              fact("c", "SQS FIFO ordering scope", "Per message group", family="list:3:scope"),
+              fact("d", "DynamoDB Streams ordering scope", "Per item", family="list:3:scope"),
+              fact("e", "Firehose ordering scope", "None guaranteed", family="list:3:scope")]
+    plain = Bank(shards, SERVICES)
+    assert plain.same_answer("Per shard", "Per partition") is False
+    bank = Bank(shards, SERVICES, synonyms=[["per shard", "per partition"], ["MB", "MiB", "megabytes"]])
+    assert bank.same_answer("Per shard", "per partition") and bank.same_answer("1 MB/s", "1 MiB/s")
+    for seed in range(10):
+        question = bank.single(shards[0], seed=seed)
+        assert "Per partition" not in {o.text for o in question.options}
+        assert bank.ambiguities(question) == []
 
 
 def test_generation_is_the_same_for_the_same_seed_and_varies_with_it():

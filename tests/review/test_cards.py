@@ -146,3 +146,13 @@ def test_new_card_order_is_fixed_by_the_key_and_mixes_sources():
     cards = table_cards(STORAGE, services_named)
     assert [c.position for c in cards] == [c.position for c in table_cards(STORAGE, services_named)]
     assert len({c.position for c in cards}) == len(cards)
+
+
+def test_a_rows_why_column_explains_its_cards():
+    transfer = table(["Situation", "Best fit", "Why"],
+                     [["Petabytes and no network", "AWS Snowball Edge", "The data travels on a device"],
+                      ["Ongoing sync from on premises", "AWS DataSync", "An agent copies changes on a schedule"]],
+                     title="Choosing a transfer service")
+    explained = {c.answer: c.explanation for c in table_cards(transfer, services_named)}
+    assert explained == {"AWS Snowball Edge": "The data travels on a device",
+                         "AWS DataSync": "An agent copies changes on a schedule"}

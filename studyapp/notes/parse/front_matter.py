@@ -182,6 +182,11 @@ def _check(meta: dict, key_lines: dict[str, int]):
     if meta.get("aliases") is not None:
         for alias in items("aliases", meta["aliases"]):
             text("aliases", alias, ALIAS_CHARS)
+    if meta.get("synonyms") is not None:
+        for group in items("synonyms", meta["synonyms"]):
+            text("synonyms", group, ALIAS_CHARS, part="each item ")
+            if group.count("=") < 1:
+                refuse("synonyms", f"items are written 'one = another', not {_shown(group)}")
     for key, (low, high) in COUNT_RANGES.items():
         if meta.get(key) is not None:
             whole(key, meta[key], low, high)

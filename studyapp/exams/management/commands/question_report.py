@@ -19,6 +19,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument("--verbose", action="store_true",
+                            help="list each suspect question with its reason, and each card that makes no question")
 
     def handle(self, *args, **options):
         report = {"exams": [build_report(exam) for exam in Exam.objects.all()]}
@@ -27,7 +29,16 @@ class Command(BaseCommand):
         else:
             for exam in report["exams"]:
                 self.stdout.write(f"{exam['code']}: {exam['questions']} questions, {exam['ambiguous']} ambiguous, "
+                                  f"{exam['off_kind']} with a wrong option of another kind, "
                                   f"{exam['cards_lacking_distractors']} cards without three good wrong options")
+                if options["verbose"]:
+                    for suspect in exam["suspects"]:
+                        self.stdout.write(f"  suspect: {suspect['question']}")
+                        for problem in suspect["problems"]:
+                            self.stdout.write(f"    - {problem}")
+                    for card in exam["lacking"]:
+                        self.stdout.write(f"  no question: {card['front']} → {card['answer']} "
+                                          f"(a {card['kind']}: fewer than three wrong options of that kind)")
                 for domain in exam["domains"]:
                     self.stdout.write(
                         f"  D{domain['number']} {domain['name']}: {domain['questions']} questions "
@@ -46,7 +57,7 @@ class Command(BaseCommand):
                     f"{scenarios['without_task']} without a task statement); the right option is the longest in "
                     f"{scenarios['single_longest_is_right']:.0%} of single-answer items and "
                     f"{scenarios['multiple_longest_is_right']:.0%} of choose-two items")
-        if any(exam["ambiguous"] for exam in report["exams"]):
+        if any(exam["ambiguous"] or exam["off_kind"] for exam in report["exams"]):
             raise SystemExit(1)
 
 
@@ -54,6 +65,8 @@ def build_report(exam) -> dict:
     bank = load_bank(exam)
     questions = bank.all_questions(REPORT_SEED)
     ambiguous = [q for q in questions if bank.ambiguities(q)]
+    off_kind = [q for q in questions if bank.off_kind(q)]
+    lacking = bank.lacking_distractors()
     domains = []
     shares = full_exam_shares(exam)
     by_domain = Counter(QuestionPattern.objects.active().filter(domain__exam=exam).values_list("domain_id", "task"))
@@ -86,7 +99,12 @@ def build_report(exam) -> dict:
     return {
         "code": exam.code, "questions": len(questions), "ambiguous": len(ambiguous),
         "ambiguous_examples": [{"question": q.stem, "problems": bank.ambiguities(q)} for q in ambiguous[:10]],
-        "cards_lacking_distractors": len(bank.lacking_distractors()), "domains": domains,
+        "off_kind": len(off_kind),
+        "suspects": [{"question": q.stem, "problems": bank.ambiguities(q) + bank.off_kind(q)}
+                     for q in questions if q in ambiguous or q in off_kind],
+        "cards_lacking_distractors": len(lacking),
+        "lacking": [{"front": f.prompt, "answer": f.answer, "kind": bank.kind_of(f.answer)} for f in lacking],
+        "domains": domains,
         "scenarios": {
             "total": len(scenarios),
             "multiple_response": sum(q.choose == 2 for q in scenarios),
