@@ -236,6 +236,8 @@ class Bank:
                 if limit is not None and (len(chosen) >= limit or drawn >= MAX_DRAWS):
                     break
                 if (other_cue != cue and compatible(self.kind_of(text), kind)
+                        and not _contains(cue, normalise(text))
+                        and not (kind == "phrase" and any(_overlap(text, r) for r in rights))
                         and not any(self.same_answer(text, r) for r in rights + [o.text for o in chosen])):
                     chosen.append(Option(text, False, explanation))
             if limit is not None and len(chosen) >= limit:
@@ -261,15 +263,20 @@ class Bank:
     def _category_offers(self, fact: Fact) -> list[tuple[str, str, str]]:
         service = self.service_of.get(normalise(fact.answer))
         category = self.category_of.get(service) if service else None
-        return [("", other.name, other.summary or f"{other.name} is another {category.lower()} service.")
+        return [("", other.name, another_service_reason(other, category))
                 for other in self.by_category.get(category, [])] if category else []
 
     # Questions --------------------------------------------------------------------------------
 
     def single(self, fact: Fact, seed: int | str) -> Question | None:
         """One right answer of four; None when the fact has fewer than three good wrong options,
-        or when its cue has so many answers in the notes that it asks for no one thing."""
-        if len(self.right_answers(fact)) > MAX_ANSWERS_PER_CUE:
+        or when its cue has so many answers in the notes that it asks for no one thing.
+
+        Only mappings make these. A table's other rows are no safe wrong options for a cell: what
+        one row says ("add nodes yourself") is often also true of another, and a review of
+        generated questions found most of the second answers there. Table cells are studied as
+        flashcards and asked as "which TWO" questions, where the table itself decides."""
+        if not fact.family.startswith(MAPPING_FAMILY) or len(self.right_answers(fact)) > MAX_ANSWERS_PER_CUE:
             return None
         rng = random.Random(f"{seed}:{fact.key}")
         wrong = self.distractors(fact, limit=OPTIONS - 1, rng=rng)
@@ -365,7 +372,9 @@ class Bank:
                 + [self.scenario(s, seed) for s in self.scenarios])
 
     def lacking_distractors(self) -> list[Fact]:
-        return [f for f in self.facts if len(self.distractors(f, limit=OPTIONS - 1)) < OPTIONS - 1]
+        """Mappings that make no question for want of three good wrong options."""
+        return [f for f in self.facts if f.family.startswith(MAPPING_FAMILY)
+                and len(self.distractors(f, limit=OPTIONS - 1)) < OPTIONS - 1]
 
     # Checks -------------------------------------------------------------------------------------
 
@@ -445,6 +454,34 @@ def domain_shares(total: int, weights: dict) -> dict:
     for key in by_remainder[:total - sum(shares.values())]:
         shares[key] += 1
     return shares
+
+
+# Words too common among answers to say that two of them are about the same thing.
+COMMON_WORDS = {"amazon", "service", "services", "storage", "access", "table", "tables", "query", "queries",
+                "cluster", "clusters", "instance", "instances", "based", "level", "policy", "policies", "function",
+                "functions", "data", "stream", "streams", "records", "files", "object", "objects", "their", "other",
+                "which", "without", "within", "through"}
+CITATION = re.compile(r"\s*\((?:\d{3}:[^)]*|AWS documentation[^)]*)\)")
+
+
+def _overlap(option: str, answer: str) -> bool:
+    """Whether a wrong option shares a telling word with the answer ("Design for replayability"
+    beside "Replay the missed window"): one is then likely a version of the other, or gives it away.
+    Asked of phrases only: services that share a name (Amazon Redshift, Redshift Spectrum) are the
+    contrasts the exam tests."""
+    def stems(text):
+        return {w[:6] for w in re.findall(r"[a-z]+", text.casefold()) if len(w) >= 5 and w not in COMMON_WORDS}
+    return bool(stems(option) & stems(answer))
+
+
+def another_service_reason(service: ServiceInfo, category: str) -> str:
+    """Why a service of the answer's category is wrong here: it does another job, said in the first
+    sentence of its summary (without the note's source references)."""
+    summary = CITATION.sub("", service.summary or "").strip()
+    first = re.split(r"(?<=[.!?])\s", summary, maxsplit=1)[0].strip() if summary else ""
+    if not first or len(first) > 240:
+        return f"{service.name} is another {category.lower()} service, for another job."
+    return f"Another {category.lower()} service, for another job: {first.rstrip('.')}."
 
 
 def _why_not(other: Fact) -> str:

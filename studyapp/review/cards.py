@@ -196,7 +196,8 @@ SCORE = re.compile(r"^(?:\d|10)(?:\s*/\s*(?:5|10))?$|^[★☆*]+$")
 UNASKED_ASPECTS = {"notes", "note", "why", "reason", "reasons", "comments", "comment", "remarks", "details",
                    "explanation", "rationale", "fit", "fits", "fits best", "best for", "typical fit", "strengths",
                    "weaknesses", "pros", "cons", "priority", "flexibility", "complexity", "kind", "example",
-                   "examples", "why it fits", "when to use", "typical uses", "use cases"}
+                   "examples", "why it fits", "when to use", "typical uses", "use cases", "typical workloads",
+                   "when replay is used", "scale and throughput"}
 # Of those, the columns that say why: a row's cards take their cell as the explanation.
 EXPLAINING_ASPECTS = {"why", "reason", "reasons", "rationale", "explanation", "notes", "note", "why it fits"}
 # A column named in this many words or fewer says what it asks only beside the table's title.
@@ -232,9 +233,10 @@ def table_cards(table: TableItem, services_named: Callable[[str], tuple[int, ...
                     or subject_counts[subject_names[s]] > 1 or aspect_counts[aspect_names[a]] > 1
                     or (table.cards != "facts" and _judges(column[s]))):
                 continue
-            front = _front(table.title, subject.strip(), aspect.strip())
-            if re.search(rf"(?<!\w){re.escape(normalise(answer))}(?!\w)", normalise(front)):
-                continue  # the question gives its answer away
+            front = _front(table.title, subject.strip(), aspect.strip(), bool(services_named(subject)))
+            if (re.search(rf"(?<!\w){re.escape(normalise(answer))}(?!\w)", normalise(front))
+                    or _telling_words(answer) & _telling_words(subject)):
+                continue  # the question gives its answer away ("NoSQL databases" → "NoSQL APIs")
             drafts.append(CardDraft(
                 key=_cell_key(table.key, subject, aspect), kind="cell", front=front, context=table.title,
                 answer=answer, explanation=cells[s][why].strip() if why is not None else "", source_id=table.source_id, anchor="", exam_id=table.exam_id,
@@ -269,16 +271,22 @@ def _lists_aspects(columns: list[str], services_named) -> bool:
     return len(columns) > 2 and named * 2 > len(columns) - 1
 
 
-def _front(title: str, subject: str, aspect: str) -> str:
-    """The question, in words that stand without the table: "Amazon S3 Glacier Deep Archive:
-    minimum storage duration?", or with the table's title where the column's name is too short
-    to say what it asks ("S3 storage classes: retrieval time for S3 Glacier Flexible Retrieval?")."""
+def _front(title: str, subject: str, aspect: str, names_a_service: bool) -> str:
+    """The question, in words that stand without the table: "S3 Glacier Deep Archive: minimum
+    storage duration?" where the row names a service and the column says what it asks, else with
+    the table's title ("S3 storage classes: retrieval for S3 Glacier Flexible Retrieval?",
+    "DynamoDB capacity modes: knowledge of usage for Provisioned?")."""
     aspect = aspect.rstrip("?").strip()
     if aspect.split()[-1].lower() in TRAILING_PREPOSITIONS:  # "Good for", "Used for"
         return f"{title}: what is {subject} {_lower_first(aspect)}?"
-    if len(aspect.split()) > SHORT_ASPECT_WORDS:
+    if len(aspect.split()) > SHORT_ASPECT_WORDS and names_a_service:
         return f"{subject}: {_lower_first(aspect)}?"
     return f"{title}: {_lower_first(aspect)} for {subject}?"
+
+
+def _telling_words(text: str) -> set[str]:
+    # Words of five letters or more, by their first six: "replay" and "replayability" are one.
+    return {word[:6] for word in re.findall(r"[a-z0-9]+", text.casefold()) if len(word) >= 5} - {"amazon"}
 
 
 def _lower_first(text: str) -> str:

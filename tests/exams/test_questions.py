@@ -2,7 +2,7 @@
 
 import time
 
-from studyapp.exams.questions import Bank, Fact, ScenarioItem, ServiceInfo, TableFacts, domain_shares
+from studyapp.exams.questions import Bank, Fact, ScenarioItem, ServiceInfo, TableFacts, another_service_reason, domain_shares
 from studyapp.review.cards import TableItem, table_cards
 
 SERVICES = [
@@ -93,7 +93,7 @@ def test_when_the_list_runs_short_services_of_the_same_category_fill_in():
     assert wrong == {"Amazon Data Firehose", "Amazon MSK", "Amazon Managed Service for Apache Flink"}
     assert "Amazon SQS" not in wrong  # a messaging service is not the same kind as a streaming one
     flink = next(o for o in question.options if o.text.endswith("Flink"))
-    assert flink.explanation == "Stateful stream processing"
+    assert flink.explanation == "Another streaming service, for another job: Stateful stream processing."
 
 
 def test_a_wrong_option_is_never_also_right():
@@ -188,7 +188,7 @@ def timed(work):
 
 
 def test_ten_thousand_mappings_in_one_list_make_their_questions_in_linear_time():
-    facts = [fact(f"k{n}", f"Need number {n} of the catalogue", f"Service answer {n}", family="list:1:quick")
+    facts = [fact(f"k{n}", f"Need number {n} of the catalogue", f"Pick {n}", family="list:1:quick")
              for n in range(10_000)]
     bank = Bank(facts, SERVICES)
     questions, seconds = timed(lambda: bank.all_questions(seed=0))
@@ -230,11 +230,42 @@ def test_one_cue_given_thousands_of_answers_makes_no_choose_two_question_in_line
 def test_a_cue_repeated_under_thousands_of_headings_makes_no_question_and_takes_linear_time():
     facts = []
     for group in range(5_000):
-        facts += [fact(f"x{group}", "The same cue everywhere", f"Answer {group}", family=f"list:1:g{group}")]
-        facts += [fact(f"o{group}-{n}", f"Other need {group}-{n}", f"Other answer {group}-{n}", family=f"list:1:g{group}")
+        facts += [fact(f"x{group}", "The same cue everywhere", f"Ans {group}", family=f"list:1:g{group}")]
+        facts += [fact(f"o{group}-{n}", f"Other need {group}-{n}", f"Alt {group}-{n}", family=f"list:1:g{group}")
                   for n in range(3)]
     bank = Bank(facts, SERVICES)
     questions, seconds = timed(lambda: bank.all_questions(seed=0))
     assert seconds < QUADRATIC_WOULD_TAKE_MINUTES
     assert not any(q.stem == "The same cue everywhere" for q in questions)
     assert len(questions) == 3 * 5_000
+
+
+def test_wrong_options_are_no_version_of_the_answer_nor_named_in_the_question_nor_cells():
+    fixes = [fact("r", "A nightly job missed a window of source records", "Replay the missed window",
+                  family="list:4:fixes"),
+             fact("d", "Plan pipelines so that any day can be run again", "Design for replayability",
+                  family="list:4:fixes"),
+             fact("i", "Writes repeated by retries must not double count", "Idempotent writes", family="list:4:fixes"),
+             fact("c", "Late records must land in the right day", "Event-time partitioning", family="list:4:fixes"),
+             fact("q", "Malformed records must not stop the job", "Dead-letter queue", family="list:4:fixes"),
+             fact("b", "Back up Amazon EFS and Amazon EBS volumes on one schedule", "AWS Backup",
+                  family="list:4:backup"),
+             fact("e", "Shared POSIX file system for many instances", "Amazon EFS", family="list:4:backup"),
+             fact("v", "Block storage for one instance", "Amazon EBS", family="list:4:backup"),
+             fact("l", "Snapshots of EBS volumes on a schedule, nothing else", "Amazon Data Lifecycle Manager",
+                  family="list:4:backup")]
+    services = SERVICES + [ServiceInfo(n, name, (), "Storage", "") for n, name in
+                           [(6, "AWS Backup"), (7, "Amazon EFS"), (8, "Amazon EBS"), (9, "Amazon Data Lifecycle Manager")]]
+    bank = Bank(fixes, services)
+    for seed in range(20):
+        replay = bank.single(fixes[0], seed=seed)
+        assert "Design for replayability" not in {o.text for o in replay.options}
+        assert bank.single(fixes[5], seed=seed) is None  # EFS and EBS are named in its question
+    cell = Fact(key="t", prompt="S3 storage classes: retrieval for S3 Standard?", answer="Milliseconds",
+                explanation="", family="column:t1:retrieval", domain_ids=(1,), source_url="")
+    assert Bank([cell], SERVICES).single(cell, seed=1) is None
+
+    cited = ServiceInfo(10, "Amazon Macie", (), "Security", "Amazon Macie finds sensitive data in S3 (002:409-410). "
+                                                           "The seeds name it for PII.")
+    assert another_service_reason(cited, "Security") == ("Another security service, for another job: "
+                                                   "Amazon Macie finds sensitive data in S3.")

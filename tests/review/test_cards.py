@@ -13,12 +13,13 @@ def table(columns, rows, key="t1", title="S3 storage classes", cards=""):
                      domain_ids=(2,), service_ids=(10,), cards=cards)
 
 
-SERVICES = {"amazon s3": 10, "amazon kinesis data streams": 11}
+SERVICES = {"amazon s3": 10, "s3": 10, "amazon kinesis data streams": 11}
 
 
 def services_named(text):
-    found = SERVICES.get(text.strip().lower())
-    return (found,) if found else ()
+    """As the import's mention finder: the services whose names the text holds as words."""
+    words = f" {text.strip().lower()} "
+    return tuple(sorted({pk for name, pk in SERVICES.items() if f" {name} " in words or f" {name}-" in words}))
 
 
 STORAGE = table(
@@ -128,13 +129,17 @@ def test_judgments_scores_explanations_examples_and_case_studies_make_no_cards()
     assert len(table_cards(example, services_named)) == 3
 
 
-def test_a_front_stands_alone_whatever_the_column_is_called():
+def test_a_front_stands_alone_whatever_the_row_and_column_are_called():
     formats = table(["Format", "Good for", "Layout of the data on disk"],
                     [["Avro", "Streaming", "Rows, with the schema in the file"],
                      ["Parquet", "Analytics", "Columns in row groups"]], title="File formats")
     assert {c.front for c in table_cards(formats, services_named)} == {
         "File formats: what is Avro good for?", "File formats: what is Parquet good for?",
-        "Avro: layout of the data on disk?", "Parquet: layout of the data on disk?"}
+        "File formats: layout of the data on disk for Avro?", "File formats: layout of the data on disk for Parquet?"}
+    # A row that names a service needs no title to say what it is about.
+    classes = table(["Class", "Minimum storage duration"], [["S3 Standard-IA", "30 days"], ["S3 Glacier", "90 days"]])
+    assert {c.front for c in table_cards(classes, services_named)} == {
+        "S3 Standard-IA: minimum storage duration?", "S3 Glacier: minimum storage duration?"}
 
 
 def test_pattern_tables_are_left_to_the_patterns():
