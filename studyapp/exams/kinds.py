@@ -11,13 +11,15 @@ gives the answer away without testing anything. The kinds:
 - `storage class`: an S3 storage class ("S3 Standard-IA", "S3 Glacier Deep Archive");
 - `format`: a data file format ("Parquet", "Apache Avro", "CSV");
 - `service` (tried first): the answer names a service of the catalogue ("Amazon Kinesis Data
-  Streams") or a feature of one, starting with the service's name ("S3 Object Lock");
+  Streams");
+- `feature`: a feature of a service, starting with the service's name ("S3 Object Lock");
 - `identifier`: a name written as code (`CDCLatencySource`, `KEYS_ONLY`, `ALL_NEW`);
 - `phrase`: anything else.
 
-Services and phrases mix within one list or table column, as the notes' authors wrote them ("S3
-Object Lock" beside "AWS CloudTrail" for one need): `compatible` allows it. Every other kind is
-offered only beside its own.
+A feature sits between the two: it is offered beside services ("S3 Object Lock" beside "AWS
+Backup") and beside phrases ("S3 Object Lock" beside "Legal hold"), but a whole service is not
+offered for a phrase, nor a phrase for a service (`compatible`). Every other kind is offered only
+beside its own.
 """
 
 import re
@@ -46,8 +48,9 @@ FORMATS = {"parquet", "apache parquet", "orc", "apache orc", "avro", "apache avr
 IDENTIFIER = re.compile(r"^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 
 
-def answer_kind(text: str, is_service) -> str:
-    """The kind of an answer; `is_service(text)` says whether it names a service of the catalogue."""
+def answer_kind(text: str, is_service, is_feature=lambda text: False) -> str:
+    """The kind of an answer; `is_service(text)` says whether it names a service of the catalogue,
+    `is_feature(text)` whether it starts with one's name."""
     stripped = text.strip()
     if is_service(stripped):
         return "service"
@@ -62,8 +65,8 @@ def answer_kind(text: str, is_service) -> str:
         return "storage class"
     if lowered in FORMATS:
         return "format"
-    return "phrase"
+    return "feature" if is_feature(stripped) else "phrase"
 
 
 def compatible(kind: str, other: str) -> bool:
-    return kind == other or {kind, other} == {"service", "phrase"}
+    return kind == other or "feature" in {kind, other} and {kind, other} <= {"feature", "service", "phrase"}

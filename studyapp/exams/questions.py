@@ -193,7 +193,7 @@ class Bank:
     def kind_of(self, text: str) -> str:
         """The answer's kind (studyapp.exams.kinds): a wrong option is always of the right one's."""
         if text not in self._kinds:
-            self._kinds[text] = answer_kind(text, self._names_a_service)
+            self._kinds[text] = answer_kind(text, lambda t: normalise(t) in self.service_of, self._names_a_service)
         return self._kinds[text]
 
     def _names_a_service(self, text: str) -> bool:
@@ -232,7 +232,7 @@ class Bank:
         else:
             groups = (lambda: self._family_offers(fact),)
         for group in groups:
-            for drawn, (other_cue, text, explanation) in enumerate(_in_random_order(group(), rng)):
+            for drawn, (other_cue, text, explanation) in enumerate(self._by_topic(group(), cue, rng)):
                 if limit is not None and (len(chosen) >= limit or drawn >= MAX_DRAWS):
                     break
                 if (other_cue != cue and compatible(self.kind_of(text), kind)
@@ -243,6 +243,18 @@ class Bank:
             if limit is not None and len(chosen) >= limit:
                 break
         return chosen
+
+    def _by_topic(self, offers: list, cue: str, rng: random.Random | None):
+        """Offers whose cues share the most words with this cue first, in a random order among
+        equals: a need about Glue job events is offered the answers to other Glue needs before
+        a Git practice from the same list. A list too long to rank is read in a random order."""
+        if len(offers) > TOPIC_RANKED_MAX:
+            yield from _in_random_order(offers, rng)
+            return
+        mine = _topic_words(cue)
+        order = list(_in_random_order(offers, rng))
+        order.sort(key=lambda offer: -len(mine & _topic_words(offer[0])))
+        yield from order
 
     def _family_offers(self, fact: Fact) -> list[tuple[str, str, str]]:
         """(cue, answer, why it is wrong) for each fact of the family, built once per family."""
@@ -456,6 +468,17 @@ def domain_shares(total: int, weights: dict) -> dict:
     return shares
 
 
+# Lists longer than this are read in a random order rather than ranked by topic for each question.
+TOPIC_RANKED_MAX = 300
+
+
+@lru_cache(maxsize=1 << 16)
+def _topic_words(cue: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in re.findall(r"[a-z0-9]+", cue) if len(w) >= 4 and w not in TOPIC_STOP_WORDS)
+
+
+TOPIC_STOP_WORDS = {"that", "with", "from", "into", "must", "need", "needs", "they", "their", "them", "this",
+                    "what", "when", "which", "each", "every", "without", "only", "more", "than", "data"}
 # Words too common among answers to say that two of them are about the same thing.
 COMMON_WORDS = {"amazon", "service", "services", "storage", "access", "table", "tables", "query", "queries",
                 "cluster", "clusters", "instance", "instances", "based", "level", "policy", "policies", "function",

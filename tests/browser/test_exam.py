@@ -79,6 +79,20 @@ def test_a_short_mock_exam_survives_a_reload_and_ends_with_results_by_domain(lea
     expect(page.locator("#scaled")).to_have_text(re.compile(r"^\d+$"))
     screenshot(page, "exam-results-wide")
 
+    # The flagged question is marked, each answered one says how long it took, and the filters
+    # narrow the list, from the keyboard.
+    expect(page.locator(".question-review > li .flag-mark")).to_have_count(1)
+    expect(page.locator(".question-review .time-taken")).to_have_count(2)
+    page.get_by_role("link", name="Flagged (1)").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".question-review > li")).to_have_count(1)
+    expect(page.get_by_role("link", name="Flagged (1)")).to_have_attribute("aria-current", "page")
+    wrong = Attempt.objects.get().questions.all()
+    missed = sum(not q.is_correct for q in wrong)
+    page.get_by_role("link", name=f"Wrong or unanswered ({missed})").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".question-review > li")).to_have_count(missed)
+
 
 def test_review_mode_shows_each_answer_and_every_reason_from_the_keyboard(learner, live_server):
     page = learner
@@ -104,3 +118,16 @@ def test_review_mode_shows_each_answer_and_every_reason_from_the_keyboard(learne
     screenshot(page, "exam-review-mode-answer")
     page.keyboard.press("n")
     expect(page.get_by_role("heading", name=re.compile(r"Question 2 of \d+"))).to_be_visible()
+
+    # Two review-mode quizzes finished make a trend line of their own, beside no timed one.
+    page.get_by_role("button", name="Finish and see results").click()
+    page.get_by_role("button", name="Finish anyway and see results").click()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+    page.goto(f"{live_server.url}/exams/")
+    page.get_by_role("button", name="Review mode, untimed, answers shown as you go: the quick quiz").click()
+    page.get_by_role("button", name="Finish and see results").click()
+    page.get_by_role("button", name="Finish anyway and see results").click()
+    page.goto(f"{live_server.url}/exams/")
+    expect(page.locator("svg.trend-chart")).to_have_count(1)
+    expect(page.locator("figure.trend")).to_contain_text("Quick quiz, review mode")
+    screenshot(page, "exam-trend-review-mode")

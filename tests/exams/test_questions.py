@@ -269,3 +269,24 @@ def test_wrong_options_are_no_version_of_the_answer_nor_named_in_the_question_no
                                                            "The seeds name it for PII.")
     assert another_service_reason(cited, "Security") == ("Another security service, for another job: "
                                                    "Amazon Macie finds sensitive data in S3.")
+
+
+def test_wrong_options_come_from_the_same_topic_first_and_a_service_is_no_phrase():
+    ops = [fact("a", "Run a Lambda function when a Glue job run fails", "EventBridge rule on the job state change",
+                family="list:5:ops"),
+           fact("b", "Retry a Glue job run that failed on a transient error", "The job's maximum retries",
+                family="list:5:ops"),
+           fact("c", "Stop a Glue job run that hangs for hours", "The job timeout", family="list:5:ops"),
+           fact("d", "Resume a Glue job run from the data it already processed", "Job bookmarks", family="list:5:ops"),
+           fact("e", "Review changes to pipeline code before they reach production", "Pull requests",
+                family="list:5:ops"),
+           fact("f", "Scan less data in an Athena query", "Name only the needed columns", family="list:5:ops"),
+           fact("g", "Deliver records to S3 with no code", "Amazon Data Firehose", family="list:5:ops")]
+    bank = Bank(ops, SERVICES)
+    for seed in range(10):
+        wrong = {o.text for o in bank.single(ops[0], seed=seed).options if not o.correct}
+        assert wrong == {"The job's maximum retries", "The job timeout", "Job bookmarks"}
+    assert bank.kind_of("Amazon Data Firehose") == "service" and bank.kind_of("KDS enhanced fan-out") == "feature"
+    # A service is offered services (its category's), never the list's phrases.
+    firehose = bank.single(ops[6], seed=1)
+    assert {bank.kind_of(o.text) for o in firehose.options} == {"service"}
