@@ -360,7 +360,7 @@ class TestWithTheContent:
         mix = [attempt.questions.filter(domain__number=n).count() for n in (1, 2, 3, 4)]
         assert mix == [22, 17, 14, 12]
         assert len(set(attempt.questions.values_list("bank_key", flat=True))) == 65
-        assert attempt.questions.filter(kind="scenario").count() >= 49
+        assert attempt.questions.filter(kind="scenario").count() >= 59
         assert 7 <= attempt.questions.filter(choose=2).count() <= 13
 
     def test_a_mock_exam_is_mostly_scenarios_with_some_choose_two_for_any_seed(self, alice, shared_content):
@@ -373,7 +373,7 @@ class TestWithTheContent:
                 assert len(keys) == len(drawn) == count
                 scenarios = sum(drawn[key].kind == "scenario" for key in keys)
                 choose_two = sum(drawn[key].choose == 2 for key in keys)
-                assert scenarios >= 0.75 * count, (count, seed, scenarios)
+                assert scenarios >= drawing.SCENARIO_SHARE * count >= 0.75 * count, (count, seed, scenarios)
                 assert 0.10 * count <= choose_two <= 0.20 * count, (count, seed, choose_two)
                 # The rest are one-answer questions generated from the cards.
                 assert {drawn[key].kind for key in keys} == {"scenario", "single"}
