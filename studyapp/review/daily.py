@@ -45,6 +45,7 @@ class Sitting:
     review_count: int = 0
     card: Card | None = None
     state: ReviewState | None = None
+    answered: int | None = None  # the schedule answered in this request, if any
     notice: str = ""
     intervals: list = field(default_factory=list)
 
@@ -100,7 +101,8 @@ def tally_for(study: StudySettings, day: StudyDay) -> Tally:
 def fill(sitting: Sitting, prefer: tuple[Card, ReviewState | None] | None = None) -> Sitting:
     """Counts and the current card: due learning cards, then due reviews, then new cards."""
     now = sitting.now
-    due = queue.session_queue(sitting.study, now, now + LEARN_AHEAD, sitting.day.end, sitting.new_left)
+    due = queue.session_queue(sitting.study, now, now + LEARN_AHEAD, sitting.day.end, sitting.new_left,
+                              sitting.answered)
     sitting.new_count = due.new
     sitting.review_count = min(due.review, sitting.reviews_left)
     # Learning cards not yet due are shown early only when nothing else is left, as in Anki.
@@ -109,7 +111,7 @@ def fill(sitting: Sitting, prefer: tuple[Card, ReviewState | None] | None = None
 
     if prefer and is_due(sitting, *prefer):
         sitting.card, sitting.state = prefer
-    elif head := _head(due, sitting.reviews_left):
+    elif head := _head(due, sitting.reviews_left, sitting.answered):
         # The queue read the head in this transaction, so its row is there.
         sitting.state = ReviewState.objects.to_show().get(pk=head)
         sitting.card = sitting.state.card
@@ -125,14 +127,16 @@ def fill(sitting: Sitting, prefer: tuple[Card, ReviewState | None] | None = None
     return sitting
 
 
-def _head(due: queue.Queue, reviews_left: int) -> int | None:
+def _head(due: queue.Queue, reviews_left: int, answered: int | None = None) -> int | None:
     """The schedule to show before any new card: a learning card due now, else a review, else a
-    learning card due soon, which waits for the new cards unless there are none."""
-    if due.learning and due.learning_head:
-        return due.learning_head
+    learning card due soon, which waits for the new cards unless there are none. The schedule just
+    `answered` is not shown again at once while another learning card will do, as in Anki."""
+    learning = due.learning_other if due.learning_head == answered and due.learning_other else due.learning_head
+    if due.learning and learning:
+        return learning
     if reviews_left and due.review_head:
         return due.review_head
-    return due.learning_head if due.learning_head and not (due.new and due.first_new) else None
+    return learning if learning and not (due.new and due.first_new) else None
 
 
 def is_due(sitting: Sitting, card: Card, state: ReviewState | None) -> bool:

@@ -55,6 +55,7 @@ def answer(user, sitting: Sitting, ticket_value: str, rating: Rating,
         if phase_before == Phase.NEW:
             raise_new_from(user, sitting.study)
     sitting.tally = sitting.tally.after(phase_before)
+    sitting.answered = state.pk
     return Graded(card, state, log, became_leech)
 
 

@@ -66,6 +66,8 @@ SELECT
     (SELECT COUNT(*) FROM {state_table} s WHERE {due_where} AND s.{phase} = {review} AND s.{due} < %(day_end)s),
     (SELECT s.{id} FROM {state_table} s WHERE {due_where} AND s.{phase} IN {learning_phases}
      AND s.{due} <= %(soon)s ORDER BY s.{due}, s.{id} LIMIT 1),
+    (SELECT s.{id} FROM {state_table} s WHERE {due_where} AND s.{phase} IN {learning_phases}
+     AND s.{due} <= %(soon)s AND s.{id} <> %(answered)s ORDER BY s.{due}, s.{id} LIMIT 1),
     (SELECT s.{id} FROM {state_table} s WHERE {due_where} AND s.{phase} = {review}
      AND s.{due} < %(day_end)s ORDER BY s.{due}, s.{id} LIMIT 1),
     (SELECT COUNT(*) FROM (SELECT 1 FROM {card_table} c WHERE {new_where} LIMIT %(new_left)s) n),
@@ -196,15 +198,21 @@ class Queue:
     learning_soon: int  # and those due within the learn-ahead time
     review: int  # reviews due today, before the daily limit
     learning_head: int | None  # the review state to show first of each kind
+    # The first learning card but the one just answered: Anki does not show a card twice in a row
+    # while it has another to show.
+    learning_other: int | None
     review_head: int | None
     new: int  # new cards left, up to the day's limit
     first_new: int | None  # a card id: one missed in a mock exam, else the next in order
 
 
-def session_queue(study: StudySettings, now: datetime, soon: datetime, day_end: datetime, new_left: int) -> Queue:
-    params = _common(study, now, max(day_end, soon), new_left) | {"soon": soon, "day_end": day_end}
+def session_queue(study: StudySettings, now: datetime, soon: datetime, day_end: datetime, new_left: int,
+                  answered: int | None = None) -> Queue:
+    """`answered`: the schedule just answered, not to be shown again at once if another will do."""
+    params = _common(study, now, max(day_end, soon), new_left) | {"soon": soon, "day_end": day_end,
+                                                                  "answered": answered or 0}
     row = _run(_session_sql(connection.vendor, study.scoped), params)
-    return Queue(*(value or 0 for value in row[:3]), row[3], row[4], row[5] or 0, row[7] or row[6])
+    return Queue(*(value or 0 for value in row[:3]), row[3], row[4], row[5], row[6] or 0, row[8] or row[7])
 
 
 def dashboard_counts(study: StudySettings, now: datetime, day_end: datetime, days: list, new_left: int) -> tuple:
