@@ -208,6 +208,20 @@ def test_when_nothing_else_is_left_learning_cards_are_shown_up_to_twenty_minutes
     assert page.card is not None and page.counts == (0, 1, 0)
 
 
+def test_again_does_not_bring_the_same_card_straight_back_while_another_is_available(learner, alice):
+    limits(alice, new_per_day=0)
+    first, second = Card.objects.active().values_list("key", flat=True)[:2]
+    schedule(alice, first, Phase.LEARNING, NOW + timedelta(minutes=1))
+    schedule(alice, second, Phase.LEARNING, NOW + timedelta(minutes=5))
+    page = show(learner)
+    assert page.card == first
+    page = grade(learner, page, 1)  # due again in a minute: still before the other card
+    assert state_of(alice, first).due < state_of(alice, second).due
+    assert page.card == second
+    page = grade(learner, page, 3)  # the other card is answered: the first comes back, as the only one
+    assert page.card == first
+
+
 def test_bury_hides_a_card_until_the_next_study_day(learner, alice, clock):
     page = show(learner)
     after = post(learner, {"ticket": page.ticket, "bury": "1"})
