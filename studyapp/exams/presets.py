@@ -25,9 +25,9 @@ class Preset:
 
 
 PRESETS = {
-    "full": Preset("full", "Full exam", 1.0, about="Shaped like the real exam: mostly scenarios, some “choose two”."),
+    "full": Preset("full", "Full exam", 1.0, about="Shaped like the real exam: scenario questions, some “choose two”."),
     "half": Preset("half", "Half exam", 0.5, about="The same mix, in half the time."),
     "quick": Preset("quick", "Quick quiz", 0.0, count=10, about="Ten questions in the real exam’s mix."),
     "drill": Preset("drill", "Recall drill", 0.0, count=20, scenarios=False,
-                    about="One-line recall questions from your cards, your weakest first."),
+                    about="One-line recall questions generated from your cards, your weakest first: quick practice, rougher than the scenarios."),
 }

@@ -179,6 +179,10 @@ ASPECT_HEADERS = {"aspect", "aspects", "feature", "features", "dimension", "crit
                   "characteristic", "property", "attribute", "factor", "consideration", "capability",
                   "parameter", "metric", "setting", "compared", "comparison", ""}
 MAX_ANSWER_CHARS = 200
+# A cell a learner can recall is a fact in a few words ("180 days", "Per shard-hour", "S3 Standard");
+# a cell that runs to a sentence explains or describes, and no two learners would recall it alike.
+# Cells with a figure in them ("1 MB/s or 1,000 records per second") are facts at any length.
+MAX_ANSWER_WORDS = 6
 # A table that works through an example or a case study teaches that example's figures and
 # choices, not facts to recall: it makes no cards unless its note marks it `<!-- cards: facts -->`.
 EXAMPLE_TITLE = re.compile(r"\b(examples?|case stud(y|ies)|worked|sample)\b", re.I)
@@ -235,7 +239,7 @@ def table_cards(table: TableItem, services_named: Callable[[str], tuple[int, ...
                 continue
             front = _front(table.title, subject.strip(), aspect.strip(), bool(services_named(subject)))
             if (re.search(rf"(?<!\w){re.escape(normalise(answer))}(?!\w)", normalise(front))
-                    or _telling_words(answer) & _telling_words(subject)):
+                    or _telling_words(answer) <= _telling_words(subject) and _telling_words(answer)):
                 continue  # the question gives its answer away ("NoSQL databases" → "NoSQL APIs")
             drafts.append(CardDraft(
                 key=_cell_key(table.key, subject, aspect), kind="cell", front=front, context=table.title,
@@ -317,7 +321,8 @@ def _first_word(value: str) -> str:
 
 def _askable(subject: str, aspect: str, answer: str) -> bool:
     # A subject with no letter ("2", "1.") is a row number, which asks nothing clear.
-    return (re.search(r"[^\W\d_]", subject) is not None and bool(normalise(aspect))
+    recallable = len(answer.split()) <= MAX_ANSWER_WORDS or re.search(r"\d", answer) is not None
+    return (re.search(r"[^\W\d_]", subject) is not None and bool(normalise(aspect)) and recallable
             and normalise(answer) not in EMPTY_ANSWERS and len(answer) <= MAX_ANSWER_CHARS)
 
 

@@ -46,6 +46,8 @@ class Sitting:
     card: Card | None = None
     state: ReviewState | None = None
     answered: int | None = None  # the schedule answered in this request, if any
+    # Studying ahead: learning cards due later today are shown now, as the learner asked.
+    ahead: bool = False
     notice: str = ""
     intervals: list = field(default_factory=list)
 
@@ -58,18 +60,24 @@ class Sitting:
         return max(self.study.reviews_per_day - self.tally.reviews, 0)
 
     @property
+    def soon(self) -> datetime:
+        """Learning cards due by then may be shown now."""
+        return self.day.end if self.ahead else self.now + LEARN_AHEAD
+
+    @property
     def ticket(self) -> str:
         return make_ticket(self.study.user_id, self.card.key, self.state.version if self.state else 0, self.now)
 
 
-def start(user, now: datetime, study: StudySettings | None = None, lock: bool = False) -> Sitting:
+def start(user, now: datetime, study: StudySettings | None = None, lock: bool = False,
+          ahead: bool = False) -> Sitting:
     study = study or StudySettings.objects.for_user(user, lock=lock)
     day = study_day(now, study.time_zone)
-    return Sitting(study, now, day, tally_for(study, day))
+    return Sitting(study, now, day, tally_for(study, day), ahead=ahead)
 
 
 @contextmanager
-def answering(user, now: datetime):
+def answering(user, now: datetime, ahead: bool = False):
     """A sitting to answer, bury, suspend or undo in, all in one transaction.
 
     The learner's settings row is locked first, so one learner's answers are taken one at a time
@@ -78,20 +86,20 @@ def answering(user, now: datetime):
     transactions queue them anyway).
     """
     with transaction.atomic():
-        yield start(user, now, lock=True)
+        yield start(user, now, lock=True, ahead=ahead)
 
 
-def act(user, now: datetime, action):
+def act(user, now: datetime, action, ahead: bool = False):
     """Run `action(sitting)` on the learner's sitting in one transaction (see `answering`).
 
     Returns the sitting, what the action returned, and a notice: when the form was stale (answered
     in another tab, say), nothing is done and the sitting is the current one, read afresh.
     """
     try:
-        with answering(user, now) as sitting:
+        with answering(user, now, ahead) as sitting:
             return sitting, action(sitting), ""
     except StaleTicket as stale:
-        return start(user, now), None, f"{stale} Here is the current card."
+        return start(user, now, ahead=ahead), None, f"{stale} Here is the current card."
 
 
 def tally_for(study: StudySettings, day: StudyDay) -> Tally:
@@ -101,7 +109,7 @@ def tally_for(study: StudySettings, day: StudyDay) -> Tally:
 def fill(sitting: Sitting, prefer: tuple[Card, ReviewState | None] | None = None) -> Sitting:
     """Counts and the current card: due learning cards, then due reviews, then new cards."""
     now = sitting.now
-    due = queue.session_queue(sitting.study, now, now + LEARN_AHEAD, sitting.day.end, sitting.new_left,
+    due = queue.session_queue(sitting.study, now, sitting.soon, sitting.day.end, sitting.new_left,
                               sitting.answered)
     sitting.new_count = due.new
     sitting.review_count = min(due.review, sitting.reviews_left)
@@ -148,5 +156,5 @@ def is_due(sitting: Sitting, card: Card, state: ReviewState | None) -> bool:
     if state is None or state.phase == Phase.NEW:
         return sitting.new_left > 0
     if state.phase in LEARNING_PHASES:
-        return state.due <= sitting.now + LEARN_AHEAD
+        return state.due <= sitting.soon
     return state.due < sitting.day.end and sitting.reviews_left > 0

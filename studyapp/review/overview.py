@@ -16,23 +16,27 @@ FORECAST_DAYS = 7
 class Overview:
     due_now: int
     due_today: int
+    next_due: datetime | None  # the next learning card due later today, when none is due now
     new_left: int
     answers_today: int
     streak: int
     forecast: list[tuple]  # (date, count) for each of the next days
+    time_zone: str
 
 
 def overview(user, now: datetime) -> Overview:
     sitting = start(user, now)
     day = sitting.day
     upcoming = [day_for(day.date + timedelta(days=n), sitting.study.time_zone) for n in range(1, FORECAST_DAYS + 1)]
-    due_now, due_today, forecast, new_left = queue.dashboard_counts(
+    due_now, due_today, next_due, forecast, new_left = queue.dashboard_counts(
         sitting.study, now, day.end, upcoming, sitting.new_left)
     return Overview(
         due_now=due_now,
         due_today=due_today,
+        next_due=next_due,
         new_left=new_left,
         answers_today=sitting.tally.answers,
         streak=streak(ReviewLog.objects.days_studied(user.pk), day.date),
         forecast=[(d.date, count) for d, count in zip(upcoming, forecast)],
+        time_zone=sitting.study.time_zone,
     )

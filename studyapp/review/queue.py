@@ -87,6 +87,7 @@ SELECT
     COUNT(*) FILTER (WHERE (s.{phase} IN {learning_phases} AND s.{due} <= %(now)s)
                      OR (s.{phase} = {review} AND s.{due} < %(day_end)s)),
     COUNT(*) FILTER (WHERE s.{due} < %(day_end)s),
+    MIN(s.{due}) FILTER (WHERE s.{phase} IN {learning_phases} AND s.{due} > %(now)s AND s.{due} < %(day_end)s),
     {forecast},
     (SELECT COUNT(*) FROM (SELECT 1 FROM {card_table} c WHERE {new_where} LIMIT %(new_left)s) n)
 FROM {state_table} s WHERE {due_where} AND s.{phase} IN {scheduled_phases} AND s.{due} <= %(horizon)s
@@ -216,12 +217,16 @@ def session_queue(study: StudySettings, now: datetime, soon: datetime, day_end: 
 
 
 def dashboard_counts(study: StudySettings, now: datetime, day_end: datetime, days: list, new_left: int) -> tuple:
-    """(due now, due today, [due on each of `days`], new cards left): one statement."""
+    """(due now, due today, when the next learning card is due later today, [due on each of
+    `days`], new cards left): one statement."""
     params = _common(study, now, days[-1].end, new_left) | {"day_end": day_end}
     for n, day in enumerate(days):
         params |= {f"start{n}": day.start, f"end{n}": day.end}
     row = _run(_dashboard_sql(connection.vendor, len(days), study.scoped), params)
-    return row[0] or 0, row[1] or 0, [value or 0 for value in row[2:-1]], row[-1] or 0
+    next_due = row[2]
+    if isinstance(next_due, str):  # SQLite hands an aggregate of a datetime column back as text
+        next_due = connection.ops.convert_datetimefield_value(next_due, None, connection)
+    return row[0] or 0, row[1] or 0, next_due, [value or 0 for value in row[3:-1]], row[-1] or 0
 
 
 def tally(study: StudySettings, day) -> tuple[int, int, int]:

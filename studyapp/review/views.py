@@ -37,24 +37,26 @@ def session(request):
     """One card at a time. POST grades, undoes, buries or suspends, then shows the next card."""
     now = timezone.now()
     prefer, notice = None, ""
+    ahead = request.GET.get("ahead") == "1"
     if request.method == "POST":
         try:
-            current, done, notice = daily.act(request.user, now, lambda current: _act(request, current))
+            current, done, notice = daily.act(request.user, now, lambda current: _act(request, current), ahead)
         except UnknownAction:
             return HttpResponseBadRequest("Unknown action.")
         prefer, notice = done or (None, notice)
         if not request.htmx:
             if notice:
                 messages.info(request, notice)
-            return redirect(_session_url(prefer))
+            return redirect(_session_url(prefer, ahead))
     else:
-        current = daily.start(request.user, now)
+        current = daily.start(request.user, now, ahead=ahead)
         if key := request.GET.get("card"):
             prefer = _preferred(request.user, key)
     daily.fill(current, prefer)
     current.notice = notice
     template = partial_template(request, "review/session.html", "session")
-    return vary_on_htmx(TemplateResponse(request, template, {"sitting": current}))
+    return vary_on_htmx(TemplateResponse(request, template, {"sitting": current,
+                                                             "review_url": _session_url(None, ahead)}))
 
 
 class UnknownAction(Exception):
@@ -92,9 +94,10 @@ def _preferred(user, key):
     return (state.card, state) if state else None
 
 
-def _session_url(prefer) -> str:
+def _session_url(prefer, ahead: bool = False) -> str:
+    query = {**({"card": prefer[0].key} if prefer else {}), **({"ahead": "1"} if ahead else {})}
     url = reverse("review:session")
-    return f"{url}?{urlencode({'card': prefer[0].key})}" if prefer else url
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 @login_required

@@ -131,7 +131,7 @@ def test_judgments_scores_explanations_examples_and_case_studies_make_no_cards()
 
 def test_a_front_stands_alone_whatever_the_row_and_column_are_called():
     formats = table(["Format", "Good for", "Layout of the data on disk"],
-                    [["Avro", "Streaming", "Rows, with the schema in the file"],
+                    [["Avro", "Streaming", "Rows, schema in the file"],
                      ["Parquet", "Analytics", "Columns in row groups"]], title="File formats")
     assert {c.front for c in table_cards(formats, services_named)} == {
         "File formats: what is Avro good for?", "File formats: what is Parquet good for?",
@@ -161,3 +161,13 @@ def test_a_rows_why_column_explains_its_cards():
     explained = {c.answer: c.explanation for c in table_cards(transfer, services_named)}
     assert explained == {"AWS Snowball Edge": "The data travels on a device",
                          "AWS DataSync": "An agent copies changes on a schedule"}
+
+
+def test_a_cell_that_runs_to_a_sentence_makes_no_card_unless_it_holds_a_figure():
+    replay = table(["Service", "How replay works", "Retention"],
+                   [["Amazon S3", "Objects remain until deleted, so files can be processed again", "Until deleted"],
+                    ["Amazon Kinesis Data Streams", "Consumers read again from any retained sequence number",
+                     "24 hours by default, up to 365 days if the stream's retention is raised"]],
+                   title="Replay by service")
+    assert {c.answer for c in table_cards(replay, services_named)} == {
+        "Until deleted", "24 hours by default, up to 365 days if the stream's retention is raised"}

@@ -2,6 +2,7 @@
 
 import io
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -342,3 +343,19 @@ def test_an_unsuspended_new_card_can_be_answered(learner, alice):
     again = show(learner)
     assert again.card == page.card
     answers_and_actions(learner, alice, again)
+
+
+def test_with_only_learning_cards_due_later_today_the_dashboard_offers_to_study_ahead(learner, alice):
+    limits(alice, new_per_day=0, time_zone="Asia/Tokyo")
+    key = Card.objects.active().first().key
+    schedule(alice, key, Phase.LEARNING, NOW + timedelta(hours=2))
+    page = learner.get("/").content.decode()
+    local = (NOW + timedelta(hours=2)).astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    assert "Nothing is due this minute" in page and f"due at {local}, in 2" in page and "?ahead=1" in page
+    assert show(learner).card is None  # two hours is past the twenty minutes shown early
+    ahead = show(learner, "/review/?ahead=1")
+    assert ahead.card == key
+    # The answer is taken, and the sitting stays ahead.
+    response = learner.post("/review/?ahead=1", {"ticket": ahead.ticket, "grade": "3"})
+    assert response.status_code == 302 and response["Location"] == "/review/?ahead=1"
+    assert ReviewLog.objects.filter(user=alice, card__key=key).count() == 1
