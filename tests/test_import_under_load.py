@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from studyapp.notes.uploads import database_url
+from studyapp.notes.processes import database_url
 from studyapp.review.models import ReviewLog, StudySettings
 
 from tests.conftest import REVIEW_NOTES

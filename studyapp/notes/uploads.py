@@ -6,17 +6,13 @@ The page then polls the run for progress.
 """
 
 import logging
-import os
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path, PurePath
-from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.db import connection
 
 from .models import ImportRun
+from .processes import spawn_manage
 
 logger = logging.getLogger(__name__)
 
@@ -72,30 +68,4 @@ def _unusable(name: str, seen: set[str]) -> str | None:
 
 
 def _spawn(run, folder) -> int:
-    env = {**os.environ, "DATABASE_URL": database_url()}
-    log = (folder / "import.log").open("ab")
-    with log:
-        child = subprocess.Popen(
-            [sys.executable, str(settings.BASE_DIR / "manage.py"), "import_notes", "--run", str(run.pk), str(folder)],
-            cwd=settings.BASE_DIR, env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    return child.pid
-
-
-def database_url(db: dict | None = None) -> str:
-    """The database this process is using (or `db`, a settings dict), as a URL a child process
-    can be given."""
-    db = db or connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
-    host, options = db["HOST"] or "", dict(db.get("OPTIONS") or {})
-    if host.startswith("/"):
-        # A unix socket's folder: URL parsers lowercase a host name, so it goes in the query.
-        options["host"], host = host, ""
-    elif ":" in host:
-        host = f"[{host}]"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    query = urlencode({k: v for k, v in options.items() if isinstance(v, str | int)})
-    return f"postgres://{auth}@{host}{port}/{quote(db['NAME'], safe='')}" + (f"?{query}" if query else "")
+    return spawn_manage(["import_notes", "--run", str(run.pk), str(folder)], folder / "import.log")

@@ -109,6 +109,10 @@ class StudySettings(models.Model):
     # new cards starts here instead of walking past a year of answered ones. Raised as new cards
     # are answered; lowered when an import adds cards or an undo makes one new again.
     new_from = models.BigIntegerField(default=0)
+    # FSRS's parameters fitted to this learner's answers (review.optimizer); empty: the defaults.
+    parameters = models.JSONField(default=list, blank=True)
+    # Those in use before the last fit was applied, to go back to.
+    previous_parameters = models.JSONField(default=list, blank=True)
     exams = models.ManyToManyField(Exam, blank=True, related_name="+")
     domains = models.ManyToManyField(Domain, blank=True, related_name="+")
     services = models.ManyToManyField(Service, blank=True, related_name="+")
@@ -131,6 +135,7 @@ class StudySettings(models.Model):
             learning_steps=tuple(timedelta(seconds=s) for s in self.learning_steps),
             relearning_steps=tuple(timedelta(seconds=s) for s in self.relearning_steps),
             fuzz=fuzz,
+            parameters=tuple(self.parameters),
         )
 
 
@@ -288,3 +293,37 @@ class ReviewLog(models.Model):
 
 def _jsonable(value):
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+class ParameterFit(models.Model):
+    """One fit of FSRS's parameters to a learner's answers, run in a process of its own."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parameter_fits")
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    reviews = models.PositiveIntegerField(default=0)
+    current_parameters = models.JSONField(default=list, blank=True)
+    fitted_parameters = models.JSONField(default=list, blank=True)
+    current_log_loss = models.FloatField(null=True, blank=True)
+    current_rmse = models.FloatField(null=True, blank=True)
+    fitted_log_loss = models.FloatField(null=True, blank=True)
+    fitted_rmse = models.FloatField(null=True, blank=True)
+    applied = models.BooleanField(default=False)
+    message = models.TextField(blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True, help_text="Of the process fitting")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Fit {self.pk} for {self.user} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status != self.Status.RUNNING

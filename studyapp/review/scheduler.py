@@ -50,6 +50,7 @@ class Preferences:
     maximum_interval_days: int = 36500
     fuzz: bool = True
     leech_threshold: int = 8
+    parameters: tuple[float, ...] = ()  # FSRS's, fitted to the learner; empty: the defaults
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ def _require_utc(now: datetime):
 @lru_cache(maxsize=64)
 def _scheduler(prefs: Preferences) -> fsrs.Scheduler:
     return fsrs.Scheduler(
+        **({"parameters": prefs.parameters} if prefs.parameters else {}),
         desired_retention=prefs.desired_retention,
         learning_steps=prefs.learning_steps,
         relearning_steps=prefs.relearning_steps,

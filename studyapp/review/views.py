@@ -15,9 +15,9 @@ from studyapp.notes import views as notes_views
 from studyapp.spreadsheet import inert
 from studyapp.web import partial_template, vary_on_htmx
 
-from . import daily, grading
+from . import daily, fitting, grading, optimizer
 from .forms import StudySettingsForm
-from .models import ReviewLog, ReviewState, StudySettings
+from .models import ParameterFit, ReviewLog, ReviewState, StudySettings
 from .overview import overview
 from .scheduler import Rating
 
@@ -108,7 +108,46 @@ def study_settings(request):
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("review:settings")
-    return TemplateResponse(request, "review/settings.html", {"form": form})
+    return TemplateResponse(request, "review/settings.html", {"form": form, **_memory(request.user, study)})
+
+
+def _memory(user, study: StudySettings) -> dict:
+    """What the settings page says of the learner's own FSRS parameters."""
+    return {
+        "study": study, "fit": ParameterFit.objects.filter(user=user).first(),
+        "answers": fitting.answers_for_fitting(user).count(), "min_answers": optimizer.MIN_REVIEWS,
+    }
+
+
+@login_required
+@require_POST
+def fit_parameters(request):
+    study = StudySettings.objects.for_user(request.user)
+    context = _memory(request.user, study)
+    if context["fit"] and not context["fit"].finished:
+        messages.info(request, "A fit is already running.")
+    elif context["answers"] < optimizer.MIN_REVIEWS:
+        messages.error(request, f"Fitting needs {optimizer.MIN_REVIEWS} answers; you have given {context['answers']}.")
+    else:
+        fitting.start_fit(request.user, timezone.now())
+    return redirect(reverse("review:settings") + "#memory")
+
+
+@login_required
+@require_safe
+def fit_status(request, pk):
+    """The fit's progress, polled by the settings page while it runs."""
+    fit = get_object_or_404(ParameterFit, pk=pk, user=request.user)
+    study = StudySettings.objects.for_user(request.user)
+    return TemplateResponse(request, "review/settings.html#memory", {**_memory(request.user, study), "fit": fit})
+
+
+@login_required
+@require_POST
+def previous_parameters(request):
+    if fitting.go_back(request.user):
+        messages.success(request, "The parameters in use before the last fit are back in use.")
+    return redirect(reverse("review:settings") + "#memory")
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from studyapp.notes.models import QuestionPattern
 from studyapp.ops.importing import import_notes
-from studyapp.notes.uploads import database_url
+from studyapp.notes.processes import database_url
 from studyapp.review.models import Card
 from studyapp.review.exam_answers import record_exam_answers
 

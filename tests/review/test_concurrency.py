@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 
-from studyapp.notes.uploads import database_url
+from studyapp.notes.processes import database_url
 from studyapp.review.models import Card, ReviewLog, ReviewState
 from studyapp.review.scheduler import Phase
 

@@ -128,3 +128,17 @@ def test_steps_read_and_write_in_anki_notation():
         scheduler.parse_steps("1m ten")
     with pytest.raises(ValueError):
         scheduler.parse_steps("0m")
+
+
+def test_parameters_fitted_to_the_learner_change_the_intervals():
+    defaults = Preferences(fuzz=False)
+    weaker = list(scheduler.fsrs.scheduler.DEFAULT_PARAMETERS)
+    weaker[2] *= 0.4  # a first Good makes a card far less stable for this learner
+    fitted = Preferences(fuzz=False, parameters=tuple(weaker))
+    easy_start = scheduler.preview(Memory(), NOW, defaults)[Rating.EASY]
+    assert scheduler.preview(Memory(), NOW, fitted)[Rating.EASY] == easy_start  # Easy's own parameter is unchanged
+    graduated = scheduler.grade(scheduler.grade(Memory(), Rating.GOOD, NOW, defaults).memory, Rating.GOOD,
+                                NOW + timedelta(minutes=10), defaults).memory
+    shorter = scheduler.grade(scheduler.grade(Memory(), Rating.GOOD, NOW, fitted).memory, Rating.GOOD,
+                              NOW + timedelta(minutes=10), fitted).memory
+    assert shorter.stability < graduated.stability and shorter.due < graduated.due
