@@ -23,3 +23,9 @@ def lower_new_from(position: int, user=None):
     """A card at `position` may be new again (for one learner, or for all): search from there."""
     learners = StudySettings.objects.filter(new_from__gt=position)
     (learners.filter(user=user) if user is not None else learners).update(new_from=position)
+
+
+def cards_new_to(user) -> int:
+    """How many active cards the learner has not yet answered."""
+    answered = ReviewState.objects.filter(user=user, card=OuterRef("pk")).exclude(phase=Phase.NEW)
+    return Card.objects.active().exclude(Exists(answered)).count()

@@ -69,3 +69,11 @@ class StudySettingsForm(forms.ModelForm):
 
     def retired_choices(self):
         return [*self.retired_chosen("domains"), *self.retired_chosen("services")]
+
+
+class WorkloadForm(forms.Form):
+    """A pace and a desired retention to see the workload of, before saving them."""
+
+    new_per_day = forms.IntegerField(min_value=0, max_value=9999, label="New cards a day")
+    desired_retention = forms.FloatField(min_value=0.70, max_value=0.99, label="Desired retention",
+                                         widget=forms.NumberInput(attrs={"step": "0.01"}))

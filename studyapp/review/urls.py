@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("review/", views.session, name="session"),
     path("review/settings/", views.study_settings, name="settings"),
+    path("review/settings/workload/", views.workload_forecast, name="workload"),
     path("review/settings/fit/", views.fit_parameters, name="fit"),
     path("review/settings/fit/<int:pk>/", views.fit_status, name="fit_status"),
     path("review/settings/fit/previous/", views.previous_parameters, name="previous_parameters"),

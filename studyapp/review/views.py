@@ -1,5 +1,6 @@
 import csv
 import json
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,11 +16,17 @@ from studyapp.notes import views as notes_views
 from studyapp.spreadsheet import inert
 from studyapp.web import partial_template, vary_on_htmx
 
-from . import daily, fitting, grading, optimizer
-from .forms import StudySettingsForm
+from . import daily, fitting, grading, optimizer, queue
+from .charts import forecast_chart
+from .days import day_for, study_day
+from .floors import cards_new_to
+from .workload import workload
+from .forms import StudySettingsForm, WorkloadForm
 from .models import ParameterFit, ReviewLog, ReviewState, StudySettings
 from .overview import overview
 from .scheduler import Rating
+
+WORKLOAD_DAYS = 30
 
 
 def dashboard(request):
@@ -108,7 +115,32 @@ def study_settings(request):
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("review:settings")
-    return TemplateResponse(request, "review/settings.html", {"form": form, **_memory(request.user, study)})
+    return TemplateResponse(request, "review/settings.html", {
+        "form": form, **_memory(request.user, study), "workload": _workload(request, study)})
+
+
+@login_required
+@require_safe
+def workload_forecast(request):
+    """The workload for other settings than the saved ones, as the settings page asks for it."""
+    study = StudySettings.objects.for_user(request.user)
+    return TemplateResponse(request, "review/settings.html#workload", {"workload": _workload(request, study)})
+
+
+def _workload(request, study: StudySettings) -> dict:
+    """About how many reviews a day, for the next days, at the pace and retention asked (else saved)."""
+    form = WorkloadForm(request.GET or None, initial={"new_per_day": study.new_per_day,
+                                                      "desired_retention": study.desired_retention})
+    pace = form.cleaned_data if form.is_valid() else form.initial
+    now = timezone.now()
+    today = study_day(now, study.time_zone)
+    coming = [day_for(today.date + timedelta(days=n), study.time_zone) for n in range(WORKLOAD_DAYS)]
+    sitting = daily.start(request.user, now, study=study)
+    _, due_today, _, later, _ = queue.dashboard_counts(study, now, today.end, coming[1:], sitting.new_left)
+    forecast = workload(
+        [due_today, *later], cards_new_to(request.user), pace["new_per_day"], pace["desired_retention"],
+        study.parameters)
+    return {"form": form, "forecast": forecast, "days": WORKLOAD_DAYS, "chart": forecast_chart(forecast.per_day)}
 
 
 def _memory(user, study: StudySettings) -> dict:
