@@ -3,6 +3,8 @@ from datetime import date, datetime, timedelta, timezone
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 
 from studyapp.notes.models import (
     ActiveQuerySet,
@@ -327,3 +329,76 @@ class ParameterFit(models.Model):
     @property
     def finished(self) -> bool:
         return self.status != self.Status.RUNNING
+
+
+class ReviewDayQuerySet(models.QuerySet):
+    def bring_up_to(self, user, today: date):
+        """Total each study day before `today` that has no row yet, from the review log: a day's
+        answers no longer change once it is over (undo takes back only today's), so each is
+        totalled once, and the statistics read a row a day however long the history."""
+        last = self.filter(user=user).aggregate(last=models.Max("day"))["last"]
+        logs = ReviewLog.objects.filter(user=user, day__lt=today)
+        if last is not None:
+            logs = logs.filter(day__gt=last)
+        self.bulk_create([ReviewDay(user=user, **totals) for totals in day_totals(logs)])
+
+
+def day_totals(logs) -> list[dict]:
+    """ReviewDay's fields for each day the logs cover, in one grouped query."""
+    stability = Cast(KT("state_before__stability"), models.FloatField())
+    in_review = models.Q(phase_before=Phase.REVIEW) & ~models.Q(mode=ReviewLog.Mode.EXAM)
+    mature = in_review & models.Q(stability__gte=MATURE_DAYS)
+    young = in_review & ~models.Q(stability__gte=MATURE_DAYS)
+    passed, failed = models.Q(rating__gt=1), models.Q(rating=1)
+    learning = models.Q(phase_before__in=[Phase.NEW, Phase.LEARNING])
+    return list(logs.annotate(stability=stability).values("day").order_by("day").annotate(
+        learning=models.Count("pk", filter=learning),
+        review=models.Count("pk", filter=models.Q(phase_before=Phase.REVIEW)),
+        relearning=models.Count("pk", filter=models.Q(phase_before=Phase.RELEARNING)),
+        learning_ms=Coalesce(models.Sum("duration_ms", filter=learning), 0),
+        review_ms=Coalesce(models.Sum("duration_ms", filter=models.Q(phase_before=Phase.REVIEW)), 0),
+        relearning_ms=Coalesce(models.Sum("duration_ms", filter=models.Q(phase_before=Phase.RELEARNING)), 0),
+        young_passed=models.Count("pk", filter=young & passed),
+        young_failed=models.Count("pk", filter=young & failed),
+        mature_passed=models.Count("pk", filter=mature & passed),
+        mature_failed=models.Count("pk", filter=mature & failed),
+    ))
+
+
+# As in Anki: a card is mature once it is remembered for three weeks (here its stability, which
+# is its interval at a desired retention of 0.90).
+MATURE_DAYS = 21
+
+
+class ReviewDay(models.Model):
+    """One learner's answers on one past study day, totalled for the statistics page."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    learning = models.PositiveIntegerField(default=0)  # answers on new and learning cards
+    review = models.PositiveIntegerField(default=0)
+    relearning = models.PositiveIntegerField(default=0)
+    learning_ms = models.BigIntegerField(default=0)
+    review_ms = models.BigIntegerField(default=0)
+    relearning_ms = models.BigIntegerField(default=0)
+    # Answers on cards in review, outside mock exams: Anki's "true retention".
+    young_passed = models.PositiveIntegerField(default=0)
+    young_failed = models.PositiveIntegerField(default=0)
+    mature_passed = models.PositiveIntegerField(default=0)
+    mature_failed = models.PositiveIntegerField(default=0)
+
+    objects = ReviewDayQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_review_day_per_learner_and_day")]
+
+    def __str__(self):
+        return f"{self.user} on {self.day}"
+
+    @property
+    def answers(self) -> int:
+        return self.learning + self.review + self.relearning
+
+    @property
+    def minutes(self) -> float:
+        return (self.learning_ms + self.review_ms + self.relearning_ms) / 60_000

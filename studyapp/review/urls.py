@@ -7,6 +7,7 @@ app_name = "review"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("review/", views.session, name="session"),
+    path("stats/", views.stats, name="stats"),
     path("review/settings/", views.study_settings, name="settings"),
     path("review/settings/workload/", views.workload_forecast, name="workload"),
     path("review/settings/fit/", views.fit_parameters, name="fit"),

@@ -20,6 +20,7 @@ from . import daily, fitting, grading, optimizer, queue
 from .charts import forecast_chart
 from .days import day_for, study_day
 from .floors import cards_new_to
+from .stats import statistics
 from .workload import workload
 from .forms import StudySettingsForm, WorkloadForm
 from .models import ParameterFit, ReviewLog, ReviewState, StudySettings
@@ -108,6 +109,12 @@ def _session_url(prefer, ahead: bool = False) -> str:
 
 
 @login_required
+@require_safe
+def stats(request):
+    return TemplateResponse(request, "review/stats.html", {"stats": statistics(request.user, timezone.now())})
+
+
+@login_required
 def study_settings(request):
     study = StudySettings.objects.for_user(request.user)
     form = StudySettingsForm(request.POST or None, instance=study)
@@ -129,8 +136,9 @@ def workload_forecast(request):
 
 def _workload(request, study: StudySettings) -> dict:
     """About how many reviews a day, for the next days, at the pace and retention asked (else saved)."""
-    form = WorkloadForm(request.GET or None, initial={"new_per_day": study.new_per_day,
-                                                      "desired_retention": study.desired_retention})
+    # Prefixed: the settings form on the same page has fields of the same names.
+    form = WorkloadForm(request.GET or None, prefix="workload", initial={
+        "new_per_day": study.new_per_day, "desired_retention": study.desired_retention})
     pace = form.cleaned_data if form.is_valid() else form.initial
     now = timezone.now()
     today = study_day(now, study.time_zone)

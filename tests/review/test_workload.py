@@ -38,15 +38,15 @@ def test_the_settings_page_shows_the_workload_and_redraws_it_for_another_pace(
     # last fit and the count of answers; the workload's tally, forecast and cards still new.
     with django_assert_num_queries(16):
         page = client.get("/review/settings/").content.decode()
-    assert 'id="workload-summary"' in page and "reviews a day over the next 30 days" in page
+    assert 'id="workload-summary"' in page and "a day over the next 30 days" in page
     assert page.count("<rect ") == 30
     # The session and user, the settings, today's tally, the forecast and the cards still new.
     with django_assert_num_queries(6):
-        fast = client.get("/review/settings/workload/?new_per_day=9999&desired_retention=0.97",
+        fast = client.get("/review/settings/workload/?workload-new_per_day=9999&workload-desired_retention=0.97",
                           headers={"HX-Request": "true"}).content.decode()
     assert fast.startswith('\n<section id="workload"') or fast.lstrip().startswith('<section id="workload"')
     busiest = int(re.search(r"<strong>(\d+)</strong> on the busiest", fast)[1])
     assert busiest > int(re.search(r"<strong>(\d+)</strong> on the busiest", page)[1])
     # Out-of-range settings fall back to the saved ones, with the form saying what is wrong.
-    wrong = client.get("/review/settings/workload/?new_per_day=-3&desired_retention=2").content.decode()
-    assert "reviews a day over the next 30 days" in wrong and wrong.count('class="error"') == 2
+    wrong = client.get("/review/settings/workload/?workload-new_per_day=-3&workload-desired_retention=2").content.decode()
+    assert "a day over the next 30 days" in wrong and wrong.count('class="error"') == 2

@@ -1,0 +1,111 @@
+"""A learner's statistics, as Anki shows them: a year of reviews, time spent, the due forecast,
+true retention, and where their cards stand. A fixed number of queries whatever the history's
+length: past days are read as one row each (ReviewDay), today's from its own answers."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import models
+from django.db.models.functions import Coalesce
+
+from . import queue
+from .charts import Heatmap, StackedChart, heatmap, stacked_chart
+from .daily import start
+from .days import day_for
+from .floors import cards_new_to
+from .models import MATURE_DAYS, ReviewDay, ReviewLog, ReviewState, day_totals
+from .scheduler import Phase
+
+YEAR = 365
+RECENT_DAYS = 30
+FORECAST_DAYS = 90
+STABILITY_BUCKETS = [(0, 1), (1, 7), (7, 21), (21, 90), (90, 365), (365, None)]  # days
+DIFFICULTY_BUCKETS = [(1, 3), (3, 5), (5, 7), (7, 9), (9, None)]
+PERIODS = [("Today", 1), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 365 days", 365)]
+
+
+@dataclass(frozen=True)
+class Retention:
+    label: str
+    young: tuple[int, int]  # (passed, answered)
+    mature: tuple[int, int]
+
+    @property
+    def total(self) -> tuple[int, int]:
+        return self.young[0] + self.mature[0], self.young[1] + self.mature[1]
+
+
+@dataclass(frozen=True)
+class Stats:
+    today: date
+    year: Heatmap
+    recent: StackedChart  # answers per day over the last 30 days, by kind
+    minutes: StackedChart  # minutes per day over the last 30 days, by kind
+    forecast: StackedChart  # reviews due on each of the next 90 days
+    recent_days: list  # ReviewDay, oldest first, today last
+    retention: list[Retention]
+    cards: dict[str, int]
+    stability: list[tuple[str, int]]
+    difficulty: list[tuple[str, int]]
+    answers_in_year: int
+    days_studied: int
+
+
+def statistics(user, now: datetime) -> Stats:
+    sitting = start(user, now)
+    study, today = sitting.study, sitting.day.date
+    ReviewDay.objects.bring_up_to(user, today)
+    past = {row.day: row for row in ReviewDay.objects.filter(user=user, day__gt=today - timedelta(days=YEAR))}
+    now_totals = day_totals(ReviewLog.objects.filter(user=user, day=today))
+    past[today] = ReviewDay(user=user, **now_totals[0]) if now_totals else ReviewDay(user=user, day=today)
+    days = [past.get(today - timedelta(days=n)) or ReviewDay(user=user, day=today - timedelta(days=n))
+            for n in range(YEAR - 1, -1, -1)]
+    recent = days[-RECENT_DAYS:]
+    coming = [day_for(today + timedelta(days=n), study.time_zone) for n in range(1, FORECAST_DAYS + 1)]
+    _, due_today, _, due_later, _ = queue.dashboard_counts(study, now, sitting.day.end, coming, sitting.new_left)
+    return Stats(
+        today=today,
+        year=heatmap([(d.day, d.answers) for d in days]),
+        recent=stacked_chart([(d.learning, d.review, d.relearning) for d in recent]),
+        minutes=stacked_chart([(round(d.learning_ms / 60_000), round(d.review_ms / 60_000),
+                                round(d.relearning_ms / 60_000)) for d in recent]),
+        forecast=stacked_chart([(0, count) for count in [due_today, *due_later][:FORECAST_DAYS]]),
+        recent_days=recent,
+        retention=[_retention(label, days[-length:]) for label, length in PERIODS],
+        cards=_card_counts(user),
+        stability=_spread(user, "stability", STABILITY_BUCKETS, "d"),
+        difficulty=_spread(user, "difficulty", DIFFICULTY_BUCKETS, ""),
+        answers_in_year=sum(d.answers for d in days),
+        days_studied=sum(1 for d in days if d.answers),
+    )
+
+
+def _retention(label: str, days: list) -> Retention:
+    young = sum(d.young_passed for d in days), sum(d.young_passed + d.young_failed for d in days)
+    mature = sum(d.mature_passed for d in days), sum(d.mature_passed + d.mature_failed for d in days)
+    return Retention(label, young, mature)
+
+
+def _card_counts(user) -> dict[str, int]:
+    states = ReviewState.objects.filter(user=user, card__retired_at__isnull=True)
+    counts = states.aggregate(
+        learning=models.Count("pk", filter=models.Q(phase__in=[Phase.LEARNING, Phase.RELEARNING], suspended=False)),
+        young=models.Count("pk", filter=models.Q(phase=Phase.REVIEW, stability__lt=MATURE_DAYS, suspended=False)),
+        mature=models.Count("pk", filter=models.Q(phase=Phase.REVIEW, stability__gte=MATURE_DAYS, suspended=False)),
+        suspended=models.Count("pk", filter=models.Q(suspended=True)),
+    )
+    return {"new": cards_new_to(user), **counts}
+
+
+def _spread(user, field: str, buckets, unit: str) -> list[tuple[str, int]]:
+    """How many cards in review have their `field` in each bucket: one query."""
+    def label(low, high):
+        return f"{low}{unit} and over" if high is None else f"{low}–{high}{unit}"
+
+    def within(low, high):
+        condition = models.Q(**{f"{field}__gte": low})
+        return condition if high is None else condition & models.Q(**{f"{field}__lt": high})
+
+    counts = ReviewState.objects.filter(user=user, phase=Phase.REVIEW, card__retired_at__isnull=True).aggregate(
+        **{f"b{n}": Coalesce(models.Count("pk", filter=within(*bucket)), 0) for n, bucket in enumerate(buckets)})
+    return [(label(*bucket), counts[f"b{n}"]) for n, bucket in enumerate(buckets)]
