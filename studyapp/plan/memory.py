@@ -27,13 +27,12 @@ FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
 class Model:
     """FSRS-6 with one set of parameters. Compared by identity, so that it can key a cache."""
 
-    __slots__ = ("parameters", "decay", "factor", "w")
+    __slots__ = ("parameters", "w", "decay", "factor")
 
     def __init__(self, parameters=DEFAULT_PARAMETERS):
         if len(parameters) != 21:
             raise ValueError(f"FSRS-6 has 21 parameters, got {len(parameters)}")
-        self.parameters = tuple(parameters)
-        self.w = self.parameters
+        self.parameters = self.w = tuple(parameters)  # w, as the FSRS papers name them
         self.decay = -self.parameters[20]
         self.factor = 0.9 ** (1 / self.decay) - 1
 
