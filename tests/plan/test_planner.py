@@ -128,3 +128,10 @@ def test_a_card_whose_final_window_has_come_is_reviewed_on_the_exams_eve_when_th
     assert plan.final_days == {"a": EXAM - 1}
     assert plan.today == ()
     assert plan.bookings[-1] == 1
+
+
+def test_the_days_plan_leaves_a_final_unbooked_rather_than_go_over_the_budget():
+    finals = [card(name, 8.0, last_review=50, due=51) for name in "abc"]
+    plan = plan_day(finals, today=58, exam_day=EXAM, budget=1)
+    assert plan.final_days == {"a": 59, "b": 58}
+    assert plan.bookings == (1, 1)
