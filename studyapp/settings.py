@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "studyapp.exams",
     "studyapp.accounts",
     "studyapp.bench",
+    "studyapp.plan",
 ]
 
 MIDDLEWARE = [
