@@ -6,12 +6,15 @@ else's attempt or card gets 404, and whatever they post leaves the first learner
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from studyapp.exams.models import Attempt, AttemptQuestion
-from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
+from studyapp.review.models import Card, ParameterFit, ReviewLog, ReviewState, StudySettings
+
+from tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +27,7 @@ PUBLIC = {
 STAFF = {"notes:upload", "notes:upload_status"}
 
 
-def learner_urls(attempt, suspended):
+def learner_urls(attempt, suspended, fit):
     """(route name, URL, methods) for every page that shows or changes a learner's data."""
     return [
         ("review:session", "/review/", ["get", "post"]),
@@ -33,6 +36,11 @@ def learner_urls(attempt, suspended):
         ("review:unsuspend", f"/review/suspended/{suspended.pk}/unsuspend/", ["post"]),
         ("review:history", "/review/history.csv", ["get"]),
         ("review:history", "/review/history.json", ["get"]),
+        ("review:stats", "/stats/", ["get"]),
+        ("review:workload", "/review/settings/workload/", ["get"]),
+        ("review:fit", "/review/settings/fit/", ["post"]),
+        ("review:fit_status", f"/review/settings/fit/{fit.pk}/", ["get"]),
+        ("review:previous_parameters", "/review/settings/fit/previous/", ["post"]),
         ("exams:index", "/exams/", ["get"]),
         ("exams:practice", "/exams/practice/", ["get", "post"]),
         ("exams:start", "/exams/start/", ["post"]),
@@ -66,8 +74,11 @@ def alices_data(client, alice, imported, clock):
     client.post("/review/", {"ticket": ticket, "grade": "3"})
     suspended = ReviewState.objects.create(user=alice, card=Card.objects.exclude(states__user=alice).first(),
                                            suspended=True)
+    # A fit finished long ago, its parameters in use, with the defaults to go back to.
+    fit = ParameterFit.objects.create(user=alice, created_at=NOW - timedelta(days=30), status="done")
+    StudySettings.objects.filter(user=alice).update(parameters=[0.5] * 21, previous_parameters=[0.4] * 21)
     client.logout()
-    return attempt, suspended
+    return attempt, suspended, fit
 
 
 def snapshot(user):
@@ -78,6 +89,7 @@ def snapshot(user):
         "logs": list(ReviewLog.objects.filter(user=user).order_by("pk").values()),
         "attempts": list(Attempt.objects.filter(user=user).order_by("pk").values()),
         "answers": list(AttemptQuestion.objects.filter(attempt__user=user).order_by("pk").values()),
+        "fits": list(ParameterFit.objects.filter(user=user).order_by("pk").values()),
     }
 
 
@@ -101,7 +113,7 @@ def test_a_visitor_is_sent_to_log_in_from_every_learner_url(client, alices_data,
     assert snapshot(alice) == before
 
 
-def test_another_learner_gets_404_for_someone_elses_attempt_or_card(client, alices_data, alice, bob):
+def test_another_learner_gets_404_for_someone_elses_attempt_card_or_fit(client, alices_data, alice, bob):
     before = snapshot(alice)
     client.force_login(bob)
     checked = 0
@@ -111,12 +123,12 @@ def test_another_learner_gets_404_for_someone_elses_attempt_or_card(client, alic
         for method in methods:
             assert getattr(client, method)(url, POSTED if method == "post" else None).status_code == 404, name
             checked += 1
-    assert checked == 6
+    assert checked == 7
     assert snapshot(alice) == before
 
 
 def test_another_learners_own_pages_show_and_change_only_their_own_data(client, alices_data, alice, bob):
-    attempt, suspended = alices_data
+    attempt, suspended, _ = alices_data
     before = snapshot(alice)
     client.force_login(bob)
     for name, url, methods in learner_urls(*alices_data):

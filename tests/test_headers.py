@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from studyapp.notes.uploads import database_url
+from studyapp.notes.processes import database_url
 
 pytestmark = pytest.mark.django_db
 

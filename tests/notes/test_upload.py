@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from studyapp.notes.models import ImportRun, QuestionPattern, SourceFile
-from studyapp.notes.uploads import database_url
+from studyapp.notes.processes import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
