@@ -47,7 +47,7 @@ def test_answering_new_cards_in_order_raises_the_floor_to_the_first_one_left(lea
 def test_a_card_imported_below_the_floor_is_new_at_once(learner, alice, notes):
     for _ in range(5):
         grade(learner, show(learner), 4)
-    lines = "".join(f"| A freshly added cue {n} | Answer {n} |\n" for n in range(40))
+    lines = "".join(f"| A freshly added cue {n} | Pick {n} |\n" for n in range(40))
     (notes / "more.md").write_text(f"# More\n\n| Question pattern | Answer |\n|---|---|\n{lines}")
     call_command("import_notes", str(notes), stdout=io.StringIO())
     assert min(Card.objects.filter(front__startswith="A freshly added").values_list("position", flat=True)) \
@@ -60,7 +60,7 @@ def test_an_import_lowers_learners_floors_last_so_their_rows_are_held_briefly(le
     until the import commits: it is written after the cards and the question bank are."""
     for _ in range(5):
         grade(learner, show(learner), 4)
-    lines = "".join(f"| A freshly added cue {n} | Answer {n} |\n" for n in range(40))
+    lines = "".join(f"| A freshly added cue {n} | Pick {n} |\n" for n in range(40))
     (notes / "more.md").write_text(f"# More\n\n| Question pattern | Answer |\n|---|---|\n{lines}")
     with CaptureQueriesContext(connection) as queries:
         call_command("import_notes", str(notes), stdout=io.StringIO())
