@@ -159,9 +159,14 @@ def _scenario_items(user, exam: Exam, domain_ids: list[int], now: datetime,
     those not seen in the last two weeks first. They are written by hand, hundreds and not a
     hundred thousand, so they are read whole."""
     seen = AttemptQuestion.objects.filter(user=user, bank_key=OuterRef("key"), attempt__started_at__gte=now - RECENT)
-    items = list(BankQuestion.objects.filter(exam=exam, kind=BankQuestion.Kind.SCENARIO, retired_at__isnull=True,
-                                             domain__in=domain_ids)
-                 .annotate(seen=Exists(seen)).values_list("key", "domain_id", "choose", "seen").order_by("key"))
+    # Every active scenario item, through the index that holds only them; the exam and domains
+    # are picked here, as a filter on them in the query would send it to the bank's other index.
+    wanted = set(domain_ids)
+    # Sorted here too, since an ORDER BY would have it read the whole bank in key order instead.
+    items = sorted((key, domain_id, choose, was_seen) for key, domain_id, exam_id, choose, was_seen in
+                   BankQuestion.objects.filter(kind=BankQuestion.Kind.SCENARIO, retired_at__isnull=True)
+                   .annotate(seen=Exists(seen)).values_list("key", "domain_id", "exam_id", "choose", "seen")
+                   .order_by() if exam_id == exam.pk and domain_id in wanted)
     rng.shuffle(items)
     items.sort(key=lambda item: item[3])  # stable: the shuffle holds within each group
     return [(key, domain_id, choose) for key, domain_id, choose, _ in items]

@@ -5,7 +5,8 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.db.migrations.executor import MigrationExecutor
 
 from studyapp.exams import attempts, drawing, scoring
@@ -418,6 +419,21 @@ class TestWithTheContent:
             row_and_column = re.fullmatch(r"[^:]+: ([^:]+)\?", front)
             assert not (row_and_column and len(row_and_column[1].split()) <= 2), front
             assert front.startswith(title) or len(front.split(": ", 1)[1].split()) > 2, front
+
+    def test_a_mock_exam_reads_the_scenario_items_through_their_own_index(self, alice, shared_content):
+        exam = Exam.objects.get(declared=True)
+        with CaptureQueriesContext(connection) as queries:
+            drawing.draw_mock(alice, exam, 65, list(exam.domains.active()), NOW, seed=1)
+        [scenarios] = [q["sql"] for q in queries.captured_queries if "'scenario'" in q["sql"]]
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # A test bank is small enough to read whole; at a hundred thousand rows it is not.
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("EXPLAIN " + scenarios)
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + scenarios)
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "exams_bank_scenarios" in plan, plan
 
     def test_a_recall_drill_is_one_line_questions_only(self, learner, shared_content):
         drill = start(learner, "drill")
