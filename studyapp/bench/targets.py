@@ -15,6 +15,7 @@ P95_BUDGETS_MS = {
     "next card": 25,
     "exam answer": 25,
     "dashboard": 40,
+    "statistics": 60,
     "service page": 40,
     "search": 40,
     "start full exam": 120,

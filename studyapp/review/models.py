@@ -340,7 +340,8 @@ class ReviewDayQuerySet(models.QuerySet):
         logs = ReviewLog.objects.filter(user=user, day__lt=today)
         if last is not None:
             logs = logs.filter(day__gt=last)
-        self.bulk_create([ReviewDay(user=user, **totals) for totals in day_totals(logs)])
+        # Two of the learner's pages at once may total the same days: the second's rows are the same.
+        self.bulk_create([ReviewDay(user=user, **totals) for totals in day_totals(logs)], ignore_conflicts=True)
 
 
 def day_totals(logs) -> list[dict]:

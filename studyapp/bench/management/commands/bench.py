@@ -206,6 +206,7 @@ class Bench:
         return [
             {"name": "trivial", "requests": [{"method": "GET", "path": "/healthz/"}]},
             {"name": "dashboard", "requests": each({"method": "GET", "path": "/"})},
+            {"name": "statistics", "requests": each({"method": "GET", "path": "/stats/"})},
             {"name": "next card", "requests": each({"method": "GET", "path": "/review/", "headers": htmx})},
             {"name": "grade and next", "cycle": False, "requests": [
                 {"method": "POST", "path": "/review/", "body": f"ticket={ticket}&grade=3",
