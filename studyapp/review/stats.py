@@ -6,14 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import models
-from django.db.models.functions import Coalesce
 
 from . import queue
 from .charts import Heatmap, StackedChart, heatmap, stacked_chart
 from .daily import start
 from .days import day_for
-from .floors import cards_new_to
-from .models import MATURE_DAYS, ReviewDay, ReviewLog, ReviewState, day_totals
+from .models import MATURE_DAYS, Card, ReviewDay, ReviewLog, ReviewState, day_totals
 from .scheduler import Phase
 
 YEAR = 365
@@ -63,6 +61,7 @@ def statistics(user, now: datetime) -> Stats:
     recent = days[-RECENT_DAYS:]
     coming = [day_for(today + timedelta(days=n), study.time_zone) for n in range(1, FORECAST_DAYS + 1)]
     _, due_today, _, due_later, _ = queue.dashboard_counts(study, now, sitting.day.end, coming, sitting.new_left)
+    cards, stability, difficulty = _cards(user)
     return Stats(
         today=today,
         year=heatmap([(d.day, d.answers) for d in days]),
@@ -72,9 +71,9 @@ def statistics(user, now: datetime) -> Stats:
         forecast=stacked_chart([(0, count) for count in [due_today, *due_later][:FORECAST_DAYS]]),
         recent_days=recent,
         retention=[_retention(label, days[-length:]) for label, length in PERIODS],
-        cards=_card_counts(user),
-        stability=_spread(user, "stability", STABILITY_BUCKETS, "d"),
-        difficulty=_spread(user, "difficulty", DIFFICULTY_BUCKETS, ""),
+        cards=cards,
+        stability=stability,
+        difficulty=difficulty,
         answers_in_year=sum(d.answers for d in days),
         days_studied=sum(1 for d in days if d.answers),
     )
@@ -86,26 +85,26 @@ def _retention(label: str, days: list) -> Retention:
     return Retention(label, young, mature)
 
 
-def _card_counts(user) -> dict[str, int]:
-    states = ReviewState.objects.filter(user=user, card__retired_at__isnull=True)
-    counts = states.aggregate(
+def _cards(user) -> tuple[dict[str, int], list[tuple[str, int]], list[tuple[str, int]]]:
+    """The cards by state, and the spreads of stability and difficulty of those in review: one
+    pass over the learner's schedules, and a count of the active cards for those still new."""
+    def within(field, low, high):
+        condition = models.Q(phase=Phase.REVIEW, **{f"{field}__gte": low})
+        return condition if high is None else condition & models.Q(**{f"{field}__lt": high})
+
+    def label(low, high, unit):
+        return f"{low}{unit} and over" if high is None else f"{low}–{high}{unit}"
+
+    counts = ReviewState.objects.filter(user=user, card__retired_at__isnull=True).aggregate(
+        answered=models.Count("pk", filter=~models.Q(phase=Phase.NEW)),
         learning=models.Count("pk", filter=models.Q(phase__in=[Phase.LEARNING, Phase.RELEARNING], suspended=False)),
         young=models.Count("pk", filter=models.Q(phase=Phase.REVIEW, stability__lt=MATURE_DAYS, suspended=False)),
         mature=models.Count("pk", filter=models.Q(phase=Phase.REVIEW, stability__gte=MATURE_DAYS, suspended=False)),
         suspended=models.Count("pk", filter=models.Q(suspended=True)),
+        **{f"s{n}": models.Count("pk", filter=within("stability", *b)) for n, b in enumerate(STABILITY_BUCKETS)},
+        **{f"d{n}": models.Count("pk", filter=within("difficulty", *b)) for n, b in enumerate(DIFFICULTY_BUCKETS)},
     )
-    return {"new": cards_new_to(user), **counts}
-
-
-def _spread(user, field: str, buckets, unit: str) -> list[tuple[str, int]]:
-    """How many cards in review have their `field` in each bucket: one query."""
-    def label(low, high):
-        return f"{low}{unit} and over" if high is None else f"{low}–{high}{unit}"
-
-    def within(low, high):
-        condition = models.Q(**{f"{field}__gte": low})
-        return condition if high is None else condition & models.Q(**{f"{field}__lt": high})
-
-    counts = ReviewState.objects.filter(user=user, phase=Phase.REVIEW, card__retired_at__isnull=True).aggregate(
-        **{f"b{n}": Coalesce(models.Count("pk", filter=within(*bucket)), 0) for n, bucket in enumerate(buckets)})
-    return [(label(*bucket), counts[f"b{n}"]) for n, bucket in enumerate(buckets)]
+    cards = {"new": Card.objects.active().count() - counts["answered"],
+             **{name: counts[name] for name in ("learning", "young", "mature", "suspended")}}
+    return (cards, [(label(*b, "d"), counts[f"s{n}"]) for n, b in enumerate(STABILITY_BUCKETS)],
+            [(label(*b, ""), counts[f"d{n}"]) for n, b in enumerate(DIFFICULTY_BUCKETS)])

@@ -59,8 +59,8 @@ def test_the_statistics_page_totals_past_days_once_and_reads_them_as_a_row_each(
     assert "—" in today  # no young card came due today
     # However long the history, the same queries once its days are totalled: the session and
     # user, the settings, today's tally, the last day totalled, the days since (none), the year's
-    # rows, today's answers, the forecast, the cards by state, those still new, and the two spreads.
-    with django_assert_num_queries(13):
+    # rows, today's answers, the forecast, the cards by state with their spreads, the active cards.
+    with django_assert_num_queries(11):
         learner.get("/stats/")
 
 
@@ -70,6 +70,6 @@ def test_a_longer_history_costs_the_page_no_more_queries(client, bob, imported, 
     history(bob, 300)
     client.get("/stats/")
     assert ReviewDay.objects.filter(user=bob).count() == 300
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         page = client.get("/stats/").content.decode()
     assert "1200 answers on 300 days in the past year" in page
