@@ -44,14 +44,17 @@ class StudySettingsForm(forms.ModelForm):
 
     class Meta:
         model = StudySettings
-        fields = ["new_per_day", "reviews_per_day", "learning_steps", "relearning_steps", "desired_retention",
-                  "time_zone", "exams", "domains", "services"]
+        fields = ["exam_date", "new_per_day", "reviews_per_day", "learning_steps", "relearning_steps",
+                  "desired_retention", "time_zone", "exams", "domains", "services"]
         labels = {"new_per_day": "New cards a day", "reviews_per_day": "Reviews a day",
-                  "desired_retention": "Desired retention"}
+                  "desired_retention": "Desired retention", "exam_date": "Exam date"}
         help_texts = {
             "desired_retention": "The chance of remembering a card when it comes due: higher means more reviews.",
+            "exam_date": "If you have booked the exam: the home page counts down to it and says how many new "
+                         "cards a day meet every card a week before it.",
         }
-        widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.99"})}
+        widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.99"}),
+                   "exam_date": forms.DateInput(attrs={"type": "date"})}
 
     # Only what the notes hold now is offered. A domain or service the learner chose that has since
     # been retired stays chosen, so the choice is there again when it comes back (a retired domain

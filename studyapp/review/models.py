@@ -111,6 +111,9 @@ class StudySettings(models.Model):
     # new cards starts here instead of walking past a year of answered ones. Raised as new cards
     # are answered; lowered when an import adds cards or an undo makes one new again.
     new_from = models.BigIntegerField(default=0)
+    # The day of the learner's exam, if they have booked one: new cards are paced to be met a week
+    # before it (review.pacing).
+    exam_date = models.DateField(null=True, blank=True)
     # FSRS's parameters fitted to this learner's answers (review.optimizer); empty: the defaults.
     parameters = models.JSONField(default=list, blank=True)
     # Those in use before the last fit was applied, to go back to.

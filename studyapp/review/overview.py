@@ -2,12 +2,14 @@
 next days' forecast."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from . import queue
 from .daily import start
 from .days import day_for, streak
+from .floors import cards_new_to
 from .models import ReviewLog
+from .pacing import Pace, pace
 
 FORECAST_DAYS = 7
 
@@ -22,6 +24,8 @@ class Overview:
     streak: int
     forecast: list[tuple]  # (date, count) for each of the next days
     time_zone: str
+    exam_date: date | None = None
+    pace: Pace | None = None  # with an exam date to come
 
 
 def overview(user, now: datetime) -> Overview:
@@ -39,4 +43,11 @@ def overview(user, now: datetime) -> Overview:
         streak=streak(ReviewLog.objects.days_studied(user.pk), day.date),
         forecast=[(d.date, count) for d, count in zip(upcoming, forecast)],
         time_zone=sitting.study.time_zone,
+        exam_date=sitting.study.exam_date,
+        pace=_pace(user, sitting) if sitting.study.exam_date and sitting.study.exam_date > day.date else None,
     )
+
+
+def _pace(user, sitting) -> Pace:
+    """Only with an exam date: it counts the cards still new, which the dashboard otherwise needn't."""
+    return pace(sitting.day.date, sitting.study.exam_date, cards_new_to(user), sitting.study.new_per_day)
