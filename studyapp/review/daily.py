@@ -11,6 +11,7 @@ from django.db import transaction
 
 from . import queue, scheduler
 from .days import StudyDay, study_day
+from .exam_plan import in_exam_mode, replan
 from .models import Card, ReviewState, StudySettings
 from .scheduler import Phase, Rating
 from .tickets import StaleTicket, make_ticket
@@ -73,6 +74,9 @@ def start(user, now: datetime, study: StudySettings | None = None, lock: bool = 
           ahead: bool = False) -> Sitting:
     study = study or StudySettings.objects.for_user(user, lock=lock)
     day = study_day(now, study.time_zone)
+    if in_exam_mode(study, day.date) and study.planned_on != day.date:
+        replan(user, day)  # the day's first visit: the exam plan is made again
+        study.refresh_from_db(fields=["planned_on", "planned_finals"])
     return Sitting(study, now, day, tally_for(study, day), ahead=ahead)
 
 
@@ -130,7 +134,7 @@ def fill(sitting: Sitting, prefer: tuple[Card, ReviewState | None] | None = None
         sitting.state = ReviewState.objects.filter(user_id=sitting.study.user_id, card=sitting.card).first()
     if sitting.card:
         memory = sitting.state.memory if sitting.state else scheduler.Memory()
-        previews = scheduler.preview(memory, now, sitting.study.preferences())
+        previews = scheduler.preview(memory, now, sitting.study.preferences(today=sitting.day.date))
         sitting.intervals = [(rating, scheduler.format_interval(previews[rating])) for rating in Rating]
     return sitting
 

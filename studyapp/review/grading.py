@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from . import scheduler
 from .daily import Sitting, is_due, tally_for
+from .days import study_day
 from .floors import lower_new_from, raise_new_from
 from .models import Card, ReviewLog, ReviewState, StudySettings
 from .scheduler import Phase, Rating
@@ -61,7 +62,8 @@ def answer(user, sitting: Sitting, ticket_value: str, rating: Rating,
 
 def apply_answer(state: ReviewState, rating: Rating, now: datetime, study: StudySettings) -> bool:
     """Schedule one answer on a card's state (unsaved); True when it made the card a leech."""
-    outcome = scheduler.grade(state.memory, rating, now, study.preferences(fuzz=settings.REVIEW_FUZZ))
+    today = study_day(now, study.time_zone).date
+    outcome = scheduler.grade(state.memory, rating, now, study.preferences(fuzz=settings.REVIEW_FUZZ, today=today))
     state.remember(outcome.memory)
     if outcome.became_leech:
         state.suspended = state.leech = True

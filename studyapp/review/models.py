@@ -17,6 +17,8 @@ from studyapp.notes.models import (
     address,
 )
 
+from studyapp.plan.planner import BASE_RETENTION as PLAN_BASE_RETENTION
+
 from . import scheduler
 from .scheduler import Memory, Phase
 
@@ -114,6 +116,10 @@ class StudySettings(models.Model):
     # The day of the learner's exam, if they have booked one: new cards are paced to be met a week
     # before it (review.pacing).
     exam_date = models.DateField(null=True, blank=True)
+    # The study day the exam plan was last made (review.exam_plan), and how many cards it gave a
+    # final review before the exam.
+    planned_on = models.DateField(null=True, blank=True)
+    planned_finals = models.PositiveIntegerField(default=0)
     # FSRS's parameters fitted to this learner's answers (review.optimizer); empty: the defaults.
     parameters = models.JSONField(default=list, blank=True)
     # Those in use before the last fit was applied, to go back to.
@@ -134,9 +140,13 @@ class StudySettings(models.Model):
     def __str__(self):
         return f"Study settings of {self.user}"
 
-    def preferences(self, fuzz: bool = True) -> scheduler.Preferences:
+    def preferences(self, fuzz: bool = True, today: date | None = None) -> scheduler.Preferences:
+        """The scheduler's options. While an exam date is ahead of `today`, reviews are spaced at
+        the exam planner's base retention; its final reviews bring recall up for the day
+        (review.exam_plan)."""
+        exam_ahead = today is not None and self.exam_date is not None and self.exam_date > today
         return scheduler.Preferences(
-            desired_retention=self.desired_retention,
+            desired_retention=PLAN_BASE_RETENTION if exam_ahead else self.desired_retention,
             learning_steps=tuple(timedelta(seconds=s) for s in self.learning_steps),
             relearning_steps=tuple(timedelta(seconds=s) for s in self.relearning_steps),
             fuzz=fuzz,

@@ -25,6 +25,8 @@ class Overview:
     forecast: list[tuple]  # (date, count) for each of the next days
     time_zone: str
     exam_date: date | None = None
+    planned_finals: int = 0
+    reviews_per_day: int = 0
     pace: Pace | None = None  # with an exam date to come
 
 
@@ -44,6 +46,8 @@ def overview(user, now: datetime) -> Overview:
         forecast=[(d.date, count) for d, count in zip(upcoming, forecast)],
         time_zone=sitting.study.time_zone,
         exam_date=sitting.study.exam_date,
+        planned_finals=sitting.study.planned_finals,
+        reviews_per_day=sitting.study.reviews_per_day,
         pace=_pace(user, sitting) if sitting.study.exam_date and sitting.study.exam_date > day.date else None,
     )
 

@@ -1,0 +1,52 @@
+"""Studying for an exam date (docs/planning.md): while the exam is ahead, FSRS spaces reviews at
+the planner's base retention (0.70), and each study day the planner places every card's last
+review before the exam so that its expected recall on the day reaches the target (0.90), the
+tightest windows first, within the learner's daily review limit. Re-planned on the day's first
+visit, so skipped days and a backlog are absorbed. After the exam the learner's own desired
+retention is back; no card's state is lost either way."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from studyapp.plan.cards import REVIEW
+from studyapp.plan.planner import BASE_RETENTION, TARGET, PlanCard, plan_day
+
+from .days import StudyDay, day_for, study_day
+from .models import ReviewState, StudySettings
+from .scheduler import Phase
+
+
+def in_exam_mode(study: StudySettings, today: date) -> bool:
+    return study.exam_date is not None and study.exam_date > today
+
+
+def replan(user, day: StudyDay) -> int:
+    """This study day's plan, once a day while an exam is ahead: cards whose final review the plan
+    places before their due day are brought forward to it. Returns how many were moved."""
+    with transaction.atomic():
+        study = StudySettings.objects.for_user(user, lock=True)
+        if study.planned_on == day.date or not in_exam_mode(study, day.date):
+            return 0
+        zone, today = study.time_zone, day.date
+
+        def day_index(moment) -> int:
+            return (study_day(moment, zone).date - today).days
+
+        states = list(ReviewState.objects.filter(
+            user=user, phase=Phase.REVIEW, suspended=False, card__retired_at__isnull=True,
+            stability__isnull=False, last_review__isnull=False).values_list(
+            "pk", "stability", "difficulty", "last_review", "due"))
+        due_on = {pk: day_index(due) for pk, _, _, _, due in states}
+        cards = [PlanCard(pk, stability, difficulty, day_index(last_review), REVIEW, due_on[pk])
+                 for pk, stability, difficulty, last_review, _ in states]
+        plan = plan_day(cards, 0, (study.exam_date - today).days, study.reviews_per_day)
+        moved = [ReviewState(pk=pk, due=day_for(today + timedelta(days=final), zone).start)
+                 for pk, final in plan.final_days.items() if final < due_on[pk]]
+        ReviewState.objects.bulk_update(moved, ["due"], batch_size=500)
+        study.planned_on, study.planned_finals = today, len(plan.final_days)
+        study.save(update_fields=["planned_on", "planned_finals"])
+    return len(moved)
+
+
+__all__ = ["BASE_RETENTION", "TARGET", "in_exam_mode", "replan"]

@@ -1,0 +1,60 @@
+"""Studying for an exam date: spacing at the planner's base retention, and each day's plan placing
+every card's last review before the exam, within the daily review limit."""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from studyapp.plan.planner import BASE_RETENTION
+from studyapp.review.days import study_day
+from studyapp.review.models import Card, ReviewState, StudySettings
+from studyapp.review.scheduler import Phase
+
+from tests.conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def learner(client, alice, imported, clock):
+    client.force_login(alice)
+    StudySettings.objects.for_user(alice)
+    return client
+
+
+def in_review(user, card, stability, days_ago, due_in):
+    return ReviewState.objects.create(user=user, card=card, phase=Phase.REVIEW, stability=stability, difficulty=5,
+                                      last_review=NOW - timedelta(days=days_ago), due=NOW + timedelta(days=due_in),
+                                      reps=3)
+
+
+def test_with_an_exam_ahead_reviews_are_spaced_at_the_base_retention():
+    study = StudySettings(desired_retention=0.9, exam_date=NOW.date() + timedelta(days=30))
+    assert study.preferences(today=NOW.date()).desired_retention == BASE_RETENTION
+    assert study.preferences(today=NOW.date() + timedelta(days=31)).desired_retention == 0.9  # the exam is over
+    assert study.preferences().desired_retention == 0.9
+
+
+def test_each_days_plan_brings_forward_the_cards_that_need_a_last_review_before_the_exam(
+        learner, alice, django_assert_num_queries):
+    StudySettings.objects.filter(user=alice).update(exam_date=NOW.date() + timedelta(days=20), reviews_per_day=2)
+    cards = list(Card.objects.active()[:8])
+    weak = [in_review(alice, card, stability=3, days_ago=2, due_in=40) for card in cards[:6]]  # due after the exam
+    strong = in_review(alice, cards[6], stability=400, days_ago=1, due_in=300)  # safe for the day as it is
+    page = learner.get("/").content.decode()
+    study = StudySettings.objects.get(user=alice)
+    assert study.planned_on == study_day(NOW, study.time_zone).date and study.planned_finals == 6
+    exam_start = NOW + timedelta(days=20)
+    for state in weak:
+        state.refresh_from_db()
+        assert NOW - timedelta(days=1) < state.due < exam_start
+    strong.refresh_from_db()
+    assert strong.due == NOW + timedelta(days=300)
+    # Never more than the day's review limit on one day.
+    assert max(Counter(s.due.date() for s in ReviewState.objects.filter(pk__in=[s.pk for s in weak])).values()) <= 2
+    assert "given a last review before the exam" in page and "never more than 2 reviews a day" in page
+    # Planned once a day: the next visit only reads the session and user, the settings, the
+    # day's tally, the queue's counts, the days studied and, for the pace, the cards still new.
+    with django_assert_num_queries(7):
+        learner.get("/")
