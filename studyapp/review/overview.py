@@ -10,6 +10,7 @@ from .days import day_for, streak
 from .floors import cards_new_to
 from .models import ReviewLog
 from .pacing import Pace, pace
+from .readiness import Forecast, readiness
 
 FORECAST_DAYS = 7
 
@@ -27,6 +28,7 @@ class Overview:
     exam_date: date | None = None
     planned_finals: int = 0
     reviews_per_day: int = 0
+    readiness: Forecast | None = None
     pace: Pace | None = None  # with an exam date to come
 
 
@@ -47,6 +49,7 @@ def overview(user, now: datetime) -> Overview:
         time_zone=sitting.study.time_zone,
         exam_date=sitting.study.exam_date,
         planned_finals=sitting.study.planned_finals,
+        readiness=readiness(user, sitting.study, day.date) if sitting.study.exam_date else None,
         reviews_per_day=sitting.study.reviews_per_day,
         pace=_pace(user, sitting) if sitting.study.exam_date and sitting.study.exam_date > day.date else None,
     )

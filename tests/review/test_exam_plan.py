@@ -1,6 +1,7 @@
 """Studying for an exam date: spacing at the planner's base retention, and each day's plan placing
 every card's last review before the exam, within the daily review limit."""
 
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ import pytest
 
 from studyapp.plan.planner import BASE_RETENTION
 from studyapp.review.days import study_day
-from studyapp.review.models import Card, ReviewState, StudySettings
+from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase
 
 from tests.conftest import NOW
@@ -55,6 +56,28 @@ def test_each_days_plan_brings_forward_the_cards_that_need_a_last_review_before_
     assert max(Counter(s.due.date() for s in ReviewState.objects.filter(pk__in=[s.pk for s in weak])).values()) <= 2
     assert "given a last review before the exam" in page and "never more than 2 reviews a day" in page
     # Planned once a day: the next visit only reads the session and user, the settings, the
-    # day's tally, the queue's counts, the days studied and, for the pace, the cards still new.
-    with django_assert_num_queries(7):
+    # day's tally, the queue's counts, the days studied, for the pace the cards still new, and for
+    # the readiness forecast the schedules, the chosen exams, their domains, the cards' domains
+    # and the mock exam answers.
+    with django_assert_num_queries(12):
         learner.get("/")
+
+
+def test_readiness_is_forecast_per_domain_and_calibrated_by_mock_answers(learner, alice):
+    StudySettings.objects.filter(user=alice).update(exam_date=NOW.date() + timedelta(days=20))
+    page = learner.get("/").content.decode()
+    assert "Readiness forecast: about <strong>25%</strong>" in page  # nothing studied: the guess rate
+    assert "Not calibrated yet" in page
+    for card in Card.objects.active():
+        in_review(alice, card, stability=200, days_ago=1, due_in=200)
+    page = learner.get("/").content.decode()
+    score = int(re.search(r"about <strong>(\d+)%</strong>", page)[1])
+    assert 80 <= score <= 95  # recalled almost surely, and the prior's transfer of 0.85
+    # Mock answers, right on well-recalled cards, calibrate it upwards.
+    log = ReviewLog.objects.bulk_create([
+        ReviewLog(user=alice, card=card, rating=3, reviewed_at=NOW, day=NOW.date(), duration_ms=0, mode="exam",
+                  phase_before=2, state_before={"stability": 200.0, "last_review": (NOW - timedelta(days=1)).isoformat()})
+        for card in Card.objects.active()])
+    page = learner.get("/").content.decode()
+    assert f"Calibrated on your {len(log)} mock exam answers" in page
+    assert int(re.search(r"about <strong>(\d+)%</strong>", page)[1]) > score
