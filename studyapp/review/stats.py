@@ -2,10 +2,14 @@
 true retention, and where their cards stand. A fixed number of queries whatever the history's
 length: past days are read as one row each (ReviewDay), today's from its own answers."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import models
+
+from studyapp.notes.models import Domain
+from studyapp.plan.memory import DEFAULT_MODEL
 
 from . import queue
 from .charts import Heatmap, StackedChart, heatmap, stacked_chart
@@ -47,6 +51,8 @@ class Stats:
     difficulty: list[tuple[str, int]]
     answers_in_year: int
     days_studied: int
+    recall: list[tuple[str, int]]  # cards by their predicted recall now
+    domains: list[tuple]  # (domain, cards, introduced, mature, mean predicted recall now of those introduced)
 
 
 def statistics(user, now: datetime) -> Stats:
@@ -62,6 +68,7 @@ def statistics(user, now: datetime) -> Stats:
     coming = [day_for(today + timedelta(days=n), study.time_zone) for n in range(1, FORECAST_DAYS + 1)]
     _, due_today, _, due_later, _ = queue.dashboard_counts(study, now, sitting.day.end, coming, sitting.new_left)
     cards, stability, difficulty = _cards(user)
+    recall, domains = _recall_now(user, now)
     return Stats(
         today=today,
         year=heatmap([(d.day, d.answers) for d in days]),
@@ -76,7 +83,38 @@ def statistics(user, now: datetime) -> Stats:
         difficulty=difficulty,
         answers_in_year=sum(d.answers for d in days),
         days_studied=sum(1 for d in days if d.answers),
+        recall=recall,
+        domains=domains,
     )
+
+
+RECALL_BUCKETS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.01)]
+
+
+def _recall_now(user, now: datetime):
+    """The cards studied, by their predicted recall now, and per domain of the exams: how many
+    cards, how many met, how many mature, and the mean predicted recall now of those met."""
+    recall, mature = {}, set()
+    for card_id, stability, last_review in ReviewState.objects.filter(
+            user=user, card__retired_at__isnull=True, stability__isnull=False, last_review__isnull=False).exclude(
+            phase=Phase.NEW).values_list("card_id", "stability", "last_review"):
+        elapsed = max((now - last_review).total_seconds() / 86400, 0)
+        recall[card_id] = DEFAULT_MODEL.retrievability(elapsed, stability)
+        if stability >= MATURE_DAYS:
+            mature.add(card_id)
+    spread = [(f"{low:.0%}–{min(high, 1):.0%}", sum(low <= r < high for r in recall.values()))
+              for low, high in RECALL_BUCKETS]
+    cards_of = defaultdict(list)
+    for card_id, domain_id in Card.domains.through.objects.filter(card__retired_at__isnull=True).values_list(
+            "card_id", "domain_id"):
+        cards_of[domain_id].append(card_id)
+    domains = []
+    for domain in Domain.objects.active().select_related("exam").order_by("exam__code", "number"):
+        cards = cards_of.get(domain.pk, [])
+        met = [recall[card] for card in cards if card in recall]
+        domains.append((domain, len(cards), len(met), sum(card in mature for card in cards),
+                        sum(met) / len(met) if met else None))
+    return spread, domains
 
 
 def _retention(label: str, days: list) -> Retention:

@@ -57,10 +57,13 @@ def test_the_statistics_page_totals_past_days_once_and_reads_them_as_a_row_each(
     today = re.search(r'<th scope="row">Today</th>(.*?)</tr>', page, re.S)[1]
     assert re.findall(r"(\d+)% <span class=\"muted\">of (\d+)", today) == [("100", "1"), ("100", "1")]
     assert "—" in today  # no young card came due today
+    domains = re.findall(r'<th scope="row">DEA-C01 (\d)\. [^<]+</th><td class="num">(\d+)</td><td class="num">(\d+)</td>', page)
+    assert [number for number, _, _ in domains] == ["1", "2", "3", "4"]
     # However long the history, the same queries once its days are totalled: the session and
     # user, the settings, today's tally, the last day totalled, the days since (none), the year's
-    # rows, today's answers, the forecast, the cards by state with their spreads, the active cards.
-    with django_assert_num_queries(11):
+    # rows, today's answers, the forecast, the cards by state with their spreads, the active cards,
+    # and for recall now the schedules, the cards' domains and the domains.
+    with django_assert_num_queries(14):
         learner.get("/stats/")
 
 
@@ -70,6 +73,6 @@ def test_a_longer_history_costs_the_page_no_more_queries(client, bob, imported, 
     history(bob, 300)
     client.get("/stats/")
     assert ReviewDay.objects.filter(user=bob).count() == 300
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         page = client.get("/stats/").content.decode()
     assert "1200 answers on 300 days in the past year" in page
