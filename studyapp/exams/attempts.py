@@ -10,6 +10,7 @@ from studyapp.notes.bulk import insert_rows
 from studyapp.notes.models import Domain, Exam
 from studyapp.review.models import Card, ReviewLog, StudySettings
 from studyapp.review.exam_answers import record_exam_answers
+from studyapp.review.readiness import mock_forecast
 
 from .drawing import draw, placeholders, table_names
 from .models import Attempt, AttemptQuestion, BankQuestion
@@ -123,9 +124,11 @@ def finish(attempt: Attempt, now: datetime) -> Attempt:
         attempt.finished_at = min(now, attempt.deadline)
         attempt.correct = sum(q.is_correct for q in questions)
         attempt.scaled_score = scaled_score(attempt.correct, attempt.total, attempt.exam)
-        attempt.save(update_fields=["finished_at", "correct", "scaled_score"])
+        cards = {c.key: c for c in Card.objects.filter(key__in={k for q in questions for k in q.card_keys})}
+        attempt.forecast = mock_forecast(attempt.user, [[cards[k].pk for k in q.card_keys if k in cards]
+                                                        for q in questions], attempt.finished_at)
+        attempt.save(update_fields=["finished_at", "correct", "scaled_score", "forecast"])
         answered = [q for q in questions if q.chosen]
-        cards = {c.key: c for c in Card.objects.filter(key__in={k for q in answered for k in q.card_keys})}
         results = [(cards[k], q.is_correct) for q in answered for k in q.card_keys if k in cards]
         record_exam_answers(attempt.user, results, attempt.finished_at,
                             ReviewLog.Mode.CHOICE if attempt.review else ReviewLog.Mode.EXAM)

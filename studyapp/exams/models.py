@@ -78,6 +78,10 @@ class Attempt(models.Model):
     # Review mode: untimed, and each question's answer and every option's reason shown as soon as
     # it is answered. Its scores are kept apart from timed ones.
     review = models.BooleanField(default=False)
+    # The share of questions the learner was expected to get right, forecast as the attempt was
+    # finished from their cards' recall then (review.readiness): beside the actual score, the
+    # forecast's calibration made visible.
+    forecast = models.FloatField(null=True, blank=True)
 
     objects = AttemptQuerySet.as_manager()
 

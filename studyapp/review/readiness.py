@@ -11,7 +11,7 @@ from datetime import date, datetime
 from studyapp.notes.models import Domain
 from studyapp.plan.memory import DEFAULT_MODEL
 from studyapp.plan.planner import expected_exam_recall, is_safe
-from studyapp.plan.readiness import Answer, Readiness, fit_transfer, forecast
+from studyapp.plan.readiness import Answer, Readiness, fit_transfer, forecast, question_probability
 
 from .days import study_day
 from .models import Card, ReviewLog, ReviewState
@@ -91,3 +91,18 @@ def _mock_answers(user) -> list[Answer]:
 
 def _parse(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+def mock_forecast(user, questions: list[list[int]], now: datetime) -> float:
+    """The score forecast for a mock exam as it is finished, before its answers count: for each
+    question (given as the ids of the cards it tests), guess + (1 − guess)·transfer·recall, with
+    the cards' mean predicted recall now and the transfer fitted to the mock answers before it."""
+    wanted = {card for cards in questions for card in cards}
+    recall = {card_id: DEFAULT_MODEL.retrievability(max((now - last_review).total_seconds() / 86400, 0), stability)
+              for card_id, stability, last_review in ReviewState.objects.filter(
+                  user=user, card_id__in=wanted, stability__isnull=False, last_review__isnull=False).exclude(
+                  phase=Phase.NEW).values_list("card_id", "stability", "last_review")}
+    transfer = fit_transfer(_mock_answers(user)).value
+    shares = [question_probability(sum(recall.get(card, 0.0) for card in cards) / len(cards) if cards else 0.0,
+                                   transfer) for cards in questions]
+    return sum(shares) / len(shares) if shares else 0.0

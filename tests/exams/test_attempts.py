@@ -512,3 +512,19 @@ class TestWithTheContent:
             if connection.vendor == "sqlite":
                 connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
         assert len(set(drawn)) == 130
+
+
+def test_a_finished_exam_keeps_the_score_forecast_for_it_beside_its_own(learner, alice, imported):
+    attempt = start(learner)
+    tested = {key for question in attempt.questions.all() for key in question.card_keys}
+    for card in Card.objects.filter(key__in=tested):  # each studied yesterday, well remembered
+        ReviewState.objects.create(user=alice, card=card, phase=2, due=NOW + timedelta(days=30), stability=60,
+                                   difficulty=5, last_review=NOW - timedelta(days=1), reps=4)
+    for question in attempt.questions.all():
+        learner.post(f"/exams/{attempt.pk}/{question.position}/", {"choice": right_choice(question)})
+    learner.post(f"/exams/{attempt.pk}/finish/", {"confirm": "1"})
+    attempt.refresh_from_db()
+    # Well recalled cards, and the prior transfer before any mock: about 0.25 + 0.75 × 0.85 × 0.99.
+    assert 0.80 < attempt.forecast < 0.95
+    page = learner.get("/exams/").content.decode()
+    assert f"{round(attempt.forecast * 100)}%" in page and "Forecast right" in page
