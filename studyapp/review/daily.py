@@ -76,7 +76,7 @@ def start(user, now: datetime, study: StudySettings | None = None, lock: bool = 
     day = study_day(now, study.time_zone)
     if in_exam_mode(study, day.date) and study.planned_on != day.date:
         replan(user, day)  # the day's first visit: the exam plan is made again
-        study.refresh_from_db(fields=["planned_on", "planned_finals"])
+        study.refresh_from_db(fields=["planned_on", "planned_finals", "planned_budget"])
     return Sitting(study, now, day, tally_for(study, day), ahead=ahead)
 
 

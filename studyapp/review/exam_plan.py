@@ -12,9 +12,16 @@ from django.db import transaction
 from studyapp.plan.cards import REVIEW
 from studyapp.plan.planner import BASE_RETENTION, TARGET, PlanCard, plan_day
 
+from . import queue
 from .days import StudyDay, day_for, study_day
+from .floors import cards_new_to
+from .pacing import pace
+from .workload import workload
 from .models import ReviewState, StudySettings
 from .scheduler import Phase
+
+
+MAX_FORECAST_DAYS = 90
 
 
 def in_exam_mode(study: StudySettings, today: date) -> bool:
@@ -40,13 +47,28 @@ def replan(user, day: StudyDay) -> int:
         due_on = {pk: day_index(due) for pk, _, _, _, due in states}
         cards = [PlanCard(pk, stability, difficulty, day_index(last_review), REVIEW, due_on[pk])
                  for pk, stability, difficulty, last_review, _ in states]
-        plan = plan_day(cards, 0, (study.exam_date - today).days, study.reviews_per_day)
+        budget = study.review_budget or plain_fsrs_busiest_day(user, study, day)
+        plan = plan_day(cards, 0, (study.exam_date - today).days, budget)
         moved = [ReviewState(pk=pk, due=day_for(today + timedelta(days=final), zone).start)
                  for pk, final in plan.final_days.items() if final < due_on[pk]]
         ReviewState.objects.bulk_update(moved, ["due"], batch_size=500)
-        study.planned_on, study.planned_finals = today, len(plan.final_days)
-        study.save(update_fields=["planned_on", "planned_finals"])
+        study.planned_on, study.planned_finals, study.planned_budget = today, len(plan.final_days), budget
+        study.save(update_fields=["planned_on", "planned_finals", "planned_budget"])
     return len(moved)
+
+
+def plain_fsrs_busiest_day(user, study: StudySettings, day: StudyDay) -> int:
+    """The most reviews plain FSRS would give the learner on one day until the exam (at most the
+    next 90): the reviews their cards hold, and those their pace of new cards brings at their
+    desired retention, as the workload forecast simulates them. At least one."""
+    days = max(min((study.exam_date - day.date).days, MAX_FORECAST_DAYS), 1)
+    coming = [day_for(day.date + timedelta(days=n), study.time_zone) for n in range(1, days)]
+    _, due_today, _, later, _ = queue.dashboard_counts(study, day.start, day.end, coming, 0)
+    new = cards_new_to(user)
+    paced = pace(day.date, study.exam_date, new, study.new_per_day)
+    forecast = workload([due_today, *later], new, max(paced.needed, study.new_per_day), study.desired_retention,
+                        study.parameters)
+    return max(forecast.busiest, 1)
 
 
 __all__ = ["BASE_RETENTION", "TARGET", "in_exam_mode", "replan"]

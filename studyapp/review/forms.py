@@ -44,14 +44,17 @@ class StudySettingsForm(forms.ModelForm):
 
     class Meta:
         model = StudySettings
-        fields = ["exam_date", "new_per_day", "reviews_per_day", "learning_steps", "relearning_steps",
+        fields = ["exam_date", "review_budget", "new_per_day", "reviews_per_day", "learning_steps", "relearning_steps",
                   "desired_retention", "time_zone", "exams", "domains", "services"]
         labels = {"new_per_day": "New cards a day", "reviews_per_day": "Reviews a day",
-                  "desired_retention": "Desired retention", "exam_date": "Exam date"}
+                  "desired_retention": "Desired retention", "exam_date": "Exam date",
+                  "review_budget": "Reviews a day until the exam, at most"}
         help_texts = {
             "desired_retention": "The chance of remembering a card when it comes due: higher means more reviews.",
             "exam_date": "If you have booked the exam: the home page counts down to it and says how many new "
                          "cards a day meet every card a week before it.",
+            "review_budget": "Reviews of cards you have learnt, learning steps not counted. Leave it empty for the "
+                             "busiest day plain FSRS would give you.",
         }
         widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.99"}),
                    "exam_date": forms.DateInput(attrs={"type": "date"})}

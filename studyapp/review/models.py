@@ -119,6 +119,10 @@ class StudySettings(models.Model):
     # The study day the exam plan was last made (review.exam_plan), and how many cards it gave a
     # final review before the exam.
     planned_on = models.DateField(null=True, blank=True)
+    # Reviews of cards in review a day at most while the exam is ahead; empty: the busiest day
+    # plain FSRS would give the learner (review.exam_plan).
+    review_budget = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(9999)])
+    planned_budget = models.PositiveSmallIntegerField(default=0)
     planned_finals = models.PositiveIntegerField(default=0)
     # FSRS's parameters fitted to this learner's answers (review.optimizer); empty: the defaults.
     parameters = models.JSONField(default=list, blank=True)

@@ -27,7 +27,7 @@ class Overview:
     time_zone: str
     exam_date: date | None = None
     planned_finals: int = 0
-    reviews_per_day: int = 0
+    planned_budget: int = 0
     readiness: Forecast | None = None
     pace: Pace | None = None  # with an exam date to come
 
@@ -50,7 +50,7 @@ def overview(user, now: datetime) -> Overview:
         exam_date=sitting.study.exam_date,
         planned_finals=sitting.study.planned_finals,
         readiness=readiness(user, sitting.study, day.date) if sitting.study.exam_date else None,
-        reviews_per_day=sitting.study.reviews_per_day,
+        planned_budget=sitting.study.planned_budget,
         pace=_pace(user, sitting) if sitting.study.exam_date and sitting.study.exam_date > day.date else None,
     )
 

@@ -2,6 +2,7 @@
 no console errors, no sideways scroll on a phone, dark mode followed."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -34,10 +35,17 @@ def test_statistics_and_settings_for_a_learner_with_history(browser, live_server
     call_command("import_notes", str(review_notes), stdout=io.StringIO())
     gail = django_user_model.objects.create_user("gail", password="a long enough passphrase")
     StudySettings.objects.for_user(gail)
-    history(gail, 200, today=study_day(timezone.now(), "UTC").date)  # the live server's clock is the real one
+    today = study_day(timezone.now(), "UTC").date  # the live server's clock is the real one
+    history(gail, 200, today=today)
+    StudySettings.objects.filter(user=gail).update(exam_date=today + timedelta(days=30))
     for name, context in [("wide", {"viewport": {"width": 1280, "height": 900}}),
                           ("phone-dark", {"viewport": {"width": 390, "height": 844}, "color_scheme": "dark"})]:
         page, errors = signed_in(browser, live_server, **context)
+        expect(page.locator("#exam-countdown")).to_contain_text("30 days to your exam")
+        expect(page.locator("#readiness")).to_contain_text("Readiness forecast")
+        expect(page.locator("#readiness")).to_contain_text("Not calibrated yet")
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+        screenshot(page, f"home-exam-{name}")
         page.get_by_role("link", name="Stats").click()
         expect(page.get_by_role("heading", name="Statistics")).to_be_visible()
         expect(page.get_by_role("img", name="Answers on each day of the past year, darker for busier days")).to_be_visible()

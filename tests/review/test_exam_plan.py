@@ -9,6 +9,7 @@ import pytest
 
 from studyapp.plan.planner import BASE_RETENTION
 from studyapp.review.days import study_day
+from studyapp.review.exam_plan import plain_fsrs_busiest_day
 from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase
 
@@ -39,7 +40,7 @@ def test_with_an_exam_ahead_reviews_are_spaced_at_the_base_retention():
 
 def test_each_days_plan_brings_forward_the_cards_that_need_a_last_review_before_the_exam(
         learner, alice, django_assert_num_queries):
-    StudySettings.objects.filter(user=alice).update(exam_date=NOW.date() + timedelta(days=20), reviews_per_day=2)
+    StudySettings.objects.filter(user=alice).update(exam_date=NOW.date() + timedelta(days=20), review_budget=2)
     cards = list(Card.objects.active()[:8])
     weak = [in_review(alice, card, stability=3, days_ago=2, due_in=40) for card in cards[:6]]  # due after the exam
     strong = in_review(alice, cards[6], stability=400, days_ago=1, due_in=300)  # safe for the day as it is
@@ -52,7 +53,7 @@ def test_each_days_plan_brings_forward_the_cards_that_need_a_last_review_before_
         assert NOW - timedelta(days=1) < state.due < exam_start
     strong.refresh_from_db()
     assert strong.due == NOW + timedelta(days=300)
-    # Never more than the day's review limit on one day.
+    # Never more than the day's budget on one day.
     assert max(Counter(s.due.date() for s in ReviewState.objects.filter(pk__in=[s.pk for s in weak])).values()) <= 2
     assert "given a last review before the exam" in page and "never more than 2 reviews a day" in page
     # Planned once a day: the next visit only reads the session and user, the settings, the
@@ -81,3 +82,14 @@ def test_readiness_is_forecast_per_domain_and_calibrated_by_mock_answers(learner
     page = learner.get("/").content.decode()
     assert f"Calibrated on your {len(log)} mock exam answers" in page
     assert int(re.search(r"about <strong>(\d+)%</strong>", page)[1]) > score
+
+
+def test_without_a_budget_of_their_own_the_plan_keeps_to_plain_fsrss_busiest_day(learner, alice):
+    StudySettings.objects.filter(user=alice).update(exam_date=NOW.date() + timedelta(days=20))
+    for card in Card.objects.active()[:5]:
+        in_review(alice, card, stability=3, days_ago=2, due_in=4)
+    learner.get("/")
+    study = StudySettings.objects.get(user=alice)
+    expected = plain_fsrs_busiest_day(alice, study, study_day(NOW, study.time_zone))
+    assert study.planned_budget == expected >= 1
+    assert f"never more than {expected} review" in learner.get("/").content.decode()
