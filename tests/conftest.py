@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
@@ -37,6 +38,15 @@ HOSTILE_NOTES = FIXTURES / "hostile"
 def steady_schedule(settings):
     """FSRS fuzzing off, so every interval in a test is exact."""
     settings.REVIEW_FUZZ = False
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: the statistics page keys its figures by learner and
+    day, which the next test's learner and fixed clock may share."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -299,7 +299,10 @@ class ReviewLog(models.Model):
         # Today's tally counts the learner's answers of the day by mode and phase: all in the
         # index, so a heavy day's thousand answers are counted without reading the table.
         indexes = [models.Index(fields=["user", "day", "mode", "phase_before"], name="review_log_day"),
-                   models.Index(fields=["user", "-id"])]
+                   models.Index(fields=["user", "-id"]),
+                   # The readiness forecast reads a learner's mock exam answers: a few hundred among
+                   # a year's million answers, which this index alone holds.
+                   models.Index(fields=["user", "-id"], condition=models.Q(mode="exam"), name="review_log_exam")]
 
     def __str__(self):
         return f"{self.user} rated {self.get_rating_display()} at {self.reviewed_at:%Y-%m-%d %H:%M}"

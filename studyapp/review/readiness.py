@@ -19,6 +19,9 @@ from .scheduler import Phase, Rating
 
 # A full exam's questions: the spread of one sitting's score around its expectation.
 EXAM_QUESTIONS = 65
+# The latest mock answers the transfer is fitted to: thirty full exams' worth, recent enough to be
+# the learner as they are now.
+MOCK_ANSWERS = 2000
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,8 @@ def _exams(study):
 def _mock_answers(user) -> list[Answer]:
     """Each mock exam answer on a studied card, with the card's predicted recall when it was given."""
     answers = []
-    for rating, reviewed_at, before in ReviewLog.objects.filter(user=user, mode=ReviewLog.Mode.EXAM).values_list(
-            "rating", "reviewed_at", "state_before"):
+    for rating, reviewed_at, before in ReviewLog.objects.filter(user=user, mode=ReviewLog.Mode.EXAM).order_by(
+            "-id").values_list("rating", "reviewed_at", "state_before")[:MOCK_ANSWERS]:
         stability, last_review = before.get("stability"), before.get("last_review")
         if not stability or not last_review:
             continue

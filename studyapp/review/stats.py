@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import models
 
 from studyapp.notes.models import Domain
@@ -65,17 +66,14 @@ def statistics(user, now: datetime) -> Stats:
     days = [past.get(today - timedelta(days=n)) or ReviewDay(user=user, day=today - timedelta(days=n))
             for n in range(YEAR - 1, -1, -1)]
     recent = days[-RECENT_DAYS:]
-    coming = [day_for(today + timedelta(days=n), study.time_zone) for n in range(1, FORECAST_DAYS + 1)]
-    _, due_today, _, due_later, _ = queue.dashboard_counts(study, now, sitting.day.end, coming, sitting.new_left)
-    cards, stability, difficulty = _cards(user)
-    recall, domains = _recall_now(user, now)
+    due, cards, stability, difficulty, recall, domains = standing(user, sitting)
     return Stats(
         today=today,
         year=heatmap([(d.day, d.answers) for d in days]),
         recent=stacked_chart([(d.learning, d.review, d.relearning) for d in recent]),
         minutes=stacked_chart([(round(d.learning_ms / 60_000), round(d.review_ms / 60_000),
                                 round(d.relearning_ms / 60_000)) for d in recent]),
-        forecast=stacked_chart([(0, count) for count in [due_today, *due_later][:FORECAST_DAYS]]),
+        forecast=stacked_chart([(0, count) for count in due]),
         recent_days=recent,
         retention=[_retention(label, days[-length:]) for label, length in PERIODS],
         cards=cards,
@@ -115,6 +113,29 @@ def _recall_now(user, now: datetime):
         domains.append((domain, len(cards), len(met), sum(card in mature for card in cards),
                         sum(met) / len(met) if met else None))
     return spread, domains
+
+
+def standing(user, sitting) -> tuple:
+    """Where the learner's cards stand: the forecast, the cards by state, the spreads and recall now.
+
+    Reading it means a pass over every schedule of the learner, so it is kept in the cache under
+    what it depends on: the study day, the day's answers (each answer, and each undo, gives a new
+    key), and the hour, as recall falls with time and an import may retire cards. A second look
+    costs a key lookup."""
+    key = f"stats-standing:{user.pk}:{sitting.day.date}:{sitting.tally.answers}:{sitting.now:%H}"
+    if (found := cache.get(key)) is not None:
+        return found
+    study = sitting.study
+    coming = [day_for(sitting.day.date + timedelta(days=n), study.time_zone) for n in range(1, FORECAST_DAYS)]
+    _, due_today, _, due_later, _ = queue.dashboard_counts(study, sitting.now, sitting.day.end, coming,
+                                                           sitting.new_left)
+    found = ([due_today, *due_later], *_cards(user), *_recall_now(user, sitting.now))
+    cache.set(key, found, STANDING_SECONDS)
+    return found
+
+
+# The hour is in the key already; this only bounds what a learner who stops leaves behind.
+STANDING_SECONDS = 3600
 
 
 def _retention(label: str, days: list) -> Retention:
