@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.core.cache import cache
 from django.db import models
 
-from studyapp.notes.models import Domain
+from studyapp.notes.models import Domain, task_statements
 from studyapp.plan.memory import DEFAULT_MODEL
 
 from . import queue
@@ -54,6 +54,7 @@ class Stats:
     days_studied: int
     recall: list[tuple[str, int]]  # cards by their predicted recall now
     domains: list[tuple]  # (domain, cards, introduced, mature, mean predicted recall now of those introduced)
+    tasks: list[tuple]  # the same per task statement of the exam guide
 
 
 def statistics(user, now: datetime) -> Stats:
@@ -66,7 +67,7 @@ def statistics(user, now: datetime) -> Stats:
     days = [past.get(today - timedelta(days=n)) or ReviewDay(user=user, day=today - timedelta(days=n))
             for n in range(YEAR - 1, -1, -1)]
     recent = days[-RECENT_DAYS:]
-    due, cards, stability, difficulty, recall, domains = standing(user, sitting)
+    due, cards, stability, difficulty, recall, domains, tasks = standing(user, sitting)
     return Stats(
         today=today,
         year=heatmap([(d.day, d.answers) for d in days]),
@@ -83,6 +84,7 @@ def statistics(user, now: datetime) -> Stats:
         days_studied=sum(1 for d in days if d.answers),
         recall=recall,
         domains=domains,
+        tasks=tasks,
     )
 
 
@@ -106,13 +108,22 @@ def _recall_now(user, now: datetime):
     for card_id, domain_id in Card.domains.through.objects.filter(card__retired_at__isnull=True).values_list(
             "card_id", "domain_id"):
         cards_of[domain_id].append(card_id)
-    domains = []
-    for domain in Domain.objects.active().select_related("exam").order_by("exam__code", "number"):
-        cards = cards_of.get(domain.pk, [])
+    def row(label, cards):
         met = [recall[card] for card in cards if card in recall]
-        domains.append((domain, len(cards), len(met), sum(card in mature for card in cards),
-                        sum(met) / len(met) if met else None))
-    return spread, domains
+        return (label, len(cards), len(met), sum(card in mature for card in cards),
+                sum(met) / len(met) if met else None)
+
+    active_domains = list(Domain.objects.active().select_related("exam").order_by("exam__code", "number"))
+    domains = [row(domain, cards_of.get(domain.pk, [])) for domain in active_domains]
+    # Per task statement of the exam guide, where the mappings name one.
+    cards_of_task = defaultdict(list)
+    for card_id, task in Card.objects.active().exclude(pattern__task="").filter(pattern__isnull=False).values_list(
+            "pk", "pattern__task"):
+        cards_of_task[task].append(card_id)
+    numbers = sorted(cards_of_task, key=lambda task: tuple(int(part) for part in task.split(".") if part.isdigit()))
+    tasks = [row(label, cards_of_task[number])
+             for number, label in zip(numbers, task_statements(numbers, active_domains))]
+    return spread, domains, tasks
 
 
 def standing(user, sitting) -> tuple:

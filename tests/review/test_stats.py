@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 from django.core.cache import cache
 
+from studyapp.notes.models import QuestionPattern
 from studyapp.review.models import Card, ReviewDay, ReviewLog, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase
 
@@ -44,6 +45,7 @@ def learner(client, alice, imported, clock):
 def test_the_statistics_page_totals_past_days_once_and_reads_them_as_a_row_each(learner, alice,
                                                                              django_assert_num_queries):
     history(alice, 40)
+    QuestionPattern.objects.update(task="1.1")  # as a Task column would say
     # Today's answer, a mature card remembered, counted from the log itself until the day is over.
     ReviewLog.objects.bulk_create([answered(alice, Card.objects.active().first(), NOW.date(), 3, Phase.REVIEW, 30.0)])
     page = learner.get("/stats/").content.decode()
@@ -60,6 +62,8 @@ def test_the_statistics_page_totals_past_days_once_and_reads_them_as_a_row_each(
     assert "—" in today  # no young card came due today
     domains = re.findall(r'<th scope="row">DEA-C01 (\d)\. [^<]+</th><td class="num">(\d+)</td><td class="num">(\d+)</td>', page)
     assert [number for number, _, _ in domains] == ["1", "2", "3", "4"]
+    tasks = re.search(r'<th scope="row">1\.1 Perform data ingestion</th><td class="num">(\d+)</td>', page)
+    assert tasks and int(tasks[1]) == Card.objects.active().filter(pattern__isnull=False).count()
     # Looked at again the same hour, with no answer since: where the cards stand is cached, and
     # the page reads the session and user, the settings, today's tally, the last day totalled, the
     # days since (none), the year's rows and today's answers.
@@ -75,13 +79,14 @@ def test_a_longer_history_costs_the_page_no_more_queries(client, bob, imported, 
     assert ReviewDay.objects.filter(user=bob).count() == 300
     cache.clear()
     # Where the cards stand, read afresh: the forecast, the cards by state with their spreads, the
-    # active cards, and for recall now the schedules, the cards' domains and the domains.
-    with django_assert_num_queries(14):
+    # active cards, and for recall now the schedules, the cards' domains, the domains and the
+    # cards' task statements.
+    with django_assert_num_queries(15):
         page = client.get("/stats/").content.decode()
     assert "1200 answers on 300 days in the past year" in page
     with django_assert_num_queries(8):
         client.get("/stats/")
     # An answer changes where the cards stand: it is read afresh.
     ReviewLog.objects.bulk_create([answered(bob, Card.objects.active().first(), NOW.date(), 3, Phase.REVIEW, 30.0)])
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert "1201 answers" in client.get("/stats/").content.decode()
