@@ -80,6 +80,11 @@ class Cell:
     count: int
     level: int  # 0 for none, then 1 to 4 by the learner's own busier days
 
+    @property
+    def label(self) -> str:
+        # Formatted here rather than with the template's date filter: a year is 365 of them.
+        return f"{self.day:%a} {self.day.day} {self.day:%b %Y}: {self.count}"
+
 
 @dataclass(frozen=True)
 class Heatmap:
