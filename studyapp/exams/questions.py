@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from studyapp.notes.names import any_of
 
+from studyapp.review.cards import telling_words
+
 from .kinds import answer_kind, compatible
 
 OPTIONS = 4
@@ -492,9 +494,7 @@ def _overlap(option: str, answer: str) -> bool:
     beside "Replay the missed window"): one is then likely a version of the other, or gives it away.
     Asked of phrases only: services that share a name (Amazon Redshift, Redshift Spectrum) are the
     contrasts the exam tests."""
-    def stems(text):
-        return {w[:6] for w in re.findall(r"[a-z]+", text.casefold()) if len(w) >= 5 and w not in COMMON_WORDS}
-    return bool(stems(option) & stems(answer))
+    return bool(telling_words(option, COMMON_WORDS) & telling_words(answer, COMMON_WORDS))
 
 
 def another_service_reason(service: ServiceInfo, category: str) -> str:

@@ -9,7 +9,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from studyapp.notes.parse.extract import pattern_columns
@@ -238,12 +238,14 @@ def table_cards(table: TableItem, services_named: Callable[[str], tuple[int, ...
                     or (table.cards != "facts" and _judges(column[s]))):
                 continue
             front = _front(table.title, subject.strip(), aspect.strip(), bool(services_named(subject)))
+            telling = telling_words(answer)
             if (re.search(rf"(?<!\w){re.escape(normalise(answer))}(?!\w)", normalise(front))
-                    or _telling_words(answer) <= _telling_words(subject) and _telling_words(answer)):
+                    or telling and telling <= telling_words(subject)):
                 continue  # the question gives its answer away ("NoSQL databases" → "NoSQL APIs")
             drafts.append(CardDraft(
                 key=_cell_key(table.key, subject, aspect), kind="cell", front=front, context=table.title,
-                answer=answer, explanation=cells[s][why].strip() if why is not None else "", source_id=table.source_id, anchor="", exam_id=table.exam_id,
+                answer=answer, explanation=cells[s][why].strip() if why is not None else "",
+                source_id=table.source_id, anchor="", exam_id=table.exam_id,
                 domain_ids=table.domain_ids, service_ids=services_named(subject) or table.service_ids,
                 table_key=table.key, family=f"column:{table.key}:{normalise(aspect)}",
             ))
@@ -288,9 +290,10 @@ def _front(title: str, subject: str, aspect: str, names_a_service: bool) -> str:
     return f"{title}: {_lower_first(aspect)} for {subject}?"
 
 
-def _telling_words(text: str) -> set[str]:
-    # Words of five letters or more, by their first six: "replay" and "replayability" are one.
-    return {word[:6] for word in re.findall(r"[a-z0-9]+", text.casefold()) if len(word) >= 5} - {"amazon"}
+def telling_words(text: str, ignore: Collection[str] = ("amazon",)) -> set[str]:
+    """The words that say what a text is about: five letters or more, by their first six ("replay"
+    and "replayability" are one), `ignore` left out. Two texts that share one are about one thing."""
+    return {word[:6] for word in re.findall(r"[a-z0-9]+", text.casefold()) if len(word) >= 5 and word not in ignore}
 
 
 def _lower_first(text: str) -> str:

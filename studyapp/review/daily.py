@@ -11,7 +11,7 @@ from django.db import transaction
 
 from . import queue, scheduler
 from .days import StudyDay, study_day
-from .exam_plan import in_exam_mode, replan
+from .exam_plan import replan
 from .models import Card, ReviewState, StudySettings
 from .scheduler import Phase, Rating
 from .tickets import StaleTicket, make_ticket
@@ -74,9 +74,8 @@ def start(user, now: datetime, study: StudySettings | None = None, lock: bool = 
           ahead: bool = False) -> Sitting:
     study = study or StudySettings.objects.for_user(user, lock=lock)
     day = study_day(now, study.time_zone)
-    if in_exam_mode(study, day.date) and study.planned_on != day.date:
-        replan(user, day)  # the day's first visit: the exam plan is made again
-        study.refresh_from_db(fields=["planned_on", "planned_finals", "planned_budget"])
+    if study.exam_ahead(day.date) and study.planned_on != day.date:
+        replan(user, day, study)  # the day's first visit: the exam plan is made again
     return Sitting(study, now, day, tally_for(study, day), ahead=ahead)
 
 

@@ -34,6 +34,11 @@ def day_for(day: date, zone: str) -> StudyDay:
     return StudyDay(day, start, end)
 
 
+def days_from(today: date, moment: datetime, zone: str) -> int:
+    """How many study days `moment` falls after `today` (before it, if negative)."""
+    return (study_day(moment, zone).date - today).days
+
+
 def streak(days_studied: list[date], today: date) -> int:
     """Consecutive study days up to today; a day not yet studied today does not break it."""
     studied = set(days_studied)

@@ -5,18 +5,17 @@ tightest windows first, within the learner's daily review limit. Re-planned on t
 visit, so skipped days and a backlog are absorbed. After the exam the learner's own desired
 retention is back; no card's state is lost either way."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db import transaction
 
 from studyapp.plan.cards import REVIEW
-from studyapp.plan.planner import BASE_RETENTION, TARGET, PlanCard, plan_day
+from studyapp.plan.planner import PlanCard, plan_day
 
-from . import queue
-from .days import StudyDay, day_for, study_day
+from .days import StudyDay, day_for, days_from
 from .floors import cards_new_to
 from .pacing import pace
-from .workload import workload
+from .workload import learner_workload
 from .models import ReviewState, StudySettings
 from .scheduler import Phase
 
@@ -24,21 +23,18 @@ from .scheduler import Phase
 MAX_FORECAST_DAYS = 90
 
 
-def in_exam_mode(study: StudySettings, today: date) -> bool:
-    return study.exam_date is not None and study.exam_date > today
-
-
-def replan(user, day: StudyDay) -> int:
+def replan(user, day: StudyDay, shown: StudySettings | None = None) -> int:
     """This study day's plan, once a day while an exam is ahead: cards whose final review the plan
-    places before their due day are brought forward to it. Returns how many were moved."""
+    places before their due day are brought forward to it. Returns how many were moved; `shown`,
+    the settings the caller holds, learns the plan's figures too."""
     with transaction.atomic():
         study = StudySettings.objects.for_user(user, lock=True)
-        if study.planned_on == day.date or not in_exam_mode(study, day.date):
+        if study.planned_on == day.date or not study.exam_ahead(day.date):
             return 0
         zone, today = study.time_zone, day.date
 
         def day_index(moment) -> int:
-            return (study_day(moment, zone).date - today).days
+            return days_from(today, moment, zone)
 
         states = list(ReviewState.objects.filter(
             user=user, phase=Phase.REVIEW, suspended=False, card__retired_at__isnull=True,
@@ -52,7 +48,8 @@ def replan(user, day: StudyDay) -> int:
         moved = [ReviewState(pk=pk, due=day_for(today + timedelta(days=final), zone).start)
                  for pk, final in plan.final_days.items() if final < due_on[pk]]
         ReviewState.objects.bulk_update(moved, ["due"], batch_size=500)
-        study.planned_on, study.planned_finals, study.planned_budget = today, len(plan.final_days), budget
+        for held in filter(None, (study, shown)):
+            held.planned_on, held.planned_finals, held.planned_budget = today, len(plan.final_days), budget
         study.save(update_fields=["planned_on", "planned_finals", "planned_budget"])
     return len(moved)
 
@@ -62,13 +59,9 @@ def plain_fsrs_busiest_day(user, study: StudySettings, day: StudyDay) -> int:
     next 90): the reviews their cards hold, and those their pace of new cards brings at their
     desired retention, as the workload forecast simulates them. At least one."""
     days = max(min((study.exam_date - day.date).days, MAX_FORECAST_DAYS), 1)
-    coming = [day_for(day.date + timedelta(days=n), study.time_zone) for n in range(1, days)]
-    _, due_today, _, later, _ = queue.dashboard_counts(study, day.start, day.end, coming, 0)
     new = cards_new_to(user)
     paced = pace(day.date, study.exam_date, new, study.new_per_day)
-    forecast = workload([due_today, *later], new, max(paced.needed, study.new_per_day), study.desired_retention,
-                        study.parameters)
+    forecast = learner_workload(user, study, day, days, max(paced.needed, study.new_per_day),
+                                study.desired_retention, new_cards=new)
     return max(forecast.busiest, 1)
 
-
-__all__ = ["BASE_RETENTION", "TARGET", "in_exam_mode", "replan"]

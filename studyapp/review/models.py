@@ -144,11 +144,15 @@ class StudySettings(models.Model):
     def __str__(self):
         return f"Study settings of {self.user}"
 
+    def exam_ahead(self, today: date) -> bool:
+        """Whether the learner has an exam date still to come: they are studying for it."""
+        return self.exam_date is not None and self.exam_date > today
+
     def preferences(self, fuzz: bool = True, today: date | None = None) -> scheduler.Preferences:
         """The scheduler's options. While an exam date is ahead of `today`, reviews are spaced at
         the exam planner's base retention; its final reviews bring recall up for the day
         (review.exam_plan)."""
-        exam_ahead = today is not None and self.exam_date is not None and self.exam_date > today
+        exam_ahead = today is not None and self.exam_ahead(today)
         return scheduler.Preferences(
             desired_retention=PLAN_BASE_RETENTION if exam_ahead else self.desired_retention,
             learning_steps=tuple(timedelta(seconds=s) for s in self.learning_steps),

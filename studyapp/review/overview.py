@@ -51,7 +51,7 @@ def overview(user, now: datetime) -> Overview:
         planned_finals=sitting.study.planned_finals,
         readiness=readiness(user, sitting.study, day.date) if sitting.study.exam_date else None,
         planned_budget=sitting.study.planned_budget,
-        pace=_pace(user, sitting) if sitting.study.exam_date and sitting.study.exam_date > day.date else None,
+        pace=_pace(user, sitting) if sitting.study.exam_ahead(day.date) else None,
     )
 
 

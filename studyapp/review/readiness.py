@@ -13,9 +13,9 @@ from studyapp.plan.memory import DEFAULT_MODEL
 from studyapp.plan.planner import expected_exam_recall, is_safe
 from studyapp.plan.readiness import Answer, Readiness, fit_transfer, forecast, question_probability
 
-from .days import study_day
+from .days import days_from
 from .models import Card, ReviewLog, ReviewState
-from .scheduler import Phase, Rating
+from .scheduler import Phase, Rating, recall_at
 
 # A full exam's questions: the spread of one sitting's score around its expectation.
 EXAM_QUESTIONS = 65
@@ -42,12 +42,12 @@ class Forecast:
 
 def readiness(user, study, today: date) -> Forecast | None:
     """The forecast for the learner's exam date; None without one, or without a weighted domain."""
-    if study.exam_date is None or study.exam_date <= today:
+    if not study.exam_ahead(today):
         return None
     zone, exam_day = study.time_zone, (study.exam_date - today).days
 
     def day_index(moment) -> int:
-        return (study_day(moment, zone).date - today).days
+        return days_from(today, moment, zone)
 
     recall = {}
     for card_id, phase, stability, difficulty, last_review, due in ReviewState.objects.filter(
@@ -87,13 +87,9 @@ def _mock_answers(user) -> list[Answer]:
         stability, last_review = before.get("stability"), before.get("last_review")
         if not stability or not last_review:
             continue
-        elapsed = max((reviewed_at - _parse(last_review)).total_seconds() / 86400, 0)
-        answers.append(Answer(DEFAULT_MODEL.retrievability(elapsed, stability), rating != Rating.AGAIN))
+        answers.append(Answer(recall_at(stability, datetime.fromisoformat(last_review), reviewed_at),
+                              rating != Rating.AGAIN))
     return answers
-
-
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value)
 
 
 def mock_forecast(user, questions: list[list[int]], now: datetime) -> float:
@@ -101,7 +97,7 @@ def mock_forecast(user, questions: list[list[int]], now: datetime) -> float:
     question (given as the ids of the cards it tests), guess + (1 − guess)·transfer·recall, with
     the cards' mean predicted recall now and the transfer fitted to the mock answers before it."""
     wanted = {card for cards in questions for card in cards}
-    recall = {card_id: DEFAULT_MODEL.retrievability(max((now - last_review).total_seconds() / 86400, 0), stability)
+    recall = {card_id: recall_at(stability, last_review, now)
               for card_id, stability, last_review in ReviewState.objects.filter(
                   user=user, card_id__in=wanted, stability__isnull=False, last_review__isnull=False).exclude(
                   phase=Phase.NEW).values_list("card_id", "stability", "last_review")}

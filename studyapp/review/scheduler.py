@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import fsrs
 
+from studyapp.plan.memory import DEFAULT_MODEL
+
 
 class Rating(IntEnum):
     AGAIN = 1
@@ -162,3 +164,9 @@ def _to_fsrs(memory: Memory, now: datetime) -> fsrs.Card:
 
 def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc) if value else None
+
+
+def recall_at(stability: float, last_review: datetime, when: datetime) -> float:
+    """FSRS-6's predicted chance of recalling a card at `when`, last reviewed at `last_review`
+    (with the default parameters' forgetting curve)."""
+    return DEFAULT_MODEL.retrievability(max((when - last_review).total_seconds() / 86400, 0), stability)

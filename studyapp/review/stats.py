@@ -10,14 +10,13 @@ from django.core.cache import cache
 from django.db import models
 
 from studyapp.notes.models import Domain, task_statements
-from studyapp.plan.memory import DEFAULT_MODEL
 
 from . import queue
 from .charts import Heatmap, StackedChart, heatmap, stacked_chart
 from .daily import start
 from .days import day_for
 from .models import MATURE_DAYS, Card, ReviewDay, ReviewLog, ReviewState, day_totals
-from .scheduler import Phase
+from .scheduler import Phase, recall_at
 
 YEAR = 365
 RECENT_DAYS = 30
@@ -59,7 +58,7 @@ class Stats:
 
 def statistics(user, now: datetime) -> Stats:
     sitting = start(user, now)
-    study, today = sitting.study, sitting.day.date
+    today = sitting.day.date
     ReviewDay.objects.bring_up_to(user, today)
     past = {row.day: row for row in ReviewDay.objects.filter(user=user, day__gt=today - timedelta(days=YEAR))}
     now_totals = day_totals(ReviewLog.objects.filter(user=user, day=today))
@@ -98,8 +97,7 @@ def _recall_now(user, now: datetime):
     for card_id, stability, last_review in ReviewState.objects.filter(
             user=user, card__retired_at__isnull=True, stability__isnull=False, last_review__isnull=False).exclude(
             phase=Phase.NEW).values_list("card_id", "stability", "last_review"):
-        elapsed = max((now - last_review).total_seconds() / 86400, 0)
-        recall[card_id] = DEFAULT_MODEL.retrievability(elapsed, stability)
+        recall[card_id] = recall_at(stability, last_review, now)
         if stability >= MATURE_DAYS:
             mature.add(card_id)
     spread = [(f"{low:.0%}–{min(high, 1):.0%}", sum(low <= r < high for r in recall.values()))

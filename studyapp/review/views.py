@@ -1,6 +1,5 @@
 import csv
 import json
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,16 +15,15 @@ from studyapp.notes import views as notes_views
 from studyapp.spreadsheet import inert
 from studyapp.web import partial_template, vary_on_htmx
 
-from . import daily, fitting, grading, optimizer, queue
+from . import daily, fitting, grading, optimizer
 from .charts import forecast_chart
-from .days import day_for, study_day
-from .floors import cards_new_to
-from .stats import statistics
-from .workload import workload
+from .days import study_day
 from .forms import StudySettingsForm, WorkloadForm
 from .models import ParameterFit, ReviewLog, ReviewState, StudySettings
 from .overview import overview
 from .scheduler import Rating
+from .stats import statistics
+from .workload import learner_workload
 
 WORKLOAD_DAYS = 30
 
@@ -140,14 +138,8 @@ def _workload(request, study: StudySettings) -> dict:
     form = WorkloadForm(request.GET or None, prefix="workload", initial={
         "new_per_day": study.new_per_day, "desired_retention": study.desired_retention})
     pace = form.cleaned_data if form.is_valid() else form.initial
-    now = timezone.now()
-    today = study_day(now, study.time_zone)
-    coming = [day_for(today.date + timedelta(days=n), study.time_zone) for n in range(WORKLOAD_DAYS)]
-    sitting = daily.start(request.user, now, study=study)
-    _, due_today, _, later, _ = queue.dashboard_counts(study, now, today.end, coming[1:], sitting.new_left)
-    forecast = workload(
-        [due_today, *later], cards_new_to(request.user), pace["new_per_day"], pace["desired_retention"],
-        study.parameters)
+    forecast = learner_workload(request.user, study, study_day(timezone.now(), study.time_zone), WORKLOAD_DAYS,
+                                pace["new_per_day"], pace["desired_retention"])
     return {"form": form, "forecast": forecast, "days": WORKLOAD_DAYS, "chart": forecast_chart(forecast.per_day)}
 
 

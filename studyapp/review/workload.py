@@ -1,12 +1,17 @@
 """About how many reviews a day a learner will have: the reviews their cards already hold, plus
 those that introducing new cards at a given pace and desired retention will bring, as fsrs-rs's
-simulator of a learner predicts them. Pure: plain values in, plain values out."""
+simulator of a learner predicts them. `workload` is pure; `learner_workload` reads what it needs
+of the learner's schedule and calls it."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 import fsrs_rs_python as rs
 
+from . import queue
+from .days import StudyDay, day_for
+from .floors import cards_new_to
 from .optimizer import DEFAULT_PARAMETERS
 
 # The simulator's learner is random; one seed makes the same settings give the same figures.
@@ -45,3 +50,13 @@ def workload(already_due: Sequence[int], new_cards: int, new_per_day: int, reten
     result = rs.simulate(list(parameters or DEFAULT_PARAMETERS), retention, config, SEED)
     fresh = list(result.review_cnt_per_day[:days]) + [0] * days
     return Workload([due + fresh[day] for day, due in enumerate(already_due)])
+
+
+def learner_workload(user, study, day: StudyDay, days: int, new_per_day: int, retention: float,
+                     new_cards: int | None = None) -> Workload:
+    """The workload of the learner's next `days` study days from `day`, at this pace and retention.
+    `new_cards`, the cards still new to them, is counted here unless the caller has it."""
+    coming = [day_for(day.date + timedelta(days=n), study.time_zone) for n in range(1, days)]
+    _, due_today, _, later, _ = queue.dashboard_counts(study, day.start, day.end, coming, 0)
+    new = cards_new_to(user) if new_cards is None else new_cards
+    return workload([due_today, *later], new, new_per_day, retention, study.parameters)

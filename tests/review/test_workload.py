@@ -35,13 +35,13 @@ def test_the_settings_page_shows_the_workload_and_redraws_it_for_another_pace(
     StudySettings.objects.for_user(alice)  # made on the learner's first visit
     # The session and user, the settings; the form's exams, domains and services (for its choices,
     # as it renders them, and the domains and services once more for any a note retired: 8); the
-    # last fit and the count of answers; the workload's tally, forecast and cards still new.
-    with django_assert_num_queries(16):
+    # last fit and the count of answers; the workload's forecast and cards still new.
+    with django_assert_num_queries(15):
         page = client.get("/review/settings/").content.decode()
     assert 'id="workload-summary"' in page and "a day over the next 30 days" in page
     assert page.count("<rect ") == 30
-    # The session and user, the settings, today's tally, the forecast and the cards still new.
-    with django_assert_num_queries(6):
+    # The session and user, the settings, the forecast and the cards still new.
+    with django_assert_num_queries(5):
         fast = client.get("/review/settings/workload/?workload-new_per_day=9999&workload-desired_retention=0.97",
                           headers={"HX-Request": "true"}).content.decode()
     assert fast.startswith('\n<section id="workload"') or fast.lstrip().startswith('<section id="workload"')

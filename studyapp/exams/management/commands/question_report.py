@@ -64,8 +64,10 @@ class Command(BaseCommand):
 def build_report(exam) -> dict:
     bank = load_bank(exam)
     questions = bank.all_questions(REPORT_SEED)
-    ambiguous = [q for q in questions if bank.ambiguities(q)]
-    off_kind = [q for q in questions if bank.off_kind(q)]
+    # Each question checked once, both ways: (question, why it reads two ways, options of another kind).
+    checked = [(q, bank.ambiguities(q), bank.off_kind(q)) for q in questions]
+    ambiguous = [(q, problems) for q, problems, _ in checked if problems]
+    suspects = [(q, problems + kinds) for q, problems, kinds in checked if problems or kinds]
     lacking = bank.lacking_distractors()
     domains = []
     shares = full_exam_shares(exam)
@@ -98,10 +100,9 @@ def build_report(exam) -> dict:
     scenarios = [q for q in questions if q.kind == "scenario"]
     return {
         "code": exam.code, "questions": len(questions), "ambiguous": len(ambiguous),
-        "ambiguous_examples": [{"question": q.stem, "problems": bank.ambiguities(q)} for q in ambiguous[:10]],
-        "off_kind": len(off_kind),
-        "suspects": [{"question": q.stem, "problems": bank.ambiguities(q) + bank.off_kind(q)}
-                     for q in questions if q in ambiguous or q in off_kind],
+        "ambiguous_examples": [{"question": q.stem, "problems": problems} for q, problems in ambiguous[:10]],
+        "off_kind": sum(1 for _, _, kinds in checked if kinds),
+        "suspects": [{"question": q.stem, "problems": problems} for q, problems in suspects],
         "cards_lacking_distractors": len(lacking),
         "lacking": [{"front": f.prompt, "answer": f.answer, "kind": bank.kind_of(f.answer)} for f in lacking],
         "domains": domains,
