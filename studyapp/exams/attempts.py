@@ -116,7 +116,7 @@ def finish(attempt: Attempt, now: datetime) -> Attempt:
     with transaction.atomic():
         # The learner's settings row before the attempt's, in the order every start and every
         # answer to the schedule takes them: taken the other way round, two requests deadlock.
-        StudySettings.objects.for_user(attempt.user, lock=True)
+        study = StudySettings.objects.for_user(attempt.user, lock=True)
         attempt = Attempt.objects.select_for_update(of=("self",)).select_related("user", "exam").get(pk=attempt.pk)
         if attempt.finished:
             return attempt
@@ -126,7 +126,8 @@ def finish(attempt: Attempt, now: datetime) -> Attempt:
         attempt.scaled_score = scaled_score(attempt.correct, attempt.total, attempt.exam)
         cards = {c.key: c for c in Card.objects.filter(key__in={k for q in questions for k in q.card_keys})}
         attempt.forecast = mock_forecast(attempt.user, [[cards[k].pk for k in q.card_keys if k in cards]
-                                                        for q in questions], attempt.finished_at)
+                                                        for q in questions], attempt.finished_at,
+                                       study.memory_model())
         attempt.save(update_fields=["finished_at", "correct", "scaled_score", "forecast"])
         answered = [q for q in questions if q.chosen]
         results = [(cards[k], q.is_correct) for q in answered for k in q.card_keys if k in cards]

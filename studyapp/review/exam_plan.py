@@ -44,7 +44,7 @@ def replan(user, day: StudyDay, shown: StudySettings | None = None) -> int:
         cards = [PlanCard(pk, stability, difficulty, day_index(last_review), REVIEW, due_on[pk])
                  for pk, stability, difficulty, last_review, _ in states]
         budget = study.review_budget or plain_fsrs_busiest_day(user, study, day)
-        plan = plan_day(cards, 0, (study.exam_date - today).days, budget)
+        plan = plan_day(cards, 0, (study.exam_date - today).days, budget, model=study.memory_model())
         moved = [ReviewState(pk=pk, due=day_for(today + timedelta(days=final), zone).start)
                  for pk, final in plan.final_days.items() if final < due_on[pk]]
         ReviewState.objects.bulk_update(moved, ["due"], batch_size=500)

@@ -17,6 +17,7 @@ from studyapp.notes.models import (
     address,
 )
 
+from studyapp.plan.memory import DEFAULT_MODEL, Model
 from studyapp.plan.planner import BASE_RETENTION as PLAN_BASE_RETENTION
 
 from . import scheduler
@@ -160,6 +161,11 @@ class StudySettings(models.Model):
             fuzz=fuzz,
             parameters=tuple(self.parameters),
         )
+
+    def memory_model(self) -> Model:
+        """FSRS-6 with this learner's fitted parameters, else the defaults: the forgetting curve
+        that recall now, readiness and the exam plan predict with."""
+        return Model(self.parameters) if self.parameters else DEFAULT_MODEL
 
 
 class ReviewStateQuerySet(models.QuerySet):

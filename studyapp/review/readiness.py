@@ -49,16 +49,17 @@ def readiness(user, study, today: date) -> Forecast | None:
     def day_index(moment) -> int:
         return days_from(today, moment, zone)
 
+    model = study.memory_model()
     recall = {}
     for card_id, phase, stability, difficulty, last_review, due in ReviewState.objects.filter(
             user=user, card__retired_at__isnull=True, stability__isnull=False, last_review__isnull=False).exclude(
             phase=Phase.NEW).values_list("card_id", "phase", "stability", "difficulty", "last_review", "due"):
         last = day_index(last_review)
         planned = phase == Phase.REVIEW and due is not None and 0 <= day_index(due) < exam_day
-        if planned and not is_safe(stability, last, exam_day):
-            recall[card_id] = expected_exam_recall(stability, difficulty, last, day_index(due), exam_day)
+        if planned and not is_safe(stability, last, exam_day, model=model):
+            recall[card_id] = expected_exam_recall(stability, difficulty, last, day_index(due), exam_day, model)
         else:
-            recall[card_id] = DEFAULT_MODEL.retrievability(exam_day - last, stability)
+            recall[card_id] = model.retrievability(exam_day - last, stability)
     by_domain = defaultdict(list)
     domains = {d.pk: d for d in Domain.objects.active().filter(exam__in=_exams(study)).select_related("exam")}
     for card_id, domain_id in Card.domains.through.objects.filter(
@@ -67,7 +68,7 @@ def readiness(user, study, today: date) -> Forecast | None:
     weights = {pk: float(domain.weight) for pk, domain in domains.items()}
     if not any(by_domain.get(pk) and weights[pk] for pk in weights):
         return None
-    result = forecast(by_domain, weights, fit_transfer(_mock_answers(user)))
+    result = forecast(by_domain, weights, fit_transfer(_mock_answers(user, model)))
     spread = 1.96 * math.sqrt(result.score * (1 - result.score) / EXAM_QUESTIONS)
     return Forecast(result, max(result.score - spread, 0), min(result.score + spread, 1),
                     [(domains[pk], share) for pk, share in sorted(result.domains.items(),
@@ -79,7 +80,7 @@ def _exams(study):
     return chosen or Domain.objects.values("exam")
 
 
-def _mock_answers(user) -> list[Answer]:
+def _mock_answers(user, model) -> list[Answer]:
     """Each mock exam answer on a studied card, with the card's predicted recall when it was given."""
     answers = []
     for rating, reviewed_at, before in ReviewLog.objects.filter(user=user, mode=ReviewLog.Mode.EXAM).order_by(
@@ -87,21 +88,21 @@ def _mock_answers(user) -> list[Answer]:
         stability, last_review = before.get("stability"), before.get("last_review")
         if not stability or not last_review:
             continue
-        answers.append(Answer(recall_at(stability, datetime.fromisoformat(last_review), reviewed_at),
+        answers.append(Answer(recall_at(stability, datetime.fromisoformat(last_review), reviewed_at, model),
                               rating != Rating.AGAIN))
     return answers
 
 
-def mock_forecast(user, questions: list[list[int]], now: datetime) -> float:
+def mock_forecast(user, questions: list[list[int]], now: datetime, model=DEFAULT_MODEL) -> float:
     """The score forecast for a mock exam as it is finished, before its answers count: for each
     question (given as the ids of the cards it tests), guess + (1 − guess)·transfer·recall, with
     the cards' mean predicted recall now and the transfer fitted to the mock answers before it."""
     wanted = {card for cards in questions for card in cards}
-    recall = {card_id: recall_at(stability, last_review, now)
+    recall = {card_id: recall_at(stability, last_review, now, model)
               for card_id, stability, last_review in ReviewState.objects.filter(
                   user=user, card_id__in=wanted, stability__isnull=False, last_review__isnull=False).exclude(
                   phase=Phase.NEW).values_list("card_id", "stability", "last_review")}
-    transfer = fit_transfer(_mock_answers(user)).value
+    transfer = fit_transfer(_mock_answers(user, model)).value
     shares = [question_probability(sum(recall.get(card, 0.0) for card in cards) / len(cards) if cards else 0.0,
                                    transfer) for cards in questions]
     return sum(shares) / len(shares) if shares else 0.0

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import fsrs
 
-from studyapp.plan.memory import DEFAULT_MODEL
+from studyapp.plan.memory import DEFAULT_MODEL, Model
 
 
 class Rating(IntEnum):
@@ -166,7 +166,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc) if value else None
 
 
-def recall_at(stability: float, last_review: datetime, when: datetime) -> float:
-    """FSRS-6's predicted chance of recalling a card at `when`, last reviewed at `last_review`
-    (with the default parameters' forgetting curve)."""
-    return DEFAULT_MODEL.retrievability(max((when - last_review).total_seconds() / 86400, 0), stability)
+def recall_at(stability: float, last_review: datetime, when: datetime, model: Model = DEFAULT_MODEL) -> float:
+    """FSRS-6's predicted chance of recalling a card at `when`, last reviewed at `last_review`,
+    on `model`'s forgetting curve (its decay is one of the parameters a fit changes)."""
+    return model.retrievability(max((when - last_review).total_seconds() / 86400, 0), stability)

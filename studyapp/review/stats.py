@@ -90,14 +90,14 @@ def statistics(user, now: datetime) -> Stats:
 RECALL_BUCKETS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.01)]
 
 
-def _recall_now(user, now: datetime):
+def _recall_now(user, now: datetime, model):
     """The cards studied, by their predicted recall now, and per domain of the exams: how many
     cards, how many met, how many mature, and the mean predicted recall now of those met."""
     recall, mature = {}, set()
     for card_id, stability, last_review in ReviewState.objects.filter(
             user=user, card__retired_at__isnull=True, stability__isnull=False, last_review__isnull=False).exclude(
             phase=Phase.NEW).values_list("card_id", "stability", "last_review"):
-        recall[card_id] = recall_at(stability, last_review, now)
+        recall[card_id] = recall_at(stability, last_review, now, model)
         if stability >= MATURE_DAYS:
             mature.add(card_id)
     spread = [(f"{low:.0%}–{min(high, 1):.0%}", sum(low <= r < high for r in recall.values()))
@@ -138,7 +138,7 @@ def standing(user, sitting) -> tuple:
     coming = [day_for(sitting.day.date + timedelta(days=n), study.time_zone) for n in range(1, FORECAST_DAYS)]
     _, due_today, _, due_later, _ = queue.dashboard_counts(study, sitting.now, sitting.day.end, coming,
                                                            sitting.new_left)
-    found = ([due_today, *due_later], *_cards(user), *_recall_now(user, sitting.now))
+    found = ([due_today, *due_later], *_cards(user), *_recall_now(user, sitting.now, study.memory_model()))
     cache.set(key, found, STANDING_SECONDS)
     return found
 

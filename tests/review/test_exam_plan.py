@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from studyapp.plan.memory import DEFAULT_PARAMETERS
 from studyapp.plan.planner import BASE_RETENTION
 from studyapp.review.days import study_day
 from studyapp.review.exam_plan import plain_fsrs_busiest_day
@@ -93,3 +94,22 @@ def test_without_a_budget_of_their_own_the_plan_keeps_to_plain_fsrss_busiest_day
     expected = plain_fsrs_busiest_day(alice, study, study_day(NOW, study.time_zone))
     assert study.planned_budget == expected >= 1
     assert f" {expected} review" in learner.get("/").content.decode()
+
+
+def test_fitted_parameters_forecast_with_their_own_forgetting_curve(learner, alice):
+    """A fit changes the curve's decay (the last of FSRS-6's parameters): readiness and recall now
+    predict with the learner's curve, not the defaults'."""
+    StudySettings.objects.filter(user=alice).update(exam_date=NOW.date() + timedelta(days=20))
+    for card in Card.objects.active():
+        in_review(alice, card, stability=10, days_ago=5, due_in=200)  # unplanned: due after the exam
+
+    def forecast():
+        page = learner.get("/").content.decode()
+        return int(re.search(r"about <strong>(\d+)%</strong>", page)[1])
+
+    defaults = forecast()
+    slower = list(DEFAULT_PARAMETERS[:20]) + [0.6]  # a steeper curve falls faster beyond stability
+    StudySettings.objects.filter(user=alice).update(parameters=slower)
+    study = StudySettings.objects.get(user=alice)
+    assert study.memory_model().decay == -0.6
+    assert forecast() < defaults
