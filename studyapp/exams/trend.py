@@ -62,3 +62,36 @@ def _custom_domains(finished: list[Attempt]) -> dict[int, list[int]]:
                                .distinct().order_by("attempt_id", "domain__number")):
         domains.setdefault(attempt_id, []).append(number)
     return domains
+
+
+@dataclass
+class Calibration:
+    """Each timed mock's share of questions right beside the share forecast for it as it was
+    finished (review.readiness.mock_forecast): how far the readiness forecast can be trusted."""
+
+    attempts: list[Attempt]  # oldest first, each with a forecast
+
+    def _points(self, shares) -> str:
+        step = (WIDTH - 2 * PAD) / max(len(self.attempts) - 1, 1)
+        return " ".join(f"{PAD + i * step:.1f},{PAD + (HEIGHT - 2 * PAD) * (1 - share):.1f}"
+                        for i, share in enumerate(shares))
+
+    @property
+    def actual_points(self) -> str:
+        return self._points(a.percent / 100 for a in self.attempts)
+
+    @property
+    def forecast_points(self) -> str:
+        return self._points(a.forecast for a in self.attempts)
+
+    @property
+    def mean_gap(self) -> int:
+        """The mean distance between forecast and score, in percentage points."""
+        return round(sum(abs(a.forecast * 100 - a.percent) for a in self.attempts) / len(self.attempts))
+
+
+def calibration(finished: list[Attempt], last: int = 12) -> Calibration | None:
+    """The learner's last timed attempts that have a forecast; None before the first."""
+    forecast = sorted((a for a in finished if a.forecast is not None and not a.review),
+                      key=lambda a: (a.started_at, a.pk))
+    return Calibration(forecast[-last:]) if forecast else None

@@ -7,6 +7,7 @@ app_name = "exams"
 urlpatterns = [
     path("", views.index, name="index"),
     path("practice/", views.practice, name="practice"),
+    path("calibration/", views.calibration, name="calibration"),
     path("start/", views.start, name="start"),
     path("<int:pk>/<int:number>/", views.question, name="question"),
     path("<int:pk>/finish/", views.finish, name="finish"),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from studyapp.notes.models import Exam
@@ -54,12 +54,23 @@ def index(request):
     finished = [a for a in recent if a.finished]
     return TemplateResponse(request, "exams/index.html", {
         "time_zone": StudySettings.objects.for_user(request.user).time_zone,
-        "trend_lines": trend.lines(finished),
+        "trend_lines": trend.lines(finished), "calibration": trend.calibration(finished),
         "exam": exam, "presets": [(p, *p.size(exam), open_by_kind.get(p.name)) for p in PRESETS.values()],
         "form": CustomExamForm(exam=exam), "ongoing": ongoing,
         "ongoing_custom": open_by_kind.get(Attempt.Preset.CUSTOM), "history": finished,
         "available": BankQuestion.objects.filter(exam=exam, retired_at__isnull=True).count(),
     })
+
+
+@login_required
+@require_safe
+def calibration(request):
+    """Forecast beside score for the learner's mock exams, for the statistics page to show."""
+    finished = Attempt.objects.for_user(request.user).filter(finished_at__isnull=False, forecast__isnull=False,
+                                                             review=False)[:12]
+    return TemplateResponse(request, "exams/_calibration.html", {
+        "calibration": trend.calibration(list(finished)),
+        "time_zone": StudySettings.objects.for_user(request.user).time_zone})
 
 
 @login_required

@@ -362,16 +362,19 @@ class ParameterFit(models.Model):
 
 
 class ReviewDayQuerySet(models.QuerySet):
-    def bring_up_to(self, user, today: date):
-        """Total each study day before `today` that has no row yet, from the review log: a day's
-        answers no longer change once it is over (undo takes back only today's), so each is
-        totalled once, and the statistics read a row a day however long the history."""
-        last = self.filter(user=user).aggregate(last=models.Max("day"))["last"]
-        logs = ReviewLog.objects.filter(user=user, day__lt=today)
+    def bring_up_to(self, user, today: date, scope):
+        """Total each study day before `today` that has no row yet for the statistics' `scope`
+        (review.scopes), from the review log: a day's answers no longer change once it is over
+        (undo takes back only today's), so each is totalled once, and the statistics read a row a
+        day however long the history. A scope's days are totalled the first time it is looked at,
+        over the cards in it then."""
+        last = self.filter(user=user, scope=scope.key).aggregate(last=models.Max("day"))["last"]
+        logs = scope.on(ReviewLog.objects.filter(user=user, day__lt=today))
         if last is not None:
             logs = logs.filter(day__gt=last)
         # Two of the learner's pages at once may total the same days: the second's rows are the same.
-        self.bulk_create([ReviewDay(user=user, **totals) for totals in day_totals(logs)], ignore_conflicts=True)
+        self.bulk_create([ReviewDay(user=user, scope=scope.key, **totals) for totals in day_totals(logs)],
+                         ignore_conflicts=True)
 
 
 def day_totals(logs) -> list[dict]:
@@ -402,9 +405,11 @@ MATURE_DAYS = 21
 
 
 class ReviewDay(models.Model):
-    """One learner's answers on one past study day, totalled for the statistics page."""
+    """One learner's answers on one past study day, totalled for the statistics page: over every
+    card, or over the cards of one exam, domain or task statement (`scope`, a review.scopes key)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=60, blank=True, default="")
     day = models.DateField()
     learning = models.PositiveIntegerField(default=0)  # answers on new and learning cards
     review = models.PositiveIntegerField(default=0)
@@ -421,7 +426,8 @@ class ReviewDay(models.Model):
     objects = ReviewDayQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_review_day_per_learner_and_day")]
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "day"],
+                                               name="one_review_day_per_learner_scope_and_day")]
 
     def __str__(self):
         return f"{self.user} on {self.day}"

@@ -6,17 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.db import models
 
 from studyapp.notes.models import Domain, task_statements
 
-from . import queue
 from .charts import Heatmap, StackedChart, heatmap, stacked_chart
-from .daily import start
 from .days import day_for
 from .models import MATURE_DAYS, Card, ReviewDay, ReviewLog, ReviewState, day_totals
 from .scheduler import Phase, recall_at
+from .scopes import EVERY_CARD, Scope, choices
 
 YEAR = 365
 RECENT_DAYS = 30
@@ -39,6 +37,8 @@ class Retention:
 
 @dataclass(frozen=True)
 class Stats:
+    scope: Scope
+    choices: list  # the scopes to choose from, per exam
     today: date
     year: Heatmap
     recent: StackedChart  # answers per day over the last 30 days, by kind
@@ -56,18 +56,24 @@ class Stats:
     tasks: list[tuple]  # the same per task statement of the exam guide
 
 
-def statistics(user, now: datetime) -> Stats:
-    sitting = start(user, now)
+def statistics(user, sitting, scope: Scope = EVERY_CARD) -> Stats:
+    """Everything the page shows, over the cards in `scope`. Reading it means passes over every
+    schedule of the learner, so the page keeps what it shows in the cache under `cache_key`."""
     today = sitting.day.date
-    ReviewDay.objects.bring_up_to(user, today)
-    past = {row.day: row for row in ReviewDay.objects.filter(user=user, day__gt=today - timedelta(days=YEAR))}
-    now_totals = day_totals(ReviewLog.objects.filter(user=user, day=today))
+    ReviewDay.objects.bring_up_to(user, today, scope)
+    past = {row.day: row for row in ReviewDay.objects.filter(user=user, scope=scope.key,
+                                                               day__gt=today - timedelta(days=YEAR))}
+    now_totals = day_totals(scope.on(ReviewLog.objects.filter(user=user, day=today)))
     past[today] = ReviewDay(user=user, **now_totals[0]) if now_totals else ReviewDay(user=user, day=today)
     days = [past.get(today - timedelta(days=n)) or ReviewDay(user=user, day=today - timedelta(days=n))
             for n in range(YEAR - 1, -1, -1)]
     recent = days[-RECENT_DAYS:]
-    due, cards, stability, difficulty, recall, domains, tasks = standing(user, sitting)
+    due = _forecast(user, sitting, scope)
+    cards, stability, difficulty = _cards(user, scope)
+    recall, domains, tasks, active_domains = _recall_now(user, sitting.now, sitting.study.memory_model(), scope)
     return Stats(
+        scope=scope,
+        choices=choices(active_domains),
         today=today,
         year=heatmap([(d.day, d.answers) for d in days]),
         recent=stacked_chart([(d.learning, d.review, d.relearning) for d in recent]),
@@ -90,13 +96,14 @@ def statistics(user, now: datetime) -> Stats:
 RECALL_BUCKETS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.01)]
 
 
-def _recall_now(user, now: datetime, model):
+def _recall_now(user, now: datetime, model, scope: Scope):
     """The cards studied, by their predicted recall now, and per domain of the exams: how many
-    cards, how many met, how many mature, and the mean predicted recall now of those met."""
+    cards, how many met, how many mature, and the mean predicted recall now of those met. And the
+    active domains, which the scopes to choose from are made of."""
     recall, mature = {}, set()
-    for card_id, stability, last_review in ReviewState.objects.filter(
+    for card_id, stability, last_review in scope.on(ReviewState.objects.filter(
             user=user, card__retired_at__isnull=True, stability__isnull=False, last_review__isnull=False).exclude(
-            phase=Phase.NEW).values_list("card_id", "stability", "last_review"):
+            phase=Phase.NEW)).values_list("card_id", "stability", "last_review"):
         recall[card_id] = recall_at(stability, last_review, now, model)
         if stability >= MATURE_DAYS:
             mature.add(card_id)
@@ -112,7 +119,7 @@ def _recall_now(user, now: datetime, model):
                 sum(met) / len(met) if met else None)
 
     active_domains = list(Domain.objects.active().select_related("exam").order_by("exam__code", "number"))
-    domains = [row(domain, cards_of.get(domain.pk, [])) for domain in active_domains]
+    domains = [row(domain, cards_of.get(domain.pk, [])) for domain in active_domains if scope.covers(domain)]
     # Per task statement of the exam guide, where the mappings name one.
     cards_of_task = defaultdict(list)
     for card_id, task in Card.objects.active().exclude(pattern__task="").filter(pattern__isnull=False).values_list(
@@ -120,31 +127,32 @@ def _recall_now(user, now: datetime, model):
         cards_of_task[task].append(card_id)
     numbers = sorted(cards_of_task, key=lambda task: tuple(int(part) for part in task.split(".") if part.isdigit()))
     tasks = [row(label, cards_of_task[number])
-             for number, label in zip(numbers, task_statements(numbers, active_domains))]
-    return spread, domains, tasks
+             for number, label in zip(numbers, task_statements(numbers, active_domains)) if scope.covers_task(number)]
+    return spread, domains, tasks, active_domains
 
 
-def standing(user, sitting) -> tuple:
-    """Where the learner's cards stand: the forecast, the cards by state, the spreads and recall now.
-
-    Reading it means a pass over every schedule of the learner, so it is kept in the cache under
-    what it depends on: the study day, the day's answers (each answer, and each undo, gives a new
-    key), and the hour, as recall falls with time and an import may retire cards. A second look
-    costs a key lookup."""
-    key = f"stats-standing:{user.pk}:{sitting.day.date}:{sitting.tally.answers}:{sitting.now:%H}"
-    if (found := cache.get(key)) is not None:
-        return found
-    study = sitting.study
-    coming = [day_for(sitting.day.date + timedelta(days=n), study.time_zone) for n in range(1, FORECAST_DAYS)]
-    _, due_today, _, due_later, _ = queue.dashboard_counts(study, sitting.now, sitting.day.end, coming,
-                                                           sitting.new_left)
-    found = ([due_today, *due_later], *_cards(user), *_recall_now(user, sitting.now, study.memory_model()))
-    cache.set(key, found, STANDING_SECONDS)
-    return found
+def cache_key(sitting, scope: Scope) -> str:
+    """What the page shows depends on: the learner, the study day, the day's answers (each answer,
+    and each undo, gives a new key), the hour (recall falls with time, and an import may retire
+    cards) and the scope."""
+    return f"{sitting.study.user_id}:{sitting.day.date}:{sitting.tally.answers}:{sitting.now:%H}:{scope.key}"
 
 
 # The hour is in the key already; this only bounds what a learner who stops leaves behind.
-STANDING_SECONDS = 3600
+CACHE_SECONDS = 3600
+
+
+def _forecast(user, sitting, scope: Scope) -> list[int]:
+    """Reviews due today (overdue ones with them) and on each of the next days, in one pass over
+    the schedules due before the last of them ends."""
+    zone, today = sitting.study.time_zone, sitting.day
+    coming = [day_for(today.date + timedelta(days=n), zone) for n in range(1, FORECAST_DAYS)]
+    states = scope.on(ReviewState.objects.filter(
+        user=user, suspended=False, card__retired_at__isnull=True, due__lt=coming[-1].end).exclude(phase=Phase.NEW))
+    counts = states.aggregate(today=models.Count("pk", filter=models.Q(due__lt=today.end)), **{
+        f"day{n}": models.Count("pk", filter=models.Q(due__gte=day.start, due__lt=day.end))
+        for n, day in enumerate(coming)})
+    return [counts["today"], *(counts[f"day{n}"] for n in range(len(coming)))]
 
 
 def _retention(label: str, days: list) -> Retention:
@@ -153,7 +161,7 @@ def _retention(label: str, days: list) -> Retention:
     return Retention(label, young, mature)
 
 
-def _cards(user) -> tuple[dict[str, int], list[tuple[str, int]], list[tuple[str, int]]]:
+def _cards(user, scope: Scope) -> tuple[dict[str, int], list[tuple[str, int]], list[tuple[str, int]]]:
     """The cards by state, and the spreads of stability and difficulty of those in review: one
     pass over the learner's schedules, and a count of the active cards for those still new."""
     def within(field, low, high):
@@ -163,7 +171,7 @@ def _cards(user) -> tuple[dict[str, int], list[tuple[str, int]], list[tuple[str,
     def label(low, high, unit):
         return f"{low}{unit} and over" if high is None else f"{low}–{high}{unit}"
 
-    counts = ReviewState.objects.filter(user=user, card__retired_at__isnull=True).aggregate(
+    counts = scope.on(ReviewState.objects.filter(user=user, card__retired_at__isnull=True)).aggregate(
         answered=models.Count("pk", filter=~models.Q(phase=Phase.NEW)),
         learning=models.Count("pk", filter=models.Q(phase__in=[Phase.LEARNING, Phase.RELEARNING], suspended=False)),
         young=models.Count("pk", filter=models.Q(phase=Phase.REVIEW, stability__lt=MATURE_DAYS, suspended=False)),
@@ -172,7 +180,7 @@ def _cards(user) -> tuple[dict[str, int], list[tuple[str, int]], list[tuple[str,
         **{f"s{n}": models.Count("pk", filter=within("stability", *b)) for n, b in enumerate(STABILITY_BUCKETS)},
         **{f"d{n}": models.Count("pk", filter=within("difficulty", *b)) for n, b in enumerate(DIFFICULTY_BUCKETS)},
     )
-    cards = {"new": Card.objects.active().count() - counts["answered"],
+    cards = {"new": Card.objects.active().filter(scope.cards()).distinct().count() - counts["answered"],
              **{name: counts[name] for name in ("learning", "young", "mature", "suspended")}}
     return (cards, [(label(*b, "d"), counts[f"s{n}"]) for n, b in enumerate(STABILITY_BUCKETS)],
             [(label(*b, ""), counts[f"d{n}"]) for n, b in enumerate(DIFFICULTY_BUCKETS)])

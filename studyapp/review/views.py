@@ -1,5 +1,6 @@
 import csv
 import json
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,14 +16,14 @@ from studyapp.notes import views as notes_views
 from studyapp.spreadsheet import inert
 from studyapp.web import partial_template, vary_on_htmx
 
-from . import daily, fitting, grading, optimizer
+from . import daily, fitting, grading, optimizer, scopes
+from . import stats as stats_figures
 from .charts import forecast_chart
 from .days import study_day
 from .forms import StudySettingsForm, WorkloadForm
 from .models import ParameterFit, ReviewLog, ReviewState, StudySettings
 from .overview import overview
 from .scheduler import Rating
-from .stats import statistics
 from .workload import learner_workload
 
 WORKLOAD_DAYS = 30
@@ -109,7 +110,12 @@ def _session_url(prefer, ahead: bool = False) -> str:
 @login_required
 @require_safe
 def stats(request):
-    return TemplateResponse(request, "review/stats.html", {"stats": statistics(request.user, timezone.now())})
+    scope = scopes.chosen(request.GET.get("cards", ""))
+    sitting = daily.start(request.user, timezone.now())
+    # Read only when the page's cached body is stale: the template calls it inside {% cache %}.
+    return TemplateResponse(request, "review/stats.html", {
+        "stats": partial(stats_figures.statistics, request.user, sitting, scope), "scope": scope,
+        "stats_key": stats_figures.cache_key(sitting, scope), "stats_seconds": stats_figures.CACHE_SECONDS})
 
 
 @login_required

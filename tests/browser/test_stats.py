@@ -52,7 +52,18 @@ def test_statistics_and_settings_for_a_learner_with_history(browser, live_server
         expect(page.locator(".heatmap rect.level-0")).not_to_have_count(0)
         expect(page.locator(".stacked-chart")).to_have_count(3)
         expect(page.locator("#retention")).to_contain_text("Last 30 days")
+        # Forecast beside score, from the exams, once the page has loaded.
+        expect(page.locator("#calibration")).to_contain_text("No timed mock exam finished yet")
         screenshot(page, f"stats-{name}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+        # One domain's cards, chosen from the keyboard.
+        choice = page.get_by_label("Cards", exact=True)
+        choice.focus()
+        choice.select_option(label="2. Data Store Management")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name="Statistics: DEA-C01 2. Data Store Management")).to_be_visible()
+        expect(page.locator("#domain-stats tbody tr")).to_have_count(1)
         assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
         page.goto(f"{live_server.url}/review/settings/")
         expect(page.locator("#workload-summary")).to_contain_text("a day over the next 30 days")

@@ -248,7 +248,10 @@ def test_the_history_lists_past_attempts_and_a_trend_for_each_kind_of_exam(learn
     assert html.count('<figure class="card trend"') == 2
     assert "<strong>Quick quiz</strong>: your last 2 scaled scores" in html
     assert "<strong>Custom, domain 1</strong>: your last 2 scaled scores" in html
-    assert html.count('<polyline points="') == 2 and "the pass line is 720</title>" in html
+    assert html.count('class="score-line"') == 2 + 1 and "the pass line is 720</title>" in html
+    # And every timed attempt's score beside the score forecast for it, oldest first.
+    assert html.count('class="forecast-line"') == 1
+    assert "Your last 5 timed mock exams: 0% right against" in html
     # Times in the learner's own zone: NOW is 09:00 UTC, 18:00 in Tokyo.
     assert "Started (Asia/Tokyo)" in html and "2 Mar 2026, 18:00" in html
 
@@ -528,3 +531,15 @@ def test_a_finished_exam_keeps_the_score_forecast_for_it_beside_its_own(learner,
     assert 0.80 < attempt.forecast < 0.95
     page = learner.get("/exams/").content.decode()
     assert f"{round(attempt.forecast * 100)}%" in page and "Forecast right" in page
+
+
+def test_each_timed_mock_shows_its_score_beside_the_score_forecast_for_it(learner, alice, imported):
+    assert "No timed mock exam finished yet" in learner.get("/exams/calibration/").content.decode()
+    exam = Exam.objects.get(code="DEA-C01")
+    for n, (correct, forecast) in enumerate([(40, 0.55), (50, 0.70)]):
+        Attempt.objects.create(user=alice, exam=exam, preset="full", started_at=NOW - timedelta(days=9 - n),
+                               deadline=NOW, finished_at=NOW - timedelta(days=9 - n), total=65, correct=correct,
+                               scaled_score=700, forecast=forecast, seed=n, minutes=130)
+    page = learner.get("/exams/calibration/").content.decode()
+    assert "Your last 2 timed mock exams: 62% right against 55% forecast, then 77% right against 70% forecast" in page
+    assert "7 points apart on average" in page
