@@ -10,8 +10,10 @@ from studyapp.plan.readiness import GUESS, PRIOR_TRANSFER, Answer, Transfer, fit
 DOMAIN_WEIGHTS = (0.34, 0.26, 0.22, 0.18)
 QUESTIONS = 65
 TRUE_TRANSFER = (0.70, 0.95)
-# Three full mocks a week apart in the last weeks; a single mock is the last of them.
-MOCK_DAYS_BEFORE_EXAM = (21, 14, 7)
+# Three full mocks in the last week, as the exams page advises; a single mock is the last of them.
+# Taken weeks earlier, while the plan keeps recall at its base retention, they say less about the
+# exam day (docs/planning.md).
+MOCK_DAYS_BEFORE_EXAM = (7, 4, 1)
 
 
 @dataclass(frozen=True)

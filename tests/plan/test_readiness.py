@@ -6,7 +6,8 @@ import random
 import pytest
 
 from studyapp.plan.mocks import assign_domains, forecast_error, mock_days, shares, sit_mock
-from studyapp.plan.readiness import Answer, Transfer, fit_transfer, forecast, question_probability
+from studyapp.plan.readiness import (
+    PRIOR_TRANSFER, Answer, Transfer, fit_transfer, forecast, prior_density, question_probability)
 from studyapp.plan.simulation import simulate
 from studyapp.plan.strategies import Plan
 
@@ -28,25 +29,32 @@ def test_the_transfer_fit_recovers_a_known_transfer_from_many_answers(transfer):
     assert fitted.value == pytest.approx(transfer, abs=0.015)
 
 
-def test_the_fit_is_the_maximum_of_the_likelihood():
+def test_the_fit_is_the_posterior_mean_under_the_prior_across_learners():
     answers = synthetic_answers(0.8, 300, seed=3)
-    fitted = fit_transfer(answers).value
 
     def likelihood(transfer):
-        return sum(math.log(question_probability(answer.recall, transfer) if answer.correct
-                            else 1 - question_probability(answer.recall, transfer)) for answer in answers)
-    assert likelihood(fitted) >= max(likelihood(fitted - 0.01), likelihood(fitted + 0.01))
+        return math.exp(sum(math.log(question_probability(answer.recall, transfer) if answer.correct
+                                     else 1 - question_probability(answer.recall, transfer)) for answer in answers))
+    grid = [n / 2000 for n in range(2001)]
+    weights = [likelihood(t) * prior_density(t) for t in grid]
+    assert fit_transfer(answers).value == pytest.approx(sum(t * w for t, w in zip(grid, weights)) / sum(weights),
+                                                        abs=0.005)
+    # Twenty right answers on well-recalled cards: the likelihood's maximum is 1, but most
+    # learners transfer less, and twenty answers are not yet enough to say this one does not.
+    assert 0.85 < fit_transfer([Answer(0.9, True)] * 20).value < 0.97
 
 
 def test_before_any_mock_the_prior_stands_in_uncalibrated():
-    assert fit_transfer([]) == Transfer(0.85, calibrated=False, answers=0)
+    assert fit_transfer([]) == Transfer(PRIOR_TRANSFER, calibrated=False, answers=0)
+    assert PRIOR_TRANSFER == pytest.approx(0.75 * 0.825 + 0.25 * 0.5)
     # Questions on cards never studied say nothing about transfer either.
     assert not fit_transfer([Answer(0.0, True), Answer(0.0, False)]).calibrated
 
 
-def test_the_transfer_is_clamped_to_between_nothing_and_everything():
-    assert fit_transfer([Answer(0.9, True)] * 50).value == 1.0
-    assert fit_transfer([Answer(0.9, False)] * 50).value == 0.0
+def test_a_learner_far_outside_the_typical_transfers_is_fitted_to_their_own_answers():
+    assert fit_transfer([Answer(0.9, True)] * 300).value > 0.97
+    assert fit_transfer([Answer(0.9, False)] * 300).value < 0.03
+    assert fit_transfer(synthetic_answers(0.45, 400, seed=5)).value < 0.6
 
 
 def test_the_forecast_averages_questions_per_domain_and_weights_the_domains():
@@ -67,9 +75,9 @@ def test_a_full_mock_asks_65_questions_shared_among_the_domains_by_weight():
     assert {answer.recall for answer in answers} == {0.8}
 
 
-def test_mocks_fall_in_the_last_weeks_before_the_exam():
-    assert mock_days(60) == [39, 46, 53]
-    assert mock_days(10) == [0, 3]
+def test_mocks_fall_in_the_last_week_before_the_exam():
+    assert mock_days(60) == [53, 56, 59]
+    assert mock_days(5) == [0, 1, 4]
 
 
 def test_calibrating_on_mocks_brings_the_forecast_closer_to_the_truth():

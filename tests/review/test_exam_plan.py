@@ -99,9 +99,12 @@ def test_without_a_budget_of_their_own_the_plan_keeps_to_plain_fsrss_busiest_day
 def test_fitted_parameters_forecast_with_their_own_forgetting_curve(learner, alice):
     """A fit changes the curve's decay (the last of FSRS-6's parameters): readiness and recall now
     predict with the learner's curve, not the defaults'."""
-    StudySettings.objects.filter(user=alice).update(exam_date=NOW.date() + timedelta(days=20))
+    # Planned already today, so that the cards stay due after the exam and are forecast by the
+    # curve alone.
+    StudySettings.objects.filter(user=alice).update(exam_date=NOW.date() + timedelta(days=20),
+                                                    planned_on=study_day(NOW, "UTC").date)
     for card in Card.objects.active():
-        in_review(alice, card, stability=10, days_ago=5, due_in=200)  # unplanned: due after the exam
+        in_review(alice, card, stability=10, days_ago=5, due_in=200)
 
     def forecast():
         page = learner.get("/").content.decode()
