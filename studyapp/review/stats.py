@@ -44,6 +44,8 @@ class Stats:
     recent: StackedChart  # answers per day over the last 30 days, by kind
     minutes: StackedChart  # minutes per day over the last 30 days, by kind
     forecast: StackedChart  # reviews due on each of the next 90 days
+    forecast_weeks: list[tuple[str, int]]  # the same, today and then a week a row
+    months: list[tuple[date, int, int]]  # (month, answers, days studied) over the past year
     recent_days: list  # ReviewDay, oldest first, today last
     retention: list[Retention]
     cards: dict[str, int]
@@ -80,6 +82,8 @@ def statistics(user, sitting, scope: Scope = EVERY_CARD) -> Stats:
         minutes=stacked_chart([(round(d.learning_ms / 60_000), round(d.review_ms / 60_000),
                                 round(d.relearning_ms / 60_000)) for d in recent]),
         forecast=stacked_chart([(0, count) for count in due]),
+        forecast_weeks=_weeks(today, due),
+        months=_months(days),
         recent_days=recent,
         retention=[_retention(label, days[-length:]) for label, length in PERIODS],
         cards=cards,
@@ -153,6 +157,25 @@ def _forecast(user, sitting, scope: Scope) -> list[int]:
         f"day{n}": models.Count("pk", filter=models.Q(due__gte=day.start, due__lt=day.end))
         for n, day in enumerate(coming)})
     return [counts["today"], *(counts[f"day{n}"] for n in range(len(coming)))]
+
+
+def _weeks(today: date, due: list[int]) -> list[tuple[str, int]]:
+    """The forecast as a table: today (overdue cards with it), then each following week."""
+    rows = [("Today and overdue", due[0])]
+    for start in range(1, len(due), 7):
+        first, last = today + timedelta(days=start), today + timedelta(days=min(start + 6, len(due) - 1))
+        rows.append((f"{first:%-d %b} to {last:%-d %b}", sum(due[start:start + 7])))
+    return rows
+
+
+def _months(days: list) -> list[tuple[date, int, int]]:
+    """The year's calendar as a table: answers and days studied in each month, oldest first."""
+    months: dict[date, list[int]] = {}
+    for day in days:
+        totals = months.setdefault(day.day.replace(day=1), [0, 0])
+        totals[0] += day.answers
+        totals[1] += bool(day.answers)
+    return [(month, answers, studied) for month, (answers, studied) in months.items()]
 
 
 def _retention(label: str, days: list) -> Retention:

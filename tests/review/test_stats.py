@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from studyapp.notes.models import QuestionPattern
-from studyapp.review.models import Card, ReviewDay, ReviewLog, StudySettings
+from studyapp.review.models import Card, ReviewDay, ReviewLog, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase
 
 from tests.conftest import NOW
@@ -124,3 +124,20 @@ def test_the_page_covers_one_exam_domain_or_task_statement_when_asked(learner, a
     for unknown in ["NOPE", "DEA-C01/9", "DEA-C01/1.9", "DEA-C01/x"]:
         assert learner.get(f"/stats/?cards={unknown}").status_code == 404
 
+
+
+def test_the_year_and_the_forecast_have_tables_of_the_same_numbers(learner, alice):
+    history(alice, 40)
+    for days in (0, 3, 10):  # due today, in the first week and in the second
+        card = Card.objects.active().exclude(states__user=alice).first()
+        ReviewState.objects.create(user=alice, card=card, phase=Phase.REVIEW, stability=5, difficulty=5,
+                                   last_review=NOW - timedelta(days=1), due=NOW + timedelta(days=days), reps=2)
+    page = learner.get("/stats/").content.decode()
+    year = re.search(r'<table class="data" id="year-table">(.*?)</table>', page, re.S)[1]
+    months = re.findall(r'<th scope="row">(\w+ \d{4})</th><td class="num">(\d+)</td><td class="num">(\d+)</td>', year)
+    assert len(months) == 13 and months[0][0] == "March 2026"  # NOW is 2 March 2026: this month first
+    assert sum(int(answers) for _, answers, _ in months) == 160 and sum(int(d) for _, _, d in months) == 40
+    forecast = re.search(r'<table class="data compact" id="forecast-table">(.*?)</table>', page, re.S)[1]
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', forecast)
+    assert rows[:3] == [("Today and overdue", "1"), ("3 Mar to 9 Mar", "1"), ("10 Mar to 16 Mar", "1")]
+    assert len(rows) == 1 + 13
