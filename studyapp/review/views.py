@@ -27,6 +27,7 @@ from .scheduler import Rating
 from .workload import learner_workload
 
 WORKLOAD_DAYS = 30
+MAX_WORKLOAD_DAYS = 180
 
 
 def dashboard(request):
@@ -144,9 +145,13 @@ def _workload(request, study: StudySettings) -> dict:
     form = WorkloadForm(request.GET or None, prefix="workload", initial={
         "new_per_day": study.new_per_day, "desired_retention": study.desired_retention})
     pace = form.cleaned_data if form.is_valid() else form.initial
-    forecast = learner_workload(request.user, study, study_day(timezone.now(), study.time_zone), WORKLOAD_DAYS,
-                                pace["new_per_day"], pace["desired_retention"])
-    return {"form": form, "forecast": forecast, "days": WORKLOAD_DAYS, "chart": forecast_chart(forecast.per_day)}
+    today = study_day(timezone.now(), study.time_zone)
+    # Until the exam, while one is ahead (up to the simulator's longest run), else the next 30 days.
+    exam = study.exam_ahead(today.date)
+    days = max(min((study.exam_date - today.date).days, MAX_WORKLOAD_DAYS), 2) if exam else WORKLOAD_DAYS
+    forecast = learner_workload(request.user, study, today, days, pace["new_per_day"], pace["desired_retention"])
+    return {"form": form, "forecast": forecast, "days": days, "until_exam": exam and days < MAX_WORKLOAD_DAYS,
+            "chart": forecast_chart(forecast.per_day)}
 
 
 def _memory(user, study: StudySettings) -> dict:

@@ -50,3 +50,13 @@ def test_the_settings_page_shows_the_workload_and_redraws_it_for_another_pace(
     # Out-of-range settings fall back to the saved ones, with the form saying what is wrong.
     wrong = client.get("/review/settings/workload/?workload-new_per_day=-3&workload-desired_retention=2").content.decode()
     assert "a day over the next 30 days" in wrong and wrong.count('class="error"') == 2
+
+
+def test_with_an_exam_ahead_the_workload_runs_until_the_exam(client, alice, imported, clock):
+    client.force_login(alice)
+    StudySettings.objects.for_user(alice)
+    StudySettings.objects.filter(user=alice).update(exam_date=NOW.date() + timedelta(days=45))
+    page = client.get("/review/settings/").content.decode()
+    assert "a day over the next 45 days, until your exam" in page and page.count("<rect ") == 45
+    StudySettings.objects.filter(user=alice).update(exam_date=NOW.date() + timedelta(days=1))
+    assert "over the next 2 days, until your exam" in client.get("/review/settings/").content.decode()
