@@ -440,8 +440,8 @@ class Extractor:
             elif (title := mappings.callout_title(text)) is not None:
                 callout = title
                 continue
-            if mappings.MAPPINGS_MARKER.match(text.strip()):
-                lead = "mappings"
+            if marker := CARDS_MARKER.match(text.strip()):
+                lead = marker.group(1).lower()
                 continue
             if (heading := mappings.pseudo_heading(text)) is not None:
                 lead = heading

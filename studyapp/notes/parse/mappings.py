@@ -41,7 +41,6 @@ PSEUDO_HEADING = re.compile(r"^(?:\*\*|__)?([^*_:]{2,60}?):?(?:\*\*|__)?:?$")
 OUTLINE_HEADING = re.compile(r"^\s*[-*+]\s+#{1,6}\s+(.+)$")
 # Obsidian's callout: "> [!tip] Exam tips" titles the quoted lines below it.
 CALLOUT = re.compile(r"^>\s*\[!(\w+)\][+-]?\s*(.*)$")
-MAPPINGS_MARKER = re.compile(r"^<!--\s*cards:\s*mappings\s*-->$", re.I)
 
 ITEM = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")
 BOLD_TERM = re.compile(r"^(?:\*\*|__)([^*_]+?)(?:\*\*|__)\s*(?:=|:|—|–|-)\s*(.+)$")
