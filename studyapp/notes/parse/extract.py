@@ -462,7 +462,8 @@ class Extractor:
             arrows = []
             _outside_code(text, lambda part: arrows.extend(ARROW.findall(part)) or part)
             if len(arrows) == 1:
-                self._arrow_pattern(line, group, announced)
+                # "Lag grows => add shards" in a list of tips is a mapping; the same line in prose a flow.
+                self._arrow_pattern(line, group, listed_tip=announced and bool(mappings.ITEM.match(text)))
                 continue
             tip = EXAM_TIP_LINE.match(text)
             if tip and "=" in tip.group(1):
@@ -494,7 +495,7 @@ class Extractor:
                                                         "not read as mappings. Shorten the term to a name or a phrase "
                                                         "of a few words."))
 
-    def _arrow_pattern(self, line, group, announced=False):
+    def _arrow_pattern(self, line, group, listed_tip=False):
         body = LIST_MARKER.sub("", line.text, count=1)
         parts = ARROW.split(body, maxsplit=1)
         if len(parts) < 2:
@@ -503,7 +504,7 @@ class Extractor:
         answer, explanation = _split_explanation(rest)
         prompt, reply = _unquote(plain(cue)), plain(answer)
         # "Site clicks → sent to Kinesis for fan-in." describes a data flow, not a cue.
-        reads_as_flow = reply[:1].islower() and len(reply.split()) >= 4 and not announced
+        reads_as_flow = reply[:1].islower() and len(reply.split()) >= 4 and not listed_tip
         if prompt and reply and len(prompt) <= 300 and len(reply) <= 300 and not reads_as_flow:
             self._add_pattern(
                 prompt=prompt, answer=reply, answer_links=wikilink_targets(answer),
