@@ -487,7 +487,7 @@ class Extractor:
             if mappings.short_term(plain(term)):
                 self._add_pattern(prompt=plain(term), answer=plain(meaning), answer_links=wikilink_targets(meaning),
                                   explanation="", line=line.number, citation="", origin="tip", group=group)
-            elif form != "colon":
+            elif form not in {"colon", "dash"}:
                 long_terms.append(line.number)
         if long_terms:
             self.warnings.append(Problem(long_terms[0], f"{len(long_terms)} list items under {group!r} look like "

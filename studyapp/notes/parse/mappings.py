@@ -42,18 +42,15 @@ OUTLINE_HEADING = re.compile(r"^\s*[-*+]\s+#{1,6}\s+(.+)$")
 # Obsidian's callout: "> [!tip] Exam tips" titles the quoted lines below it.
 CALLOUT = re.compile(r"^>\s*\[!(\w+)\][+-]?\s*(.*)$")
 
-ITEM = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")
-BOLD_TERM = re.compile(r"^(?:\*\*|__)([^*_]+?)(?:\*\*|__)\s*(?:=|:|—|–|-)\s*(.+)$")
-BOLD_TERM_WITH_COLON = re.compile(r"^(?:\*\*|__)([^*_]+?):(?:\*\*|__)\s*(.+)$")
-EQUALS_TERM = re.compile(r"^([^=:]+?)\s+=\s+(.+)$")
-COLON_TERM = re.compile(r"^([^:]+?):\s+(.+)$")
+ITEM = re.compile(r"^\s*+(?:>\s*+)*+(?:[-*+]|\d++[.)])\s++(?:\[[ xX]\]\s++)?(.*)$")
 # "Note:", "Tip:" and their kind label a remark, they do not name a thing to learn.
 LABELS = {"note", "notes", "tip", "tips", "remember", "warning", "important", "example", "todo", "caution",
           "nb", "update", "edit", "result", "rule", "why", "also", "see", "source", "sources", "exam tip"}
 TERM_WORDS, TERM_CHARS = 4, 60
 
-QUESTION_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:Q|Question)\s*\d*\s*[:.](?:\*\*|__)?\s*(.+)$")
-ANSWER_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:A|Answer)\s*\d*\s*[:.](?:\*\*|__)?\s*(.+)$")
+# Possessive runs (*+): "Q" and a million spaces with no colon is read once, not from each space.
+QUESTION_LINE = re.compile(r"^\s*+(?:[-*+]\s++)?(?:\*\*|__)?(?:Q|Question)\s*+\d*+\s*+[:.](?:\*\*|__)?\s*+(.+)$")
+ANSWER_LINE = re.compile(r"^\s*+(?:[-*+]\s++)?(?:\*\*|__)?(?:A|Answer)\s*+\d*+\s*+[:.](?:\*\*|__)?\s*+(.+)$")
 
 
 def _words(header: str) -> list[str]:
@@ -145,17 +142,28 @@ def callout_title(text: str) -> str | None:
 
 def term_item(text: str) -> tuple[str, str, str] | None:
     """A list item's (term, meaning, form) for `**Term** = meaning`, `**Term**: meaning`,
-    `Term = meaning` and `Term: meaning`, in Markdown; None for other lines. The term may be
-    long: see short_term()."""
+    `Term = meaning`, `Term: meaning` and `Term — meaning`, in Markdown; None for other lines.
+    The term may be long: see short_term().
+
+    Read with string methods: as patterns, a lazy term before " = " tries the separator from
+    every space of a long run of them.
+    """
     item = ITEM.match(text)
     if not item:
         return None
     body = item.group(1).strip()
-    for form, pattern in (("bold", BOLD_TERM_WITH_COLON), ("bold", BOLD_TERM), ("equals", EQUALS_TERM),
-                          ("colon", COLON_TERM)):
-        match = pattern.match(body)
-        if match and match.group(2).strip():
-            return match.group(1).strip(), match.group(2).strip(), form
+    if body[:2] in ("**", "__"):
+        close = body.find(body[:2], 2)
+        if close > 2:
+            term, rest = body[2:close].strip(), body[close + 2 :].strip()
+            if term.endswith(":") and rest:
+                return term[:-1].strip(), rest, "bold"
+            if rest[:1] in ("=", ":", "—", "–", "-") and rest[1:].strip():
+                return term, rest[1:].strip(), "bold"
+    for separator, form in ((" = ", "equals"), (": ", "colon"), (" — ", "dash"), (" – ", "dash")):
+        term, found, meaning = body.partition(separator)
+        if found and term.strip() and meaning.strip() and (form != "equals" or ":" not in term):
+            return term.strip(), meaning.strip(), form
     return None
 
 
