@@ -248,12 +248,6 @@ MAKE_IT_COUNT = ("To make it count, put `<!-- cards: mappings -->` on the line a
                  "under `mapping_sections` in the front matter (content/README.md, \"Question patterns\").")
 
 
-def _listed(value) -> list:
-    if value is None or isinstance(value, bool):
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 # Building the note ------------------------------------------------------------------------------
 
 
@@ -381,7 +375,7 @@ class Extractor:
 
     def _declared_section(self, names: list[str]) -> bool:
         """Whether the note's front matter names one of the headings above as a section of mappings."""
-        declared = {str(name).strip().casefold() for name in _listed(self.meta.get("mapping_sections"))}
+        declared = mappings.declared_sections(self.meta)
         return any(name.casefold() in declared for name in names)
 
     def _table_patterns(self, block, keys, found, title, citation):

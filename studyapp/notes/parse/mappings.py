@@ -123,12 +123,21 @@ def announces_mappings(heading: str) -> bool:
     return bool(TIP_HEADING.search(heading))
 
 
+def declared_sections(meta: dict) -> set[str]:
+    """The headings, casefolded, that the front matter's `mapping_sections` names."""
+    value = meta.get("mapping_sections")
+    listed = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return {str(name).strip().casefold() for name in listed}
+
+
 def pseudo_heading(text: str) -> str | None:
     """The heading a paragraph line stands for ("**Exam tips**", "Quick reference:"), if any."""
     outline = OUTLINE_HEADING.match(text)
     if outline:
         return outline.group(1).strip()
     stripped = text.strip()
+    if any(arrow in stripped for arrow in ("→", "->", "=>")):
+        return None  # "Replay → Kinesis:" is a mapping with a stray colon
     if not stripped or stripped.startswith(("-", "*", "+", ">", "|")) and not stripped.startswith("**"):
         return None
     match = PSEUDO_HEADING.match(stripped)
