@@ -255,7 +255,7 @@ def table_cards(table: TableItem, services_named: Callable[[str], tuple[int, ...
 def table_grid(table: TableItem, services_named) -> tuple[list[str], list[str], list[list[str]]] | None:
     """The things a comparison table compares, the aspects it compares them on, and
     cells[subject][aspect]; None for a table that compares nothing (or is a pattern table)."""
-    if len(table.columns) < 2 or pattern_columns(table.columns):
+    if len(table.columns) < 2 or table.cards == "mappings" or pattern_columns(table.columns):
         return None
     grid = [row + [""] * (len(table.columns) - len(row)) for row in table.rows]
     if _lists_aspects(table.columns, services_named):

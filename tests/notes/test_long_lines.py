@@ -35,6 +35,11 @@ LONG_LINES = {
     "padded-source-line": run(" ", "| a | b |\n|---|---|\n| c | d |\n\nSource: a", "b"),
     "digits-without-a-percent-sign": run("1", "# DEA-C01 weights\n\n| Domain | Weight |\n|---|---|\n| One | ", " |"),
     "indented-sentences": run("    This indented sentence reads as prose.\n", "# Prose\n\nA paragraph.\n"),
+    # Mappings read from lists and Q:/A: lines (studyapp/notes/parse/mappings.py).
+    "spaces-in-a-term-with-no-equals-sign": run(" ", "# Notes\n\n## Exam tips\n\n- a", "b"),
+    "spaces-after-a-q-with-no-colon": run(" ", "# Notes\n\nQ", "x"),
+    "quote-markers-before-no-list-item": run("> ", "# Notes\n\n## Cheat sheet\n\n", "x"),
+    "digits-before-no-list-item": run("1", "# Notes\n\n## Key points\n\n", "x"),
     # Not quadratic, but thirty tries at a repair from every character: 30 s and 90 s.
     "mis-decoded-looking-accents": run("é", "# Accents\n\n"),
     "asian-text": run("日本語", "# Text\n\n"),

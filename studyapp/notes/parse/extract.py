@@ -7,6 +7,8 @@ from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from .blocks import Block, Table
+from . import mappings
+from .front_matter import KINDS
 from .drafts import (
     DomainDraft,
     ExamDraft,
@@ -23,8 +25,7 @@ BACKTICKS = re.compile(r"`+")
 ARROW = re.compile(r"→|⟶|⇒|(?<=\s)->(?=\s)|(?<=\s)=>(?=\s)")
 LIST_MARKER = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)]|[a-z][.)])\s+(?:\[[ xX]\]\s+)?")
 # A line before a table that says what flashcards it makes (content/README.md, "Tables").
-CARDS_MARKER = re.compile(r"^<!--\s*cards:\s*(none|facts)\s*-->$", re.I)
-TIP_HEADING = re.compile(r"exam tips?|quick reference|key differentiators|cheat ?sheet", re.I)
+CARDS_MARKER = re.compile(r"^<!--\s*cards:\s*(none|facts|mappings)\s*-->$", re.I)
 BOLD_LABEL_ITEM = re.compile(r"^\s*[-*+]\s+\*\*(.+?)\*\*\s*:?\s*(.+)$")
 EXAM_TIP_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\*\*exam tip:?\*\*:?\s*(.+)$", re.I)
 # The citation's closing emphasis is cut off with rstrip() (see _citation): a lazy text before
@@ -35,10 +36,6 @@ EXAM_CODE = re.compile(r"\b([A-Z]{3}-C0\d)\b")
 # after it would read the rest of the run again from every digit.
 PERCENT = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)\s*%")
 
-CUE_HEADERS = {"question pattern", "question patterns", "pattern", "question", "cue", "keyword",
-               "keywords", "scenario", "need", "requirement", "if you see", "when you see"}
-ANSWER_HEADERS = {"answer", "service", "use", "choose", "solution", "correct answer"}
-EXPLANATION_HEADERS = {"explanation", "why", "reason", "rationale", "notes"}
 
 
 # Inline text ----------------------------------------------------------------------------------
@@ -193,10 +190,8 @@ def _header_key(cell: str) -> str:
 
 def pattern_columns(header: list[str]) -> tuple[int, int] | None:
     """The cue and answer columns of a "question pattern → answer" table, or None for other tables."""
-    keys = [_header_key(c) for c in header]
-    cue = next((i for i, k in enumerate(keys) if k in CUE_HEADERS), None)
-    answer = next((i for i, k in enumerate(keys) if k in ANSWER_HEADERS and i != cue), None)
-    return (cue, answer) if cue is not None and answer is not None else None
+    columns = mappings.mapping_columns([plain(c) for c in header])
+    return (columns.cue, columns.answer) if columns else None
 
 
 def _split_explanation(text: str) -> tuple[str, str]:
@@ -247,6 +242,10 @@ def _dedent_stray_prose(lines):
             inside_list = bool(LIST_MARKER.match(text))
         out.append(text)
     return out
+
+
+MAKE_IT_COUNT = ("To make it count, put `<!-- cards: mappings -->` on the line above it, or list its heading "
+                 "under `mapping_sections` in the front matter (content/README.md, \"Question patterns\").")
 
 
 # Building the note ------------------------------------------------------------------------------
@@ -350,16 +349,37 @@ class Extractor:
         title = self._table_title(index, names)
         columns = [plain(c) for c in table.header]
         rows = [[plain(c) for c in row] for row in table.rows]
+        marker = self._cards_marker(index)
+        found = self._mapping_columns(table, columns, names, declared=marker == "mappings")
+        if found is None and rows and (self._announces_mappings(names) or
+                                       len(columns) == 2 and mappings.cues_without_answers(columns)):
+            self.warnings.append(Problem(block.line, f"table {title!r} looks like a list of mappings but its "
+                                                     "columns do not say which holds the cues and which the answers; "
+                                                     f"not read as mappings. {MAKE_IT_COUNT}"))
         self.tables.append(TableDraft(title, columns, rows, block.line, citation, len(self.tables),
-                                      cards=self._cards_marker(index)))
+                                      cards=marker or ("mappings" if found else "")))
         keys = [_header_key(c) for c in table.header]
-        columns_found = pattern_columns(table.header)
-        if columns_found:
-            self._table_patterns(block, keys, *columns_found, title, citation)
+        if found:
+            self._table_patterns(block, keys, found, title, citation)
         self._maybe_exam_weights(block, keys, rows, names)
 
-    def _table_patterns(self, block, keys, cue, answer, title, citation):
-        explanation = next((i for i, k in enumerate(keys) if k in EXPLANATION_HEADERS), None)
+    def _mapping_columns(self, table: Table, columns: list[str], names: list[str], declared: bool):
+        declared = declared or self._declared_section(names)
+        if not table.has_header and len(columns) == 2 and (declared or self._announces_mappings(names)):
+            return mappings.Columns(0, 1, None)  # a bare two-column list of pairs under "Cheat sheet"
+        return mappings.mapping_columns(columns, declared=declared)
+
+    def _announces_mappings(self, names: list[str]) -> bool:
+        # A note's title heading ("Exam-day reminders") speaks for the note, not for each section in it.
+        return any(mappings.announces_mappings(name) for name in (names[1:] if len(names) > 1 else names))
+
+    def _declared_section(self, names: list[str]) -> bool:
+        """Whether the note's front matter names one of the headings above as a section of mappings."""
+        declared = mappings.declared_sections(self.meta)
+        return any(name.casefold() in declared for name in names)
+
+    def _table_patterns(self, block, keys, found, title, citation):
+        cue, answer, explanation = found.cue, found.answer, found.explanation
         domain = next((i for i, k in enumerate(keys) if k == "domain"), None)
         task = next((i for i, k in enumerate(keys) if k in {"task", "task statement"}), None)
         source = next((i for i, k in enumerate(keys) if k in {"source", "sources"}), None)
@@ -399,32 +419,77 @@ class Extractor:
         return next((t for t in self.tasks if domain is None or t.startswith(f"{domain}.")), "")
 
     def _text_patterns(self, block: Block, names: list[str]):
-        in_tips = any(TIP_HEADING.search(name) for name in names)
+        in_tips = self._announces_mappings(names)
+        declared = self._declared_section(names)
+        # The content/ format's "**Answer**: cue" (content/README.md); elsewhere the term is the cue.
+        answer_first = (self.meta.get("type") or "").strip().lower() in KINDS
         group = names[-1] if names else self.title
+        callout, lead, question, long_terms = None, None, None, []
         for line in block.lines:
             text = line.text
-            if not text.strip() or _citation(text) is not None:
+            if not text.strip():
                 continue
+            if not text.lstrip().startswith(">"):
+                callout = None
+            elif (title := mappings.callout_title(text)) is not None:
+                callout = title
+                continue
+            if marker := CARDS_MARKER.match(text.strip()):
+                lead = marker.group(1).lower()
+                continue
+            if (heading := mappings.pseudo_heading(text)) is not None:
+                lead = heading
+                continue
+            if _citation(text) is not None:
+                continue
+            if question is not None and (reply := mappings.answer_line(text)) is not None:
+                self._add_pattern(prompt=plain(question[1]), answer=plain(reply), answer_links=wikilink_targets(reply),
+                                  explanation="", line=question[0], citation="", origin="qa", group=group)
+                question = None
+                continue
+            question = None
+            if (asked := mappings.question_line(text)) is not None:
+                question = (line.number, asked)
+                continue
+            announced = (in_tips or declared or lead == "mappings"
+                         or any(mappings.announces_mappings(t) for t in (callout, lead) if t))
             arrows = []
             _outside_code(text, lambda part: arrows.extend(ARROW.findall(part)) or part)
             if len(arrows) == 1:
-                self._arrow_pattern(line, group)
+                # "Lag grows => add shards" in a list of tips is a mapping; the same line in prose a flow.
+                self._arrow_pattern(line, group, listed_tip=announced and bool(mappings.ITEM.match(text)))
                 continue
             tip = EXAM_TIP_LINE.match(text)
             if tip and "=" in tip.group(1):
                 self._equals_patterns(line, tip.group(1), group)
                 continue
-            if in_tips:
+            if not announced:
+                continue
+            if answer_first:
                 item = BOLD_LABEL_ITEM.match(text)
                 if item:
-                    answer = plain(item.group(1)).rstrip(":")
                     self._add_pattern(
-                        prompt=_unquote(plain(item.group(2))), answer=answer,
+                        prompt=_unquote(plain(item.group(2))), answer=plain(item.group(1)).rstrip(":"),
                         answer_links=wikilink_targets(item.group(1)), explanation="",
                         line=line.number, citation="", origin="tip", group=group,
                     )
+                continue
+            found = mappings.term_item(text)
+            if found is None:
+                continue
+            term, meaning, form = found
+            if mappings.short_term(plain(term)):
+                self._add_pattern(prompt=plain(term), answer=plain(meaning), answer_links=wikilink_targets(meaning),
+                                  explanation="", line=line.number, citation="", origin="tip", group=group)
+            elif form not in {"colon", "dash"}:
+                long_terms.append(line.number)
+        if long_terms:
+            self.warnings.append(Problem(long_terms[0], f"{len(long_terms)} list items under {group!r} look like "
+                                                        "mappings but their terms are sentences, too long to be cues; "
+                                                        "not read as mappings. Shorten the term to a name or a phrase "
+                                                        "of a few words."))
 
-    def _arrow_pattern(self, line, group):
+    def _arrow_pattern(self, line, group, listed_tip=False):
         body = LIST_MARKER.sub("", line.text, count=1)
         parts = ARROW.split(body, maxsplit=1)
         if len(parts) < 2:
@@ -433,7 +498,7 @@ class Extractor:
         answer, explanation = _split_explanation(rest)
         prompt, reply = _unquote(plain(cue)), plain(answer)
         # "Site clicks → sent to Kinesis for fan-in." describes a data flow, not a cue.
-        reads_as_flow = reply[:1].islower() and len(reply.split()) >= 4
+        reads_as_flow = reply[:1].islower() and len(reply.split()) >= 4 and not listed_tip
         if prompt and reply and len(prompt) <= 300 and len(reply) <= 300 and not reads_as_flow:
             self._add_pattern(
                 prompt=prompt, answer=reply, answer_links=wikilink_targets(answer),

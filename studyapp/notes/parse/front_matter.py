@@ -190,6 +190,9 @@ def _check(meta: dict, key_lines: dict[str, int]):
     for key, (low, high) in COUNT_RANGES.items():
         if meta.get(key) is not None:
             whole(key, meta[key], low, high)
+    if meta.get("mapping_sections") is not None:
+        for heading in items("mapping_sections", meta["mapping_sections"]):
+            text("mapping_sections", heading, ALIAS_CHARS, part="each heading ")
     if meta.get("flashcards") is not None and not isinstance(meta["flashcards"], bool):
         refuse("flashcards", f"must be true or false, not {_shown(meta['flashcards'])}")
     if meta.get("tasks") is not None:
