@@ -12,8 +12,10 @@ from django.db import connection
 
 
 def spawn_manage(arguments: list[str], log: Path) -> int:
-    """Start `manage.py <arguments>` detached, its output appended to `log`; returns its pid."""
-    env = {**os.environ, "DATABASE_URL": database_url()}
+    """Start `manage.py <arguments>` detached, its output appended to `log`; returns its pid.
+    It works on this process's database and media folder."""
+    # The same media folder too: an upload's process records its progress beside the files.
+    env = {**os.environ, "DATABASE_URL": database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         child = subprocess.Popen(
