@@ -1,9 +1,12 @@
 """Where `manage.py import_notes` shows its one progress bar: on the terminal, or to the upload page."""
 
+import logging
 import sys
 import time
 
 from studyapp.notes.progress import ImportProgress
+
+logger = logging.getLogger(__name__)
 
 # The page polls once a second; recording more often than this would only cost the import time.
 RECORD_EVERY_SECONDS = 0.25
@@ -38,7 +41,13 @@ class ProgressRecorder:
 
     def record(self, progress: ImportProgress):
         now = self.clock()
-        if progress.phase == self.phase and now - self.last < RECORD_EVERY_SECONDS:
+        if self.run is None or (progress.phase == self.phase and now - self.last < RECORD_EVERY_SECONDS):
             return
-        self.run.record_progress(progress)
+        try:
+            self.run.record_progress(progress)
+        except OSError:
+            # The page loses its bar (it says it is waiting), never the import its work.
+            logger.exception("the progress of import %s cannot be recorded", self.run.pk)
+            self.run = None
+            return
         self.phase, self.last = progress.phase, now

@@ -71,3 +71,12 @@ def test_the_upload_page_hears_each_new_phase_and_a_few_records_a_second(setting
     assert recorded() == ImportProgress("reading", 3, 9)
     recorder.record(ImportProgress("rendering", 0, 4))
     assert recorded() == ImportProgress("rendering", 0, 4)
+
+
+def test_progress_that_cannot_be_recorded_costs_the_page_its_bar_not_the_import(settings, tmp_path, alice):
+    settings.MEDIA_ROOT = tmp_path
+    run = ImportRun.objects.create(started_by=alice, status="running")  # its folder was never made
+    recorder = ProgressRecorder(run)
+    recorder.record(ImportProgress("reading", 1, 9))
+    recorder.record(ImportProgress("rendering", 0, 4))
+    assert ImportRun.objects.get(pk=run.pk).progress is None
