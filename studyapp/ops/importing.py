@@ -140,11 +140,32 @@ def _rehearsal_source(report):
 @contextmanager
 def _scratch_copy():
     """A copy of the live database that is deleted afterwards (not a backup: never kept or listed)."""
-    copy = create_backup(Path(settings.BACKUP_DIR) / f".scratch-{os.getpid()}-{uuid4().hex}.sqlite3").path
+    folder = Path(settings.BACKUP_DIR)
+    _remove_stale_scratch_copies(folder)
+    copy = create_backup(folder / f".scratch-{os.getpid()}-{uuid4().hex}.sqlite3").path
     try:
         yield copy
     finally:
         copy.unlink(missing_ok=True)
+
+
+def _remove_stale_scratch_copies(folder: Path):
+    """Those of processes that are gone (killed in the middle of a preview); previews run side by
+    side, so a copy whose process still runs is left to it."""
+    for stale in folder.glob(".scratch-*"):
+        pid = stale.name.split("-")[1]
+        if pid.isdigit() and not _running(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    return True
 
 
 def _lower_floors(new_cards_from):

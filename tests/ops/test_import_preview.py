@@ -1,6 +1,9 @@
 """A preview does the whole import, says what it would do, and keeps none of it."""
 
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -73,3 +76,19 @@ def test_the_command_previews_each_file_and_bad_input_gets_its_file_and_line(not
     assert shown.startswith("A preview: nothing was written. Imported, these notes would give:\n")
     assert f"  {notes / 'cues.md'}: " in shown and " mappings, " in shown and " flashcards\n" in shown
     assert f"error: {notes / 'bad.md'}:2: " in err.getvalue()
+
+
+def test_a_copy_left_by_a_killed_preview_is_removed_and_a_running_one_s_is_kept(notes, backup_dir):
+    if connection.vendor != "sqlite":
+        pytest.skip("previews are built on a copy only on SQLite")
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    backup_dir.mkdir()
+    left = backup_dir / f".scratch-{ended.pid}-0.sqlite3"
+    running = backup_dir / f".scratch-{os.getpid()}-0.sqlite3"
+    left.write_bytes(b"")
+    running.write_bytes(b"")
+
+    import_notes([str(notes)], now=NOW, preview=True)
+
+    assert not left.exists() and running.exists()
