@@ -11,6 +11,7 @@ from django.db import connection, models
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
+from .processes import process_exists
 from .progress import ImportProgress
 
 # What reverse() leaves unquoted in an argument (RFC 3986's sub-delimiters and a few more).
@@ -346,13 +347,9 @@ def _import_process(pid: int, run_pk: int) -> bool:
     A process that has only just been started may show an empty command line for a moment (the
     kernel sets it late in exec, after the parent may already have gone on): it is still starting."""
     if os.name != "posix":
-        return True  # elsewhere os.kill() ends a process rather than asking after it
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return True  # elsewhere there is no asking after a process without ending it
+    if not process_exists(pid):
         return False
-    except PermissionError:
-        pass  # it exists, under another user
     if not Path("/proc/self").exists():
         return True  # no /proc here: the signal was all we could ask
     try:

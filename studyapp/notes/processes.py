@@ -26,6 +26,20 @@ def spawn_manage(arguments: list[str], log: Path) -> int:
     return child.pid
 
 
+def process_exists(pid: int) -> bool:
+    """Whether a process has this id: perhaps a zombie, perhaps another program that was given the
+    id since (callers that care look further)."""
+    if os.name != "posix":
+        return True  # elsewhere os.kill() ends a process rather than asking after it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    return True
+
+
 def database_url(db: dict | None = None) -> str:
     """The database this process is using (or `db`, a settings dict), as a URL a child process
     can be given."""

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from studyapp.exams.models import BankQuestion
 from studyapp.exams.sync import sync_questions
+from studyapp.notes.processes import process_exists
 from studyapp.notes.progress import Callback
 from studyapp.notes.reports import Report, totals
 from studyapp.notes.sync import read_notes, write_notes
@@ -154,18 +155,8 @@ def _remove_stale_scratch_copies(folder: Path):
     side, so a copy whose process still runs is left to it."""
     for stale in folder.glob(".scratch-*"):
         pid = stale.name.split("-")[1]
-        if pid.isdigit() and not _running(int(pid)):
+        if pid.isdigit() and not process_exists(int(pid)):
             stale.unlink(missing_ok=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # it exists, under another user
-    return True
 
 
 def _lower_floors(new_cards_from):
