@@ -82,7 +82,7 @@ def quick_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def backup_dir(settings, tmp_path, monkeypatch):
-    """Backups (every import takes one) go to the test's own folder, never the project's; the
+    """Backups (every import into a database with notes takes one) go to the test's own folder, never the project's; the
     environment says so too, for imports that run in a child process."""
     folder = tmp_path / "backups"
     settings.BACKUP_DIR = folder

@@ -4,6 +4,7 @@ import hashlib
 
 from studyapp.notes.bulk import sync_rows
 from studyapp.notes.models import Domain, Exam
+from studyapp.notes.progress import Callback, Phase
 
 from .bank import load_bank
 from .models import BankQuestion
@@ -19,8 +20,12 @@ def bank_key(question_key: str) -> str:
     return question_key if len(question_key) <= 200 else "h:" + hashlib.sha256(question_key.encode()).hexdigest()
 
 
-def sync_questions(now) -> dict:
+def sync_questions(now, progress: Callback | None = None) -> dict:
+    """Create, update and retire questions so that they match the cards and scenario items;
+    `progress` hears of its three steps."""
+    step = Phase(progress, "questions", 3).advance
     bank = load_bank()
+    step("cards and scenario items")
     exam_of = dict(Domain.objects.values_list("pk", "exam_id"))
     exams = list(Exam.objects.values_list("pk", flat=True)[:2])
     only_exam = exams[0] if len(exams) == 1 else None
@@ -38,6 +43,8 @@ def sync_questions(now) -> dict:
         values["content_hash"] = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
         values["choose"] = sum(o.correct for o in question.options) or 1  # follows from the options hashed
         rows[bank_key(question.key)] = ([values[name] for name in FIELDS], values["content_hash"])
+    step("questions")
     synced = sync_rows(BankQuestion, FIELDS, rows, existing, now)
+    step("bank")
     return {"questions": len(rows), "created": len(synced.created), "changed": len(synced.changed),
             "retired": len(synced.retired)}

@@ -84,5 +84,5 @@ class ScenarioAdmin(ImportedAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["pk", "status", "started_by", "created_at", "files_done", "files_total"]
+    list_display = ["pk", "status", "started_by", "created_at", "files_total"]
     readonly_fields = ["report"]

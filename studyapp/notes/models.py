@@ -1,13 +1,18 @@
+import json
 import os
 import uuid
 from datetime import timedelta
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection, models
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+
+from .processes import process_exists
+from .progress import ImportProgress
 
 # What reverse() leaves unquoted in an argument (RFC 3986's sub-delimiters and a few more).
 URL_SAFE = "!$&'()*+,;=~:@"
@@ -243,20 +248,23 @@ class Scenario(Imported):
 
 
 class ImportRun(models.Model):
-    """An import started from the browser, which runs in a process of its own."""
+    """An import started from the browser, which runs in a process of its own: first as a preview,
+    which writes nothing, then, once the user applies it, for real."""
 
     class Status(models.TextChoices):
         QUEUED = "queued"
         RUNNING = "running"
+        PREVIEWED = "previewed", "Previewed: waiting to be applied"
         DONE = "done"
         FAILED = "failed"
 
     started_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its latest process (the preview's, then the import's) was asked for.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     files_total = models.PositiveIntegerField(default=0)
-    files_done = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
     pid = models.PositiveIntegerField(null=True, blank=True, help_text="Of the process importing the files")
 
@@ -276,25 +284,56 @@ class ImportRun(models.Model):
 
     def fail_if_gone(self):
         """A process killed (out of memory, a restart) cannot say it failed: the page asks instead."""
-        if self.finished:
+        if not self.working:
             return
         if self.pid is None:
-            if timezone.now() - self.created_at > START_GRACE:
+            if timezone.now() - (self.started_at or self.created_at) > START_GRACE:
                 self.fail("The import never started. Upload the notes again.", "lost")
         elif not _import_process(self.pid, self.pk):
             self.fail(f"The import process ({self.pid}) ended without finishing. An import writes all or "
                       "nothing: upload the notes again to be sure they are in.", "lost")
 
     @property
+    def working(self):
+        """Whether a process is (or is about to be) at work on it: the page polls meanwhile."""
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
     def finished(self):
         return self.status in {self.Status.DONE, self.Status.FAILED}
 
     @property
-    def percent(self):
-        if not self.files_total:
-            return 0 if not self.finished else 100
-        return round(100 * self.files_done / self.files_total)
+    def folder(self) -> Path:
+        """Where its files are stored, and its progress recorded."""
+        return Path(settings.MEDIA_ROOT) / "uploads" / str(self.pk)
 
+    def record_progress(self, progress: ImportProgress):
+        # In a file rather than in the database: the import writes inside one transaction, or on a
+        # copy of the database, either of which would hide its progress from the page until the end.
+        target = self.folder / PROGRESS_FILE
+        partial = target.with_name(f".{PROGRESS_FILE}.partial")
+        partial.write_text(json.dumps(progress.as_dict()))
+        os.replace(partial, target)  # the page never reads half a record
+
+    @cached_property
+    def progress(self) -> ImportProgress | None:
+        """What its process last recorded, while it works; None before the first record."""
+        if not self.working:
+            return None
+        try:
+            recorded = json.loads((self.folder / PROGRESS_FILE).read_text())
+        except (OSError, ValueError):
+            return None
+        return ImportProgress.from_dict(recorded) if isinstance(recorded, dict) else None
+
+    @property
+    def percent(self) -> int:
+        if not self.working:
+            return 100
+        return self.progress.percent if self.progress else 0
+
+
+PROGRESS_FILE = "progress.json"
 
 # The upload view records the process it starts at once; a run with none after this never started.
 START_GRACE = timedelta(minutes=2)
@@ -308,13 +347,9 @@ def _import_process(pid: int, run_pk: int) -> bool:
     A process that has only just been started may show an empty command line for a moment (the
     kernel sets it late in exec, after the parent may already have gone on): it is still starting."""
     if os.name != "posix":
-        return True  # elsewhere os.kill() ends a process rather than asking after it
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return True  # elsewhere there is no asking after a process without ending it
+    if not process_exists(pid):
         return False
-    except PermissionError:
-        pass  # it exists, under another user
     if not Path("/proc/self").exists():
         return True  # no /proc here: the signal was all we could ask
     try:

@@ -12,8 +12,10 @@ from django.db import connection
 
 
 def spawn_manage(arguments: list[str], log: Path) -> int:
-    """Start `manage.py <arguments>` detached, its output appended to `log`; returns its pid."""
-    env = {**os.environ, "DATABASE_URL": database_url()}
+    """Start `manage.py <arguments>` detached, its output appended to `log`; returns its pid.
+    It works on this process's database and media folder."""
+    # The same media folder too: an upload's process records its progress beside the files.
+    env = {**os.environ, "DATABASE_URL": database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         child = subprocess.Popen(
@@ -22,6 +24,20 @@ def spawn_manage(arguments: list[str], log: Path) -> int:
             start_new_session=True,
         )
     return child.pid
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process has this id: perhaps a zombie, perhaps another program that was given the
+    id since (callers that care look further)."""
+    if os.name != "posix":
+        return True  # elsewhere os.kill() ends a process rather than asking after it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    return True
 
 
 def database_url(db: dict | None = None) -> str:

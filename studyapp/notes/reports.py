@@ -34,6 +34,7 @@ class Report:
     # for cards, near-duplicates merged); empty when nothing needed building.
     cards: dict = field(default_factory=dict)
     questions: dict = field(default_factory=dict)
+    preview: bool = False  # built and thrown away: what the import would do
 
     @property
     def errors(self):
@@ -48,6 +49,7 @@ class Report:
             "failed": len(self.errors),
             "totals": self.totals,
             "backup": self.backup,
+            "preview": self.preview,
             "cards": self.cards,
             "questions": self.questions,
             "warnings": [w for f in files for w in f["warnings"]],

@@ -16,6 +16,7 @@ from .models import SourceFile
 from .parse import NoteError, parse_note
 from .parse.drafts import NoteDraft, Problem
 from .paths import collect_paths, stored_path
+from .progress import Callback, Phase
 from .registry import NameRegistry
 from .render import Renderer
 from .reports import FileReport, Report
@@ -44,23 +45,25 @@ class Reading:
     changed: list[ParsedNote]
 
 
-def read_notes(arguments, progress=None, names=None) -> Reading:
+def read_notes(arguments, progress: Callback | None = None, names=None) -> Reading:
     """Read, parse and render note files and folders. `names` lets an upload keep the names the
-    user gave. Notes whose bytes and link context are as last imported are marked unchanged."""
+    user gave. Notes whose bytes and link context are as last imported are marked unchanged.
+    `progress` hears of the reading and parsing, file by file, then of the rendering, note by note."""
     paths, missing = collect_paths(arguments)
     report = Report(files=list(missing))
     existing = {path: (checksum, context) for path, checksum, context in SourceFile.objects.filter(
         path__in=[(names or {}).get(p, stored_path(p)) for p in paths]).values_list("path", "checksum", "link_context")}
 
+    reading = Phase(progress, "reading", len(paths))
     parsed: list[ParsedNote] = []
-    for done, path in enumerate(paths, start=1):
+    for path in paths:
         label = (names or {}).get(path, stored_path(path))
         item = _read(path, label)
         report.files.append(item.report)
         if item.report.status != "error":
             parsed.append(item)
-        if progress:
-            progress(done, len(paths), label)
+        else:
+            reading.advance(label)
 
     registry = NameRegistry.build(parsed)
     renderer = Renderer.shared(settings.NOTES_RENDER_SECONDS)
@@ -69,18 +72,22 @@ def read_notes(arguments, progress=None, names=None) -> Reading:
     for item in parsed:
         if existing.get(item.report.path) == (item.checksum, registry.context):
             item.report.status = "unchanged"
-            continue
-        item.draft = _parse(item)
-        if item.draft is not None:
-            rendering.append((item, renderer.submit([s.markdown for s in item.draft.sections])))
+        else:
+            item.draft = _parse(item)
+            if item.draft is not None:
+                rendering.append((item, renderer.submit([s.markdown for s in item.draft.sections])))
+        # Parsing is most of the reading's time: a file counts as read once it is parsed.
+        reading.advance(item.report.path)
+    rendered = Phase(progress, "rendering", len(rendering))
     for item, batch in rendering:
         _rendered(item, renderer.collect(batch, registry.urls))
+        rendered.advance(item.report.path)
     return Reading(report, registry, [item for item, _ in rendering])
 
 
-def write_notes(reading: Reading, now) -> None:
+def write_notes(reading: Reading, now, progress: Callback | None = None) -> None:
     """Write what was read, inside the import's transaction."""
-    Writer(now, reading.registry).write(reading.changed)
+    Writer(now, reading.registry).write(reading.changed, progress)
 
 
 def _read(path: Path, label: str) -> ParsedNote:

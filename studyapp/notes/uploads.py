@@ -1,15 +1,17 @@
-"""Notes uploaded from the browser are imported in a process of their own.
+"""Notes uploaded from the browser are imported in a process of their own, twice.
 
-Parsing and rendering take seconds and untrusted Markdown is never rendered inside a
-request, so the view saves the files, records an ImportRun and starts `import_notes --run`.
-The page then polls the run for progress.
+Parsing and rendering take seconds and untrusted Markdown is never rendered inside a request, so
+the view saves the files, records an ImportRun and starts `import_notes --run --preview`: the
+whole import, built and thrown away, whose report says what each file would give. The page polls
+the run for progress and shows the preview; applying it starts `import_notes --run` on the same
+files, which writes.
 """
 
 import logging
 import unicodedata
 from pathlib import Path, PurePath
 
-from django.conf import settings
+from django.utils import timezone
 
 from .models import ImportRun
 from .processes import spawn_manage
@@ -18,20 +20,37 @@ logger = logging.getLogger(__name__)
 
 
 def start_upload(user, files) -> ImportRun:
-    run = ImportRun.objects.create(started_by=user, files_total=len(files))
+    run = ImportRun.objects.create(started_by=user, files_total=len(files), started_at=timezone.now())
     try:
-        folder = Path(settings.MEDIA_ROOT) / "uploads" / str(run.pk)
-        folder.mkdir(parents=True, exist_ok=True)
-        names, rejected = _save(files, folder)
+        run.folder.mkdir(parents=True, exist_ok=True)
+        names, rejected = _save(files, run.folder)
         run.report = {"names": names, "rejected": rejected}
         run.save(update_fields=["report"])
-        run.pid = _spawn(run, folder)
-        run.save(update_fields=["pid"])
+        _spawn(run, "--preview")
     except Exception as exc:
-        # The run's page says what went wrong, instead of a run left queued and an error page.
-        logger.exception("import %s could not be started", run.pk)
-        run.fail(f"it could not be started ({type(exc).__name__}: {exc})")
+        _could_not_start(run, exc)
     return run
+
+
+def apply_upload(run: ImportRun) -> bool:
+    """Import for real what `run` previewed; False if it is not waiting to be applied (applied
+    already, from another tab or by a second click)."""
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+        status=ImportRun.Status.QUEUED, pid=None, started_at=timezone.now(), finished_at=None)
+    if not claimed:
+        return False
+    run.refresh_from_db()
+    try:
+        _spawn(run)
+    except Exception as exc:
+        _could_not_start(run, exc)
+    return True
+
+
+def _could_not_start(run, exc):
+    # The run's page says what went wrong, instead of a run left queued and an error page.
+    logger.exception("import %s could not be started", run.pk)
+    run.fail(f"it could not be started ({type(exc).__name__}: {exc})")
 
 
 def _save(files, folder: Path) -> tuple[dict[str, str], list[dict]]:
@@ -67,5 +86,6 @@ def _unusable(name: str, seen: set[str]) -> str | None:
     return None
 
 
-def _spawn(run, folder) -> int:
-    return spawn_manage(["import_notes", "--run", str(run.pk), str(folder)], folder / "import.log")
+def _spawn(run, *options):
+    run.pid = spawn_manage(["import_notes", "--run", str(run.pk), *options, str(run.folder)], run.folder / "import.log")
+    run.save(update_fields=["pid"])

@@ -2,7 +2,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from studyapp.web import partial_template, vary_on_htmx
 
@@ -19,7 +19,7 @@ from .models import (
     task_statements,
 )
 from .search import SHOWN, run_search
-from .uploads import start_upload
+from .uploads import apply_upload, start_upload
 
 
 @require_GET
@@ -125,9 +125,15 @@ def upload(request):
 
 
 @staff_member_required
+@require_http_methods(["GET", "POST"])
 def upload_status(request, pk):
     run = get_object_or_404(ImportRun, pk=pk)
+    applied = request.method == "POST" and "apply" in request.POST and apply_upload(run)
+    if request.method == "POST" and not request.htmx:
+        return redirect("notes:upload_status", pk=run.pk)
     run.fail_if_gone()
-    # A finished run's fragment carries no polling trigger, so swapping it in stops the polling.
+    # Only a run at work carries the polling trigger, so swapping in a preview or a report stops
+    # the polling; focus goes to what came in, or, once applied, to the import's progress.
     template = partial_template(request, "notes/upload_status.html", "progress")
-    return vary_on_htmx(TemplateResponse(request, template, {"run": run}))
+    focus = request.htmx and (applied or not run.working)
+    return vary_on_htmx(TemplateResponse(request, template, {"run": run, "focus": focus}))

@@ -29,6 +29,7 @@ from .models import (
     new_key,
 )
 from .parse.drafts import Problem
+from .progress import Callback, Phase
 from .registry import NameRegistry, SlugSet, _service_slug_base
 from .render import normalise_name
 
@@ -47,6 +48,11 @@ def _search(*parts) -> str:
     return SPACES.sub(" ", " ".join(str(p) for p in parts)).lower().strip()
 
 
+# What Writer.write reports to a progress bar: files, exams and domains, services, the four kinds of
+# item, the search index.
+WRITING_STEPS = 8
+
+
 class Writer:
     """Applies parsed notes inside the import's transaction.
 
@@ -60,10 +66,12 @@ class Writer:
         self._mentions = None
         self._searchable_writes = Counter()
 
-    def write(self, items: list[ParsedNote]):
+    def write(self, items: list[ParsedNote], progress: Callback | None = None):
+        step = Phase(progress, "writing", WRITING_STEPS).advance
         for item in items:
             item.links = self._links(item)
         self._sources(items)
+        step("files")
         for item in items:
             if item.draft.exam:
                 self._exam(item, item.draft.exam)
@@ -72,19 +80,21 @@ class Writer:
             item.domains = self._domains(item.draft, item.draft.domains)
         replace_m2m(SourceFile.domains, [i.source_id for i in items],
                     [(i.source_id, d) for i in items for d in i.domains], fresh_ids=self._fresh_sources)
+        step("exams and domains")
         self._services([i for i in items if i.draft.kind == "service"])
-        counts = {
-            "sections": self._sections(items),
-            "tables": self._tables(items),
-            "patterns": self._patterns(items),
-            "scenarios": self._scenarios(items),
-        }
+        step("services")
+        counts = {}
+        for kind, write in [("sections", self._sections), ("tables", self._tables), ("patterns", self._patterns),
+                            ("scenarios", self._scenarios)]:
+            counts[kind] = write(items)
+            step(kind)
         for index, item in enumerate(items):
             item.report.counts = {name: per_item[index] for name, per_item in counts.items()}
         # Writing exams and services has more to say about notes whose rows were written first.
         update_rows(SourceFile, ["warnings"], [(i.source_id, (_stored_warnings(i),)) for i in items
                                                 if len(i.report.warnings) > self._warnings_stored[i.source_id]])
         self._compact_search_indexes()
+        step("search index")
 
     def _compact_search_indexes(self):
         # Only after an import that wrote a large share of a kind, such as the first: merging costs

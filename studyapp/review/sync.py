@@ -8,6 +8,7 @@ from django.db.models import Count
 from studyapp.notes.bulk import chunked, replace_m2m, sync_rows
 from studyapp.notes.models import ComparisonTable, Domain, Exam, NoteSection, QuestionPattern, SourceFile
 from studyapp.notes.mentions import MentionFinder
+from studyapp.notes.progress import Callback, Phase
 
 from .cards import CardDraft, PatternItem, TableItem, pattern_cards, table_cards
 from .models import Card, ReviewLog
@@ -16,18 +17,21 @@ CARD_FIELDS = ["kind", "front", "context", "family", "answer", "explanation", "s
                "position", "content_hash", "pattern_id", "table_id"]
 
 
-def sync_cards(now) -> dict:
+def sync_cards(now, progress: Callback | None = None) -> dict:
     """Create, update, retire and revive cards so that they match the active notes.
 
     `new_cards_from` in what it returns is the earliest place of a new or revived card: learners'
     new-card floors past it are to be lowered to it (`floors.lower_new_from`), which the import
-    does last (see studyapp.ops.importing).
+    does last (see studyapp.ops.importing). `progress` hears of its four steps.
     """
+    step = Phase(progress, "cards", 4).advance
     existing = {key: (pk, content_hash, retired_at) for key, pk, content_hash, retired_at
                 in Card.objects.values_list("key", "pk", "content_hash", "retired_at")}
     established = {key for key, (_, _, retired_at) in existing.items() if retired_at is None}
     patterns = pattern_cards(_pattern_items(), established, _review_counts)
+    step("question patterns")
     drafts = patterns.drafts + _table_drafts()
+    step("tables")
 
     pattern_ids = dict(QuestionPattern.objects.values_list("key", "pk"))
     table_ids = dict(ComparisonTable.objects.values_list("key", "pk"))
@@ -37,6 +41,7 @@ def sync_cards(now) -> dict:
                         draft.content_hash)
             for draft in drafts}
     synced = sync_rows(Card, CARD_FIELDS, rows, existing, now)
+    step("cards")
     # New and revived cards may sit before a learner's new-card floor: search from them again.
     reopened = [d.position for d in drafts if d.key not in existing or existing[d.key][2] is not None]
 
@@ -49,6 +54,7 @@ def sync_cards(now) -> dict:
         replace_m2m(Card.domains, owner_ids, [(ids[d.key], x) for d in touched for x in d.domain_ids], fresh_ids=fresh)
         replace_m2m(Card.services, owner_ids, [(ids[d.key], x) for d in touched for x in d.service_ids],
                     fresh_ids=fresh)
+    step("domains and services")
     return {"cards": len(drafts), "created": len(synced.created), "changed": len(synced.changed),
             "retired": len(synced.retired), "merged": patterns.merged, "new_cards_from": min(reopened, default=None)}
 

@@ -252,7 +252,11 @@ def upload_a_note_with_a_hostile_name(watch, page, hostile_notes):
     watch.where = "/notes/upload/ submitted"
     page.locator('input[type="file"]').set_input_files([hostile_name, hostile_notes / "notes" / "forms.md"])
     page.get_by_role("button", name="Import").click()
-    # The status page polls with htmx until the background import is done.
+    # The status page polls with htmx until the background preview is done, then until the import is.
+    expect(page.locator("#progress")).to_contain_text("Preview: nothing is written yet", timeout=90_000)
+    watch.check(page)
+    watch.where = "/notes/upload/ applied"
+    page.get_by_role("button", name="Apply this import").click()
     expect(page.locator("#progress")).to_contain_text("Done", timeout=90_000)
     run = ImportRun.objects.get()
     # The browser sends the name's quote as %22, as HTML forms do.

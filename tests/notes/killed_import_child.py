@@ -22,8 +22,8 @@ def main(marker, *paths):
 
     build_questions = importing.sync_questions
 
-    def die(now):
-        build_questions(now)
+    def die(now, progress=None):
+        build_questions(now, progress)
         # What the open transaction has written, as only it can see it: proof that the kill
         # lands in the middle of a write, not before it.
         Path(marker).write_text(json.dumps({

@@ -1,4 +1,5 @@
-"""Every import that is going to change something backs the database up first."""
+"""Every import that is going to change something backs the database up first, unless the
+database has nothing an import could lose."""
 
 import io
 
@@ -7,6 +8,7 @@ from django.core.management import call_command
 
 from studyapp.notes.models import QuestionPattern
 from studyapp.ops.backup import create_backup
+from studyapp.ops.importing import nothing_to_lose
 from studyapp.review.models import Card
 from studyapp.review.exam_answers import record_exam_answers
 
@@ -30,27 +32,41 @@ def test_an_import_backs_up_first_and_restore_brings_that_back(notes, clock, ali
 
     report = run_import(notes)
 
-    # The first import took import-20260302-090000; the frozen clock makes this one the second.
-    assert report["imported"] == 1 and report["backup"].startswith(str(backup_dir / "import-20260302-090000-2."))
+    # The first import, into an empty database, took none.
+    assert report["imported"] == 1 and report["backup"].startswith(str(backup_dir / "import-20260302-090000."))
     assert QuestionPattern.objects.filter(prompt="Store objects of any size").exists()
     call_command("restore", report["backup"], "--noinput", stdout=io.StringIO())
     assert database_rows() == before
 
 
 def test_the_import_summary_says_where_the_backup_went(notes, clock, backup_dir):
+    run_import(notes)
+    add_pattern(notes, "Store objects of any size")
     out = io.StringIO()
     call_command("import_notes", str(notes), stdout=out)
     assert f"The database was backed up first, to {backup_dir}/import-20260302-090000." in out.getvalue()
 
 
+def test_a_first_import_into_an_empty_database_makes_no_backup_and_leaves_no_copy(notes, alice, backup_dir):
+    assert nothing_to_lose()  # a learner's account is not what an import could lose
+
+    out = io.StringIO()
+    call_command("import_notes", str(notes), stdout=out)
+
+    assert "backed up" not in out.getvalue() and Card.objects.exists()
+    # The rehearsal's starting copy is gone with the rehearsal: nothing is left beside the backups.
+    assert not backup_dir.exists() or list(backup_dir.iterdir()) == []
+    assert not nothing_to_lose()
+
+
 def test_reimporting_unchanged_notes_makes_no_backup(notes, backup_dir):
     run_import(notes)
-    taken = sorted(backup_dir.iterdir())
+    taken = sorted(backup_dir.glob("*"))
 
     report = run_import(notes)
 
     assert report["unchanged"] == report["files"] and report["backup"] is None
-    assert sorted(backup_dir.iterdir()) == taken
+    assert sorted(backup_dir.glob("*")) == taken
 
 
 def test_an_import_whose_every_file_fails_makes_no_backup(tmp_path, backup_dir):

@@ -1,6 +1,7 @@
-"""Uploading notes from the browser: staff only, imported by a background process."""
+"""Uploading notes from the browser: staff only, previewed and then imported by a background process."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,6 +16,10 @@ from django.db import connection
 
 from studyapp.notes.models import ImportRun, QuestionPattern, SourceFile
 from studyapp.notes.processes import database_url
+from studyapp.notes.progress import ImportProgress
+from studyapp.ops.importing import import_notes
+
+from ..conftest import database_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,39 +35,108 @@ def bob(db):
 
 
 def wait_for(run_pk, seconds=90):
+    """The run once its process is done: previewed, imported or failed."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         run = ImportRun.objects.get(pk=run_pk)
-        if run.finished:
+        if not run.working:
             return run
         time.sleep(0.2)
     raise AssertionError(f"import {run_pk} did not finish in {seconds} s")
 
 
-def test_staff_upload_notes_and_see_the_same_report(client, alice, settings, tmp_path, backup_dir):
+def upload(client, files) -> ImportRun:
+    """Upload and wait for the preview."""
+    response = client.post("/notes/upload/", {"files": files})
+    assert response.status_code == 302
+    return wait_for(int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+
+
+def apply(client, run) -> ImportRun:
+    response = client.post(f"/notes/upload/{run.pk}/", {"apply": "apply"})
+    assert response.status_code == 302 and response["Location"] == f"/notes/upload/{run.pk}/"
+    return wait_for(run.pk)
+
+
+def test_staff_upload_notes_see_a_preview_and_apply_it_for_the_same_report(
+        client, alice, settings, tmp_path, backup_dir, notes):
+    import_notes([str(notes)])  # a database with notes, which an import backs up first
     settings.MEDIA_ROOT = tmp_path
     client.force_login(alice)
     note = SimpleUploadedFile("cues.md", "# Cues\n\nDefault encryption → SSE-S3\n\n| a |\n".encode())
     broken = SimpleUploadedFile("broken.md", b"\x00\x01binary")
-    response = client.post("/notes/upload/", {"files": [note, broken]})
-    assert response.status_code == 302
-    run = wait_for(int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+    before = database_rows()
+    run = upload(client, [note, broken])
+
+    assert run.status == "previewed" and database_rows() == {**before, "notes_importrun": database_rows()["notes_importrun"]}
+    assert not list(backup_dir.glob("import-*-2.*"))  # a preview takes no backup
+    page = client.get(f"/notes/upload/{run.pk}/").content.decode()
+    assert "Preview: nothing is written yet" in page and "1 imported, 0 unchanged, 1 failed" in page
+    # Each file's row: sections, tables, mappings, scenario items, flashcards, warnings.
+    assert re.search(r'<th scope="row">uploads/cues.md</th>\s*<td>imported</td>\s*<td class="num">1</td>'
+                     r'<td class="num">0</td>\s*<td class="num">1</td><td class="num">0</td>\s*'
+                     r'<td class="num">1</td>\s*<td class="num">\d+</td>', page)
+    assert "uploads/broken.md: " in page and "binary" in page and "Apply this import" in page
+    assert "Flashcards: 1 added, 0 changed, 0 retired." in page
+
+    run = apply(client, run)
 
     assert run.status == "done"
     assert QuestionPattern.objects.get(prompt="Default encryption").source.path == "uploads/cues.md"
     assert run.report["errors"][0]["file"] == "uploads/broken.md"
     page = client.get(f"/notes/upload/{run.pk}/").content.decode()
     assert "1 imported, 0 unchanged, 1 failed" in page and "uploads/broken.md" in page and "binary" in page
+    assert "Flashcards: 1 added, 0 changed, 0 retired." in page and "Exam questions: " in page
     assert f"The database was backed up first, to <code>{run.report['backup']}</code>" in page
     assert run.report["backup"].startswith(str(backup_dir / "import-"))  # the child process was told where
 
 
-def test_upload_progress_is_a_partial_for_htmx(client, alice):
+def test_a_preview_is_applied_once(client, alice, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(alice)
-    run = ImportRun.objects.create(started_by=alice, files_total=4, files_done=1, status="running")
-    html = client.get(f"/notes/upload/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+    run = upload(client, [SimpleUploadedFile("cues.md", "# Cues\n\nDefault encryption → SSE-S3\n".encode())])
+    run = apply(client, run)
+    pid = run.pid
+
+    # A second click, or the same form in another tab.
+    html = client.post(f"/notes/upload/{run.pk}/", {"apply": "apply"}, headers={"HX-Request": "true"}).content.decode()
+
+    assert ImportRun.objects.get(pk=run.pk).pid == pid and "Report" in html
+    assert QuestionPattern.objects.filter(prompt="Default encryption").count() == 1
+
+
+def test_a_preview_whose_every_file_fails_has_nothing_to_apply(client, alice, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(alice)
+    run = upload(client, [SimpleUploadedFile("broken.md", b"\x00\x01binary")])
+    page = client.get(f"/notes/upload/{run.pk}/").content.decode()
+    assert "There is nothing to apply" in page and "Apply this import" not in page
+    assert "uploads/broken.md: " in page
+
+
+def test_upload_progress_is_a_partial_for_htmx(client, alice, settings, tmp_path, django_assert_num_queries):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(alice)
+    run = ImportRun.objects.create(started_by=alice, files_total=4, status="running")
+    run.folder.mkdir(parents=True)
+    run.record_progress(ImportProgress("writing", 2, 8))
+    # The session, the user, the run.
+    with django_assert_num_queries(3):
+        html = client.get(f"/notes/upload/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert html.lstrip().startswith('<div id="progress"') and 'hx-trigger="every 1s"' in html
-    assert 'value="25"' in html and "<html" not in html
+    percent = ImportProgress("writing", 2, 8).percent
+    assert f'<progress id="run-bar" max="100" value="{percent}"' in html and "<html" not in html
+    assert '<label class="progress-label" for="run-bar">Writing the notes</label>' in html
+    assert f"Writing the notes: 2 of 8 steps · {percent}% of the whole import" in html
+
+
+def test_upload_progress_in_a_full_page(client, alice, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(alice)
+    run = ImportRun.objects.create(started_by=alice, files_total=4, status="running")
+    html = client.get(f"/notes/upload/{run.pk}/").content.decode()
+    assert "<html" in html and 'hx-trigger="every 1s"' in html and "Waiting for the import process" in html
+    assert "autofocus" not in html  # a page opened is read from the top
 
 
 def test_a_finished_run_stops_polling(client, alice):
@@ -114,8 +188,7 @@ def test_every_uploaded_file_is_imported_or_reported_by_its_own_name(client, ali
     names = ["a b.md", "a_b.md", "$.md", long]
     files = [SimpleUploadedFile(name, f"# Note {i}\n\nText {i}.\n".encode()) for i, name in enumerate(names)]
     files.append(SimpleUploadedFile("a b.md", b"# Twin\n\nSame name as the first.\n"))
-    response = client.post("/notes/upload/", {"files": files})
-    run = wait_for(int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+    run = apply(client, upload(client, files))
 
     assert run.status == "done"
     assert sorted(SourceFile.objects.values_list("path", flat=True)) == sorted(f"uploads/{n}" for n in names)
@@ -123,14 +196,14 @@ def test_every_uploaded_file_is_imported_or_reported_by_its_own_name(client, ali
     assert run.report["errors"] == [{"file": "uploads/a b.md", "line": None,
                                      "message": "another file in this upload has the same name; rename one of them"}]
     page = client.get(f"/notes/upload/{run.pk}/").content.decode()
-    assert "5 of 5 files read" in page and "4 imported, 0 unchanged, 1 failed" in page
+    assert "4 imported, 0 unchanged, 1 failed" in page
 
 
 def test_a_run_whose_import_process_is_gone_is_shown_as_failed_and_stops_polling(client, alice):
     client.force_login(alice)
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
     ended.wait()
-    run = ImportRun.objects.create(started_by=alice, files_total=3, files_done=1, status="running", pid=ended.pid)
+    run = ImportRun.objects.create(started_by=alice, files_total=3, status="running", pid=ended.pid)
 
     html = client.get(f"/notes/upload/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
 
