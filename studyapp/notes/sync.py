@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .citations import grouped, lift
 from .models import SourceFile
 from .parse import NoteError, parse_note
 from .parse.drafts import NoteDraft, Problem
@@ -29,6 +30,7 @@ class ParsedNote:
     checksum: str
     draft: NoteDraft | None = None
     rendered: list = field(default_factory=list)
+    citations: list = field(default_factory=list)  # each section's, lifted out of its text before rendering
     source_id: int | None = None
     domains: list[int] = field(default_factory=list)
     links: list = field(default_factory=list)
@@ -72,7 +74,9 @@ def read_notes(arguments, progress=None, names=None) -> Reading:
             continue
         item.draft = _parse(item)
         if item.draft is not None:
-            rendering.append((item, renderer.submit([s.markdown for s in item.draft.sections])))
+            lifted = [lift(section.markdown, registry.library) for section in item.draft.sections]
+            item.citations = [grouped(found) for _, found in lifted]
+            rendering.append((item, renderer.submit([markdown for markdown, _ in lifted])))
     for item, batch in rendering:
         _rendered(item, renderer.collect(batch, registry.urls))
     return Reading(report, registry, [item for item, _ in rendering])
