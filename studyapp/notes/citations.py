@@ -13,24 +13,23 @@ The titles and the addresses of the AWS pages are data in content/ (`Library.fro
 import re
 from dataclasses import dataclass, field
 
-CODE = r"(?<![\w:.])(\d{3}):(\d+(?:[-–]\d+)?)(?![\w:])"
+# Every pattern here reads a line once (possessive quantifiers, bounded names): the import runs
+# it in its own process, on lines as long as a note (tests/notes/test_long_lines.py).
+CODE = r"(?<![\w:.])(\d{3}):(\d++(?:[-–]\d++)?+)(?![\w:])"
 # A page's name may hold one pair of parentheses of its own: "k-Nearest Neighbor (k-NN)".
-DOCUMENTATION = r"AWS documentation \(((?:[^()\n]|\([^()\n]*\))+)\)"
+DOCUMENTATION = r"AWS documentation \(((?:[^()\n]|\([^()\n]{0,200}\)){1,300}+)\)"
 CITATION = re.compile(f"{DOCUMENTATION}|{CODE}")
 # Each lifted citation stands in the text as a marker until the text around it is tidied.
 MARKER = "\ue000{}\ue001"
 MARKERS = re.compile("\ue000(\\d+)\ue001")
-SEPARATORS = r"[\s,;]*"
 # A group in parentheses that holds a citation, with the space before it: it goes when nothing
-# but citations (and a "see") is left in it.
-GROUP = re.compile(r"(\s*)\(((?:[^()\ue000]|\([^()]*\))*\ue000(?:[^()]|\([^()]*\))*)\)")
-# A citation beside other words in parentheses: "(002:1279-1335, [Fan-in](wikilink:Fan-in))".
-MARKER_IN_GROUP = re.compile(rf"\ue000\d+\ue001{SEPARATORS}|{SEPARATORS}\ue000\d+\ue001")
-SOURCE_LINE = re.compile(r"^\s*[*_]*sources?:[*_]*\s*(.*?)[*_]*\s*$", re.I)
+# but citations (and a "see") is left in it. It may hold one level of parentheses (a link).
+GROUP = re.compile(r"( ?)\(((?:[^()\ue000]|\([^()]*+\))*+\ue000(?:[^()]|\([^()]*+\))*+)\)")
+SOURCE_LINE = re.compile(r"^\s*+[*_]*+sources?:[*_]*+\s*+(.*)$", re.I)
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+BACKTICKS = re.compile(r"`++")
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+DELIMITER_CHARACTERS = set("|-: \t")
 
 
 @dataclass(frozen=True)
@@ -104,19 +103,24 @@ def lift(markdown: str, library: Library) -> tuple[str, list[Citation]]:
             fence = opening.group(1)
             out.append(line)
             continue
-        if "|" in line and index + 1 < len(lines) and TABLE_DELIMITER.match(lines[index + 1]) \
-                and not TABLE_DELIMITER.match(line):
+        if "|" in line and index + 1 < len(lines) and _delimiter_row(lines[index + 1]) \
+                and not _delimiter_row(line):
             table_drop = _source_column(line)
         elif "|" not in line:
             table_drop = None
         if table_drop is not None and "|" in line:
             line = _without_cell(line, table_drop, found, library)
         source = SOURCE_LINE.match(line)
-        if source and _only_citations(source.group(1), library):
-            _mark(source.group(1), found, library)
+        cited = source.group(1).rstrip().rstrip("*_") if source else ""
+        if cited and _only_citations(cited, library):
+            _mark(cited, found, library)
             continue
         out.append(_tidy(_mark_outside_code(line, found, library), found))
     return "\n".join(out), found
+
+
+def _delimiter_row(line: str) -> bool:
+    return "-" in line and set(line) <= DELIMITER_CHARACTERS
 
 
 def _source_column(header: str) -> int | None:
@@ -169,13 +173,35 @@ def _mark(text: str, found: list, library: Library) -> str:
 
 
 def _mark_outside_code(line: str, found: list, library: Library) -> str:
+    if "`" not in line:
+        return _mark(line, found, library)
     parts, last = [], 0
-    for span in CODE_SPAN.finditer(line):
-        parts.append(_mark(line[last:span.start()], found, library))
-        parts.append(span.group(0))
-        last = span.end()
+    for start, end in _code_spans(line):
+        parts.append(_mark(line[last:start], found, library))
+        parts.append(line[start:end])
+        last = end
     parts.append(_mark(line[last:], found, library))
     return "".join(parts)
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """Where the line's code spans are, as CommonMark reads them: a run of backticks up to the next
+    run of the same length, else the run is plain text. The next run of each length is found in one
+    pass from the end, so that a line of unmatched runs is not read again from each."""
+    runs = [(run.start(), run.end()) for run in BACKTICKS.finditer(line)]
+    following, after = [None] * len(runs), {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        following[index], after[length] = after.get(length), index
+    spans, index = [], 0
+    while index < len(runs):
+        closing = following[index]
+        if closing is None:
+            index += 1
+            continue
+        spans.append((runs[index][0], runs[closing][1]))
+        index = closing + 1
+    return spans
 
 
 def _tidy(line: str, found: list) -> str:
@@ -187,7 +213,8 @@ def _tidy(line: str, found: list) -> str:
 
 
 def _group_without_citations(match: re.Match) -> str:
-    rest = MARKER_IN_GROUP.sub("", match.group(2)).strip()
+    pieces = [piece.strip(" \t,;") for piece in MARKERS.split(match.group(2))[::2]]
+    rest = ", ".join(piece for piece in pieces if piece)
     if rest.lower().rstrip(":") in {"", "see", "see also", "source", "sources", "from"}:
         return ""
     return f"{match.group(1)}({rest})"
