@@ -22,6 +22,8 @@ PUBLIC = {
     "health",
     "review:dashboard",  # a visitor sees the public home, a learner their own day
     "notes:index", "notes:service", "notes:document", "notes:tables", "notes:table", "notes:search",
+    # The same pages reached first, to add a learner's study to them (review.note_pages).
+    "review:notes_index", "review:service_page", "review:document_page",
     "accounts:signup", "accounts:login", "accounts:logout",
 }
 STAFF = {"notes:upload", "notes:upload_status"}
@@ -44,6 +46,7 @@ def learner_urls(attempt, suspended, fit):
         ("exams:index", "/exams/", ["get"]),
         ("exams:practice", "/exams/practice/", ["get", "post"]),
         ("exams:start", "/exams/start/", ["post"]),
+        ("exams:service_quiz", "/exams/service/amazon-kinesis-data-streams/", ["post"]),
         ("exams:question", f"/exams/{attempt.pk}/1/", ["get", "post"]),
         ("exams:finish", f"/exams/{attempt.pk}/finish/", ["post"]),
         ("exams:results", f"/exams/{attempt.pk}/results/", ["get"]),

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from studyapp.notes.bulk import parameter_limit
-from studyapp.notes.models import Domain, Exam
+from studyapp.notes.models import Domain, Exam, Service
 from studyapp.review.models import Card, ReviewState
 
 from .models import Attempt, AttemptQuestion, BankQuestion
@@ -258,3 +258,17 @@ def _draw_sql(vendor: str, domains: int, picks: int) -> str:
     ]
     # In a fixed order, so that the seeded shuffles that follow give the same draw on every database.
     return " UNION ALL ".join(parts) + " ORDER BY 1, 7"
+
+
+# "Quiz me on this service": a short quiz, as the quick preset is.
+SERVICE_QUIZ = 10
+
+
+def draw_service(exam: Exam, service: Service, seed: int, count: int = SERVICE_QUIZ) -> list[str]:
+    """Up to `count` of the exam's questions asked of the service's cards, chosen by the seed: one query."""
+    keys = sorted(BankQuestion.objects.filter(
+        exam=exam, retired_at__isnull=True,
+        key__in=Card.objects.active().filter(services=service).values("key"),
+    ).values_list("key", flat=True))
+    random.Random(seed).shuffle(keys)
+    return keys[:count]

@@ -62,6 +62,7 @@ class Attempt(models.Model):
         DRILL = "drill", "Recall drill"
         CUSTOM = "custom", "Custom"
         RETAKE = "retake", "Retake of missed questions"
+        SERVICE = "service", "Quiz on a service"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
     exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="attempts")

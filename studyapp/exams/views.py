@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from studyapp.notes.models import Exam
+from studyapp.notes.models import Exam, Service
 from studyapp.review import daily, grading
 from studyapp.review.models import ReviewLog, StudySettings
 from studyapp.review.scheduler import Rating
@@ -100,6 +100,27 @@ def start(request):
                                     minutes=minutes, only_keys=keys, review=review)
     return _start_or_resume(request, name, "abandon" in request.POST, exam=exam, count=count, minutes=minutes,
                             domains=domains, review=review)
+
+
+@login_required
+@require_POST
+def service_quiz(request, slug):
+    """"Quiz me on this service": a short untimed exam (review mode) from the service's questions.
+    Always a new one: an open quiz on another service is not this one, and one on this service
+    stays in the list of open attempts."""
+    service = get_object_or_404(Service.objects.active().only("name", "slug"), slug=slug)
+    exam = _exam()
+    seed = random.SystemRandom().randrange(2**62)
+    keys = drawing.draw_service(exam, service, seed)
+    if not keys:
+        messages.error(request, f"There are no questions on {service.name} yet.")
+        return redirect(service)
+    count, minutes = PRESETS["quick"].size(exam)
+    with transaction.atomic():
+        StudySettings.objects.for_user(request.user, lock=True)  # one learner's starts one at a time
+        attempt = attempts.start(request.user, exam, Attempt.Preset.SERVICE, timezone.now(), len(keys),
+                                 minutes, only_keys=keys, seed=seed, review=True)
+    return redirect(attempt.get_absolute_url())
 
 
 def _start_or_resume(request, preset: str, abandon: bool, **drawn):

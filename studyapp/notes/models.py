@@ -54,6 +54,9 @@ class SourceFile(models.Model):
     imported_at = models.DateTimeField()
     domains = models.ManyToManyField("Domain", blank=True, related_name="sources")
     tasks = models.JSONField(default=list, blank=True, help_text="The exam guide's task statements it teaches")
+    # A default in the database too: rows written column by column (notes.bulk) may leave it out.
+    citations = models.JSONField(default=list, db_default=[], blank=True,
+                                 help_text="Its front matter's sources, named: [{label, url, where}]")
 
     class Meta:
         ordering = ["title"]
@@ -161,7 +164,9 @@ class Service(models.Model):
 class NoteSection(Imported):
     heading_path = models.JSONField(default=list)
     anchor = models.SlugField(max_length=200)
-    html = models.TextField(help_text="Sanitised at import time")
+    html = models.TextField(help_text="Sanitised at import time, its citations lifted out")
+    citations = models.JSONField(default=list, db_default=[], blank=True,
+                                 help_text="Lifted out of its text: [{label, url, where}]")
     text = models.TextField(blank=True, help_text="Plain text, for search")
     search_text = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64)

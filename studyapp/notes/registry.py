@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import models
 from django.utils.text import slugify
 
+from .citations import Library
 from .models import Service, SourceFile, address
 from .parse import read_front_matter
 from .render import normalise_name
@@ -22,7 +24,7 @@ def _importer_fingerprint() -> str:
     """Changes whenever the parser or renderer changes, so upgraded code re-reads every note."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for module in sorted([*here.joinpath("parse").glob("*.py"), here / "render.py"]):
+    for module in sorted([*here.joinpath("parse").glob("*.py"), here / "render.py", here / "citations.py"]):
         digest.update(module.read_bytes())
     return digest.hexdigest()
 
@@ -42,6 +44,7 @@ class NameRegistry:
     service_slugs: dict[str, str] = field(default_factory=dict)  # stored path of a service note -> its slug
     service_taken: "SlugSet" = field(default_factory=lambda: SlugSet())
     refused: dict[str, str] = field(default_factory=dict)  # path of a service note -> the note holding its name
+    library: Library = field(default_factory=Library)  # what citations name, as content/ gives it
 
     @classmethod
     def build(cls, parsed: list[ParsedNote]) -> "NameRegistry":
@@ -74,8 +77,16 @@ class NameRegistry:
         service_taken = SlugSet(Service.objects.values_list("slug", flat=True))
         service_slugs: dict[str, str] = {}
         defined = []
+        # The notes that give the titles of cited documents and the addresses of cited pages:
+        # those read now, and those already in that this import leaves alone.
+        libraries = [meta for meta in SourceFile.objects.exclude(path__in=incoming).filter(
+            models.Q(front_matter__has_key=LIBRARY_KEYS[0]) | models.Q(front_matter__has_key=LIBRARY_KEYS[1]),
+        ).values_list("front_matter", flat=True)]
         for item in parsed:
-            meta_title, aliases, kind = _peek(item.data)
+            meta = read_front_matter(item.data, settings.NOTES_MAX_FILE_BYTES)
+            meta_title, aliases, kind = _peek(meta)
+            if any(key in meta for key in LIBRARY_KEYS):
+                libraries.append(meta)
             path = item.report.path
             title = meta_title or Path(path).stem
             slug = known.get(path) or taken.claim(slugify(Path(path).stem) or "note")
@@ -110,8 +121,11 @@ class NameRegistry:
 
         urls = {name: address("notes:document", slugs[path]) for name, path in note_names.items()}
         urls.update({name: address("notes:service", service_pages[service]) for name, service in service_names.items()})
-        context = hashlib.sha256(repr((IMPORTER_FINGERPRINT, sorted(urls.items()))).encode()).hexdigest()
-        return cls(urls, service_names, note_names, slugs, context, service_slugs, service_taken, refused)
+        library = Library.from_meta(libraries)
+        # A note is rendered again when what its links or its citations point at changes.
+        context = hashlib.sha256(repr((IMPORTER_FINGERPRINT, sorted(urls.items()), library.fingerprint()))
+                                 .encode()).hexdigest()
+        return cls(urls, service_names, note_names, slugs, context, service_slugs, service_taken, refused, library)
 
     def service_slug(self, path: str, title: str) -> str:
         """The slug of the service a note defines: as planned above, or (for a note whose front
@@ -130,13 +144,15 @@ def _slug_of(slug: str, base: str) -> bool:
     return slug == base[:180] or (slug.startswith(f"{base[:175]}-") and slug[len(base[:175]) + 1:].isdigit())
 
 
-def _peek(data: bytes) -> tuple[str, list[str], str]:
+LIBRARY_KEYS = ("source_documents", "documentation_pages")
+
+
+def _peek(meta: dict) -> tuple[str, list[str], str]:
     """Title, aliases and type from front matter, read before the full parse.
 
-    Read as the parser reads it, so a note it will refuse names nothing; and never raising,
-    since the parse reports what is wrong with the file.
+    Read as the parser reads it (read_front_matter), so a note it will refuse names nothing;
+    and never raising, since the parse reports what is wrong with the file.
     """
-    meta = read_front_matter(data, settings.NOTES_MAX_FILE_BYTES)
     aliases = meta.get("aliases") or []
     aliases = aliases if isinstance(aliases, list) else [aliases]
     return meta.get("title") or "", aliases, (meta.get("type") or "topic").lower()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .citations import grouped, lift
 from .models import SourceFile
 from .parse import NoteError, parse_note
 from .parse.drafts import NoteDraft, Problem
@@ -30,6 +31,7 @@ class ParsedNote:
     checksum: str
     draft: NoteDraft | None = None
     rendered: list = field(default_factory=list)
+    citations: list = field(default_factory=list)  # each section's, lifted out of its text before rendering
     source_id: int | None = None
     domains: list[int] = field(default_factory=list)
     links: list = field(default_factory=list)
@@ -75,7 +77,9 @@ def read_notes(arguments, progress: Callback | None = None, names=None) -> Readi
         else:
             item.draft = _parse(item)
             if item.draft is not None:
-                rendering.append((item, renderer.submit([s.markdown for s in item.draft.sections])))
+                lifted = [lift(section.markdown, registry.library) for section in item.draft.sections]
+                item.citations = [grouped(found) for _, found in lifted]
+                rendering.append((item, renderer.submit([markdown for markdown, _ in lifted])))
         # Parsing is most of the reading's time: a file counts as read once it is parsed.
         reading.advance(item.report.path)
     rendered = Phase(progress, "rendering", len(rendering))

@@ -60,6 +60,7 @@ def service_detail(request, slug):
         "heading_path", "anchor", "source__title", "source__slug")
     return TemplateResponse(request, "notes/service.html", {
         "service": service,
+        "contents": _contents(sections, service.name),
         "domains": domains,
         "tasks": task_statements(service.source.tasks, domains) if service.source_id else [],
         "sections": sections,
@@ -79,13 +80,26 @@ def document_detail(request, slug):
         service = Service.objects.filter(source=source).only("slug").first()
         if service:
             return redirect(service)
+    sections = list(NoteSection.objects.active().filter(source=source).select_related("source"))
     return TemplateResponse(request, "notes/document.html", {
         "source": source,
+        "contents": _contents(sections, source.title),
         "tasks": task_statements(source.tasks, source.domains.active()) if source.tasks else [],
-        "sections": NoteSection.objects.active().filter(source=source).select_related("source"),
+        "sections": sections,
         "backlinks": NoteSection.objects.active().filter(links_to_notes=source).exclude(source=source)
         .select_related("source").only("heading_path", "anchor", "source__title", "source__slug"),
     })
+
+
+# A note of more top-level sections than this opens with a table of contents.
+CONTENTS_FROM = 4
+
+
+def _contents(sections: list, title: str) -> list:
+    """The note's top-level sections, for its table of contents; none for a short note."""
+    top = [section for section in sections
+           if len(section.heading_path) == 1 and section.heading_path[0] != title]
+    return top if len(top) >= CONTENTS_FROM else []
 
 
 @require_GET

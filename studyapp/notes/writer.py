@@ -31,6 +31,7 @@ from .models import (
 from .parse.drafts import Problem
 from .progress import Callback, Phase
 from .registry import NameRegistry, SlugSet, _service_slug_base
+from .citations import grouped, lift_all
 from .render import normalise_name
 
 if TYPE_CHECKING:
@@ -123,13 +124,13 @@ class Writer:
 
     def _sources(self, items):
         names = ["slug", "title", "kind", "aliases", "checksum", "link_context", "size", "front_matter", "warnings",
-                 "imported_at", "tasks"]
+                 "imported_at", "tasks", "citations"]
 
         def values(item):
             draft = item.draft
             return (self.registry.slugs[item.report.path], draft.title, draft.kind, draft.aliases, item.checksum,
                     self.registry.context, len(item.data), _jsonable(draft.meta),
-                    _stored_warnings(item), self.now, draft.tasks)
+                    _stored_warnings(item), self.now, draft.tasks, self._note_citations(draft.meta))
 
         paths = [i.report.path for i in items]
         existing = dict(SourceFile.objects.filter(path__in=paths).values_list("path", "pk"))
@@ -142,6 +143,12 @@ class Writer:
             item.source_id = ids[item.report.path]
         self._fresh_sources = {ids[i.report.path] for i in fresh}
         self._warnings_stored = {i.source_id: len(i.report.warnings) for i in items}
+
+    def _note_citations(self, meta: dict) -> list[dict]:
+        """The front matter's `sources`, named as the sections' citations are."""
+        listed = meta.get("sources")
+        listed = [text for text in (listed if isinstance(listed, list) else [listed]) if isinstance(text, str)]
+        return grouped(lift_all(", ".join(listed), self.registry.library))
 
     def _exam(self, item, draft):
         exam = Exam.objects.filter(code=draft.code).select_related("source").first()
@@ -304,7 +311,7 @@ class Writer:
                 anchor = anchors.claim(slugify(draft.heading_path[-1]) or "section")
                 values.append(dict(
                     line=draft.line, position=draft.position, heading_path=draft.heading_path,
-                    anchor=anchor, html=item.rendered[index], text=draft.text,
+                    anchor=anchor, html=item.rendered[index], citations=item.citations[index], text=draft.text,
                     search_text=_search(" ".join(draft.heading_path), draft.text),
                     content_hash=_hash(draft.heading_path, draft.markdown),
                 ))

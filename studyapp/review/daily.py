@@ -12,6 +12,8 @@ from django.db import transaction
 from . import queue, scheduler
 from .days import StudyDay, study_day
 from .exam_plan import replan
+from studyapp.notes.models import Service
+
 from .models import Card, ReviewState, StudySettings
 from .scheduler import Phase, Rating
 from .tickets import StaleTicket, make_ticket
@@ -49,6 +51,8 @@ class Sitting:
     answered: int | None = None  # the schedule answered in this request, if any
     # Studying ahead: learning cards due later today are shown now, as the learner asked.
     ahead: bool = False
+    # Reviewing one service: only its cards are shown, within the same daily limits.
+    service: Service | None = None
     notice: str = ""
     intervals: list = field(default_factory=list)
 
@@ -71,16 +75,16 @@ class Sitting:
 
 
 def start(user, now: datetime, study: StudySettings | None = None, lock: bool = False,
-          ahead: bool = False) -> Sitting:
+          ahead: bool = False, service: Service | None = None) -> Sitting:
     study = study or StudySettings.objects.for_user(user, lock=lock)
     day = study_day(now, study.time_zone)
     if study.exam_ahead(day.date) and study.planned_on != day.date:
         replan(user, day, study)  # the day's first visit: the exam plan is made again
-    return Sitting(study, now, day, tally_for(study, day), ahead=ahead)
+    return Sitting(study, now, day, tally_for(study, day), ahead=ahead, service=service)
 
 
 @contextmanager
-def answering(user, now: datetime, ahead: bool = False):
+def answering(user, now: datetime, ahead: bool = False, service: Service | None = None):
     """A sitting to answer, bury, suspend or undo in, all in one transaction.
 
     The learner's settings row is locked first, so one learner's answers are taken one at a time
@@ -89,20 +93,20 @@ def answering(user, now: datetime, ahead: bool = False):
     transactions queue them anyway).
     """
     with transaction.atomic():
-        yield start(user, now, lock=True, ahead=ahead)
+        yield start(user, now, lock=True, ahead=ahead, service=service)
 
 
-def act(user, now: datetime, action, ahead: bool = False):
+def act(user, now: datetime, action, ahead: bool = False, service: Service | None = None):
     """Run `action(sitting)` on the learner's sitting in one transaction (see `answering`).
 
     Returns the sitting, what the action returned, and a notice: when the form was stale (answered
     in another tab, say), nothing is done and the sitting is the current one, read afresh.
     """
     try:
-        with answering(user, now, ahead) as sitting:
+        with answering(user, now, ahead, service) as sitting:
             return sitting, action(sitting), ""
     except StaleTicket as stale:
-        return start(user, now, ahead=ahead), None, f"{stale} Here is the current card."
+        return start(user, now, ahead=ahead, service=service), None, f"{stale} Here is the current card."
 
 
 def tally_for(study: StudySettings, day: StudyDay) -> Tally:
@@ -113,7 +117,7 @@ def fill(sitting: Sitting, prefer: tuple[Card, ReviewState | None] | None = None
     """Counts and the current card: due learning cards, then due reviews, then new cards."""
     now = sitting.now
     due = queue.session_queue(sitting.study, now, sitting.soon, sitting.day.end, sitting.new_left,
-                              sitting.answered)
+                              sitting.answered, sitting.service.pk if sitting.service else None)
     sitting.new_count = due.new
     sitting.review_count = min(due.review, sitting.reviews_left)
     # Learning cards not yet due are shown early only when nothing else is left, as in Anki.

@@ -57,6 +57,12 @@ _SCOPE = """
                     WHERE cs.{card_id} = {card} AND v.{settings_id} = %(study)s))
 """
 
+# One service's cards only, as "Review this service" asks: within the learner's own choice, and
+# the day's limits, as ever.
+_FOCUS = """
+    AND EXISTS (SELECT 1 FROM {card_services} f WHERE f.{card_id} = {card} AND f.{service_id} = %(service)s)
+"""
+
 _SESSION = """
 SELECT
     (SELECT COUNT(*) FROM {state_table} s WHERE {due_where} AND s.{phase} IN {learning_phases}
@@ -137,13 +143,14 @@ def _names(vendor: str) -> dict:
     return quoted
 
 
-def _statement(template: str, scoped: bool, **extra) -> str:
+def _statement(template: str, scoped: bool, focused: bool = False, **extra) -> str:
     names = _names(connection.vendor)
 
     def in_scope(card: str) -> str:
         # With no choice made every card is in scope; without the scope, PostgreSQL plans the
         # session statement in a fifth of the time.
-        return _SCOPE.format(card=card, **names) if scoped else "1 = 1"
+        scope = _SCOPE.format(card=card, **names) if scoped else "1 = 1"
+        return scope + _FOCUS.format(card=card, **names) if focused else scope
 
     due_where = _DUE.format(in_scope=in_scope(f"s.{names['card_id']}"), **names)
     new_where = _NEW.format(in_scope=in_scope(f"c.{names['id']}"), **names)
@@ -152,8 +159,8 @@ def _statement(template: str, scoped: bool, **extra) -> str:
 
 # Each statement is built once per vendor: the vendor, unused in the body, is the cache key.
 @cache
-def _session_sql(vendor: str, scoped: bool) -> str:
-    return _statement(_SESSION, scoped, first_missed=_statement(_FIRST_MISSED, scoped))
+def _session_sql(vendor: str, scoped: bool, focused: bool = False) -> str:
+    return _statement(_SESSION, scoped, focused, first_missed=_statement(_FIRST_MISSED, scoped, focused))
 
 
 @cache
@@ -208,11 +215,12 @@ class Queue:
 
 
 def session_queue(study: StudySettings, now: datetime, soon: datetime, day_end: datetime, new_left: int,
-                  answered: int | None = None) -> Queue:
-    """`answered`: the schedule just answered, not to be shown again at once if another will do."""
+                  answered: int | None = None, service: int | None = None) -> Queue:
+    """`answered`: the schedule just answered, not to be shown again at once if another will do.
+    `service`: only that service's cards."""
     params = _common(study, now, max(day_end, soon), new_left) | {"soon": soon, "day_end": day_end,
-                                                                  "answered": answered or 0}
-    row = _run(_session_sql(connection.vendor, study.scoped), params)
+                                                                  "answered": answered or 0, "service": service or 0}
+    row = _run(_session_sql(connection.vendor, study.scoped, service is not None), params)
     return Queue(*(value or 0 for value in row[:3]), row[3], row[4], row[5], row[6] or 0, row[8] or row[7])
 
 

@@ -100,10 +100,25 @@ def statistics(user, sitting, scope: Scope = EVERY_CARD) -> Stats:
 RECALL_BUCKETS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.01)]
 
 
-def _recall_now(user, now: datetime, model, scope: Scope):
-    """The cards studied, by their predicted recall now, and per domain of the exams: how many
-    cards, how many met, how many mature, and the mean predicted recall now of those met. And the
-    active domains, which the scopes to choose from are made of."""
+@dataclass(frozen=True)
+class Figures:
+    """A group of cards as a learner stands with them: how many, how many met (studied), how
+    many mature, and the mean predicted recall now of those met (None before the first)."""
+
+    cards: int
+    studied: int
+    mature: int
+    recall: float | None
+
+    @property
+    def weakness(self) -> tuple:
+        """Weakest first: met cards recalled worst, then cards never met (nothing known yet), most first."""
+        return (self.recall is None, self.recall or 0.0, -self.cards)
+
+
+def _card_recall(user, now: datetime, model, scope: Scope = EVERY_CARD) -> tuple[dict[int, float], set[int]]:
+    """Each card in scope the learner has met, by its predicted recall now on `model`'s curve; and
+    those of them that are mature."""
     recall, mature = {}, set()
     for card_id, stability, last_review in scope.on(ReviewState.objects.filter(
             user=user, card__retired_at__isnull=True, stability__isnull=False, last_review__isnull=False).exclude(
@@ -111,16 +126,42 @@ def _recall_now(user, now: datetime, model, scope: Scope):
         recall[card_id] = recall_at(stability, last_review, now, model)
         if stability >= MATURE_DAYS:
             mature.add(card_id)
+    return recall, mature
+
+
+def _figures(cards, recall: dict[int, float], mature: set[int]) -> Figures:
+    met = [recall[card] for card in cards if card in recall]
+    return Figures(len(cards), len(met), sum(card in mature for card in cards), sum(met) / len(met) if met else None)
+
+
+def by_service(user, now: datetime, model, services=None) -> dict[int, Figures]:
+    """Figures per service, of the active cards each service's notes made: two queries, whatever
+    the number of cards or services. `services` (ids) limits it to those."""
+    recall, mature = _card_recall(user, now, model)
+    links = Card.services.through.objects.filter(card__retired_at__isnull=True)
+    if services is not None:
+        links = links.filter(service_id__in=services)
+    cards_of = defaultdict(list)
+    for card_id, service_id in links.values_list("card_id", "service_id"):
+        cards_of[service_id].append(card_id)
+    return {service_id: _figures(cards, recall, mature) for service_id, cards in cards_of.items()}
+
+
+def _recall_now(user, now: datetime, model, scope: Scope):
+    """The cards studied, by their predicted recall now, and per domain of the exams: how many
+    cards, how many met, how many mature, and the mean predicted recall now of those met. And the
+    active domains, which the scopes to choose from are made of."""
+    recall, mature = _card_recall(user, now, model, scope)
     spread = [(f"{low:.0%}–{min(high, 1):.0%}", sum(low <= r < high for r in recall.values()))
               for low, high in RECALL_BUCKETS]
     cards_of = defaultdict(list)
     for card_id, domain_id in Card.domains.through.objects.filter(card__retired_at__isnull=True).values_list(
             "card_id", "domain_id"):
         cards_of[domain_id].append(card_id)
+
     def row(label, cards):
-        met = [recall[card] for card in cards if card in recall]
-        return (label, len(cards), len(met), sum(card in mature for card in cards),
-                sum(met) / len(met) if met else None)
+        figures = _figures(cards, recall, mature)
+        return (label, figures.cards, figures.studied, figures.mature, figures.recall)
 
     active_domains = list(Domain.objects.active().select_related("exam").order_by("exam__code", "number"))
     domains = [row(domain, cards_of.get(domain.pk, [])) for domain in active_domains if scope.covers(domain)]

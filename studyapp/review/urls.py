@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import note_pages, views
 
 app_name = "review"
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path("review/suspended/", views.suspended, name="suspended"),
     path("review/suspended/<int:pk>/unsuspend/", views.unsuspend, name="unsuspend"),
     re_path(r"^review/history\.(?P<fmt>csv|json)$", views.history, name="history"),
+    # The notes' own addresses (reversed as notes:index, notes:service and notes:document), reached
+    # here first: these views add the learner's study to the notes' pages (review.note_pages).
+    path("notes/", note_pages.notes_index, name="notes_index"),
+    path("notes/services/<slug:slug>/", note_pages.service_page, name="service_page"),
+    path("notes/docs/<slug:slug>/", note_pages.document_page, name="document_page"),
 ]

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from studyapp.notes import views as notes_views
+from studyapp.notes.models import Service
 from studyapp.spreadsheet import inert
 from studyapp.web import partial_template, vary_on_htmx
 
@@ -46,25 +47,33 @@ def session(request):
     now = timezone.now()
     prefer, notice = None, ""
     ahead = request.GET.get("ahead") == "1"
+    service = _focus(request)
     if request.method == "POST":
         try:
-            current, done, notice = daily.act(request.user, now, lambda current: _act(request, current), ahead)
+            current, done, notice = daily.act(request.user, now, lambda current: _act(request, current), ahead,
+                                              service)
         except UnknownAction:
             return HttpResponseBadRequest("Unknown action.")
         prefer, notice = done or (None, notice)
         if not request.htmx:
             if notice:
                 messages.info(request, notice)
-            return redirect(_session_url(prefer, ahead))
+            return redirect(_session_url(prefer, ahead, service))
     else:
-        current = daily.start(request.user, now, ahead=ahead)
+        current = daily.start(request.user, now, ahead=ahead, service=service)
         if key := request.GET.get("card"):
             prefer = _preferred(request.user, key)
     daily.fill(current, prefer)
     current.notice = notice
     template = partial_template(request, "review/session.html", "session")
     return vary_on_htmx(TemplateResponse(request, template, {"sitting": current,
-                                                             "review_url": _session_url(None, ahead)}))
+                                                             "review_url": _session_url(None, ahead, service)}))
+
+
+def _focus(request) -> Service | None:
+    """The service the learner chose to review alone ("Review this service"), if any."""
+    slug = request.GET.get("service")
+    return get_object_or_404(Service.objects.active().only("name", "slug"), slug=slug) if slug else None
 
 
 class UnknownAction(Exception):
@@ -102,8 +111,9 @@ def _preferred(user, key):
     return (state.card, state) if state else None
 
 
-def _session_url(prefer, ahead: bool = False) -> str:
-    query = {**({"card": prefer[0].key} if prefer else {}), **({"ahead": "1"} if ahead else {})}
+def _session_url(prefer, ahead: bool = False, service: Service | None = None) -> str:
+    query = {**({"card": prefer[0].key} if prefer else {}), **({"ahead": "1"} if ahead else {}),
+             **({"service": service.slug} if service else {})}
     url = reverse("review:session")
     return f"{url}?{urlencode(query)}" if query else url
 

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from studyapp.notes.citations import Library, lift
 from studyapp.notes.parse import parse_note
 from studyapp.notes.render import MAX_SECTION_CHARS, Renderer
 
@@ -81,3 +82,31 @@ def test_it_checks_how_deep_a_long_numbered_line_nests_in_linear_time():
     assert time.monotonic() - started < 10  # hours when quadratic
     assert warning == "section nests lists or quotes over 40 deep; shown as plain text"
     assert html.startswith('<pre class="plain">')
+
+
+@pytest.mark.parametrize("name", LONG_LINES)
+def test_it_lifts_the_citations_out_of_a_line_as_long_as_a_note_in_linear_time(name):
+    library = Library({"002": "A document"}, {"A page": "https://docs.aws.amazon.com/a-page.html"})
+    draft = parse_note(f"{name}.md", LONG_LINES[name].encode(), MAX_BYTES)
+    started = time.monotonic()
+    for section in draft.sections:
+        lift(section.markdown, library)
+    assert time.monotonic() - started < 10  # hours when quadratic
+
+
+CITATION_LINES = {
+    "documentation-openers": run("AWS documentation (", "# Sources\n\n"),
+    "parentheses-around-spaces": run("( ", "# Groups\n\n(002:1) "),
+    "spaces-before-a-group": run(" ", "# Groups\n\nText", "(002:1)"),
+    "source-line-padded": run(" ", "Source: 002:1", "*"),
+    "codes-without-end": run("002:1", "# Codes\n\n"),
+    "markers-in-a-long-group": run(" 002:1,", "# Groups\n\n(", ")"),
+}
+
+
+@pytest.mark.parametrize("name", CITATION_LINES)
+def test_citations_are_lifted_from_lines_shaped_against_them_in_linear_time(name):
+    library = Library({"002": "A document"})
+    started = time.monotonic()
+    lift(CITATION_LINES[name], library)
+    assert time.monotonic() - started < 10  # hours when quadratic

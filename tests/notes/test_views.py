@@ -48,8 +48,8 @@ def test_notes_index_lists_domains_and_their_services(client, imported, tmp_path
 def test_service_page_shows_notes_patterns_tables_and_backlinks(client, imported, tmp_path, django_assert_num_queries):
     grow(tmp_path, 3)
     # service with its note, its domains with their exams, own sections, patterns, tables,
-    # backlinks, mentions
-    with django_assert_num_queries(7):
+    # backlinks, mentions, the cards its sections made
+    with django_assert_num_queries(8):
         response = client.get("/notes/services/amazon-kinesis-data-streams/")
     html = response.content.decode()
     assert "<h1>Amazon Kinesis Data Streams</h1>" in html
@@ -61,7 +61,7 @@ def test_service_page_shows_notes_patterns_tables_and_backlinks(client, imported
 
 def test_service_page_query_count_does_not_grow_with_content(client, imported, tmp_path, django_assert_max_num_queries):
     grow(tmp_path, 40)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get("/notes/services/amazon-kinesis-data-streams/")
 
 
@@ -71,7 +71,7 @@ def test_unknown_service_is_404(client, imported):
 
 def test_document_page_renders_sanitised_sections(client, imported, django_assert_num_queries):
     slug = SourceFile.objects.get(path__endswith="hostile.md").slug
-    with django_assert_num_queries(3):  # source, sections, backlinks
+    with django_assert_num_queries(4):  # source, sections, backlinks, the cards its sections made
         response = client.get(f"/notes/docs/{slug}/")
     html = response.content.decode().lower()
     assert response.status_code == 200

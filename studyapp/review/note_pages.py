@@ -1,0 +1,75 @@
+"""The notes' pages as a learner reads them: each service's figures on /notes/ (weakest first on
+request), "Review this service" and "Quiz me on this service" on its page, and under each section
+the cards it made.
+
+The notes app knows nothing of cards or learners, so these views call its own and add to what its
+templates are given; the project's URLconf reaches them first, and the pages keep their addresses."""
+
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from studyapp.notes import views as notes_views
+
+from .models import Card, ReviewState, StudySettings
+from .scheduler import Phase
+from .stats import Figures, by_service
+
+NOTHING_YET = Figures(0, 0, 0, None)
+
+
+@require_safe
+def notes_index(request):
+    response = notes_views.notes_index(request)
+    if not request.user.is_authenticated:
+        return response
+    context = response.context_data
+    figures = by_service(request.user, timezone.now(), StudySettings.objects.for_user(request.user).memory_model())
+    weakest = request.GET.get("sort") == "weakest"
+    domains, unassigned = list(context["domains"]), list(context["unassigned"])
+    for services in [*(domain.active_services for domain in domains), unassigned]:
+        for service in services:
+            service.study = figures.get(service.pk, NOTHING_YET)
+        if weakest:
+            services.sort(key=lambda service: service.study.weakness)
+    context.update(domains=domains, unassigned=unassigned, weakest=weakest)
+    return response
+
+
+@require_safe
+def service_page(request, slug):
+    response = notes_views.service_detail(request, slug)
+    context = response.context_data
+    service = context["service"]
+    _attach_cards(request.user, service.source_id, context["sections"])
+    if request.user.is_authenticated:
+        model = StudySettings.objects.for_user(request.user).memory_model()
+        context["study"] = by_service(request.user, timezone.now(), model, [service.pk]).get(service.pk, NOTHING_YET)
+    return response
+
+
+@require_safe
+def document_page(request, slug):
+    response = notes_views.document_detail(request, slug)
+    if getattr(response, "context_data", None) is None:  # a service's note: sent to its page
+        return response
+    context = response.context_data
+    _attach_cards(request.user, context["source"].pk, context["sections"])
+    return response
+
+
+def _attach_cards(user, source_id: int | None, sections: list):
+    """Each section's `cards`: the active cards it made, in the order they are introduced, each
+    with whether the learner has met it. Two queries, one for a visitor."""
+    for section in sections:
+        section.cards = []
+    if source_id is None:
+        return
+    met = set()
+    if user.is_authenticated:
+        met = set(ReviewState.objects.filter(user=user, card__source_id=source_id).exclude(phase=Phase.NEW)
+                  .values_list("card_id", flat=True))
+    by_anchor = {section.anchor: section for section in sections}
+    for pk, key, front, anchor in Card.objects.active().filter(source_id=source_id).values_list(
+            "pk", "key", "front", "anchor"):
+        if anchor in by_anchor:
+            by_anchor[anchor].cards.append((key, front, pk in met))
