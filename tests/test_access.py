@@ -45,6 +45,7 @@ def learner_urls(attempt, suspended, fit):
         ("review:previous_parameters", "/review/settings/fit/previous/", ["post"]),
         ("exams:index", "/exams/", ["get"]),
         ("exams:practice", "/exams/practice/", ["get", "post"]),
+        ("exams:calibration", "/exams/calibration/", ["get"]),
         ("exams:start", "/exams/start/", ["post"]),
         ("exams:service_quiz", "/exams/service/amazon-kinesis-data-streams/", ["post"]),
         ("exams:question", f"/exams/{attempt.pk}/1/", ["get", "post"]),

@@ -8,7 +8,7 @@ import pytest
 
 from studyapp.exams.models import Attempt, AttemptQuestion
 from studyapp.notes.models import Service
-from studyapp.review.models import Card, ReviewState
+from studyapp.review.models import Card, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase
 
 from tests.conftest import NOW, studied
@@ -30,6 +30,7 @@ def weak(user, cards):
 @pytest.fixture
 def learner(client, alice, imported, clock):
     client.force_login(alice)
+    StudySettings.objects.for_user(alice)  # made on the learner's first visit
     return client
 
 
@@ -50,13 +51,14 @@ def test_the_notes_index_shows_each_services_figures_in_a_fixed_number_of_querie
     studied(alice, cards_of("amazon-kinesis-data-streams"))
     weak(alice, cards_of("amazon-s3")[:3])
     # the session, the user, domains with pattern counts, their services, unassigned services,
-    # documents, the learner's schedules, the cards of every service
-    with django_assert_num_queries(8):
+    # documents, the learner's settings (their forgetting curve), the learner's schedules, the
+    # cards of every service
+    with django_assert_num_queries(9):
         html = learner.get("/notes/").content.decode()
     assert "2 of 2 cards studied · 0 mature · recall now 9" in re.sub(r"<[^>]+>|\n", "", html)
     assert "3 of 6 cards studied · 0 mature · recall now" in re.sub(r"<[^>]+>|\n", "", html)
     studied(alice, cards_of("aws-cloudtrail"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         learner.get("/notes/")
 
 
@@ -73,8 +75,8 @@ def test_the_notes_index_puts_the_weakest_services_first_on_request(learner, ali
 def test_the_service_page_shows_the_learners_figures_and_both_actions(learner, alice, django_assert_num_queries):
     studied(alice, cards_of("amazon-kinesis-data-streams")[:1])
     # the session, the user, the service page's eight as a visitor sees it (tests/notes/test_views.py),
-    # the learner's met cards of the note, the learner's schedules, the service's cards
-    with django_assert_num_queries(13):
+    # the learner's met cards of the note, the learner's settings, schedules and the service's cards
+    with django_assert_num_queries(14):
         html = learner.get("/notes/services/amazon-kinesis-data-streams/").content.decode()
     text = re.sub(r"<[^>]+>|\n", "", html)
     assert "Your study of Amazon Kinesis Data Streams" in text
