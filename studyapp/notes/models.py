@@ -1,5 +1,6 @@
 import os
 import uuid
+from collections import Counter
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -8,6 +9,8 @@ from urllib.parse import quote
 from django.db import connection, models
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+
+from . import vocabulary
 
 # What reverse() leaves unquoted in an argument (RFC 3986's sub-delimiters and a few more).
 URL_SAFE = "!$&'()*+,;=~:@"
@@ -401,6 +404,42 @@ class QuestionPatternSearch(SearchIndex):
 
     class Meta(SearchIndex.Meta):
         db_table = "notes_questionpattern_search"
+
+
+class SearchWord(models.Model):
+    """A word of what search looks through, and in how many rows: what a search that finds nothing
+    offers in place of a misspelt term (studyapp.notes.vocabulary). Counted anew by every import
+    that changes a note."""
+
+    word = models.CharField(max_length=40, unique=True)
+    length = models.PositiveSmallIntegerField()
+    rows = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["length", "-rows"], name="notes_searchword_length_rows")]
+
+    def __str__(self):
+        return self.word
+
+    @classmethod
+    def rebuild(cls):
+        counts = Counter()
+        for model in SEARCH_INDEXES:
+            for text in model.objects.active().values_list("search_text", flat=True).iterator(chunk_size=5000):
+                counts.update(vocabulary.words(text))
+        cls.objects.all().delete()
+        cls.objects.bulk_create((cls(word=word, length=len(word), rows=rows) for word, rows in counts.items()),
+                                batch_size=2000)
+
+    @classmethod
+    def suggestion(cls, terms: list[str]) -> str:
+        """`terms` with each misspelt one replaced by the closest word, or ""; one query at most."""
+        lengths = vocabulary.lengths(terms)
+        if lengths is None:
+            return ""
+        candidates = list(cls.objects.filter(length__range=lengths).order_by("-rows", "word")
+                          .values_list("word", flat=True)[:vocabulary.CANDIDATES])
+        return vocabulary.suggestion(terms, candidates)
 
 
 SEARCH_INDEXES = {Service: ServiceSearch, NoteSection: NoteSectionSearch, ComparisonTable: ComparisonTableSearch,

@@ -2,23 +2,25 @@
 
 Every kind keeps a lower-cased `search_text` written at import time; a row matches when it holds
 every term as a substring. A trigram index finds the candidates (FTS5 on SQLite, pg_trgm on
-PostgreSQL, both from migration 0002), so a search is one query per kind, four in all, whose
-work does not grow with the collection.
+PostgreSQL, both from migration 0002), so a search is one query per kind, four in all.
+
+Every match is ranked, and each kind shows its best LIMIT: a term found as a whole word counts
+before one found at the start of a word, and that before one found inside a word, so "ecr" lists
+Amazon ECR before Secrets Manager. Rows of equal rank keep the page's order.
 """
 
 import re
 from collections import namedtuple
+from functools import reduce
+from operator import add
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Concat
 
-from .models import ComparisonTable, NoteSection, QuestionPattern, Service, address
+from .models import ComparisonTable, NoteSection, QuestionPattern, SearchWord, Service, address
 
 LIMIT = 20
-# How many of a kind's matches, in the order they were imported, are put in the page's order
-# before the first LIMIT are shown. Up to WINDOW matches, a kind shows exactly its first LIMIT in
-# that order; past it the sort would grow with the matches (thousands at 100,000 patterns).
-WINDOW = 200
 # Trigrams: a shorter term is in no index, and only filters the rows the other terms find.
 INDEXED = 3
 
@@ -56,20 +58,57 @@ ADDRESSES = {
 RESULTS = {kind: namedtuple(f"{kind.title()}Result", [*SHOWN[kind], "url"]) for kind in ADDRESSES}
 
 
+# Where a word ends: search_text is lower case, and anything but these (a space, punctuation, an
+# arrow, any other character) stands between two words.
+WORD = "0-9a-z_"
+WHOLE, START, INSIDE = 0, 1, 2
+
+
+class Glob(Func):
+    """SQLite's GLOB, whose character classes find a word's edge in C; its LIKE cannot, and the
+    REGEXP Django gives SQLite calls Python for every row."""
+
+    function = "GLOB"
+    output_field = BooleanField()
+
+
+def _glob_literal(term: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", term)
+
+
+def _found_as(term: str, whole: bool):
+    """A condition for a row holding `term` at the start of a word, and at its end too if `whole`.
+    An edge of the term that is not a word character ("(s3)") is an edge of a word already."""
+    before = bool(re.match(f"[{WORD}]", term))
+    after = whole and bool(re.match(f"[{WORD}]", term[-1]))
+    if connection.vendor == "sqlite":
+        padded = Concat(Value(" "), "search_text", Value(" "))
+        pattern = ("*" + (f"[^{WORD}]" if before else "") + _glob_literal(term)
+                   + (f"[^{WORD}]" if after else "") + "*")
+        return Glob(Value(pattern), padded)
+    return Q(search_text__regex=("(^|[^" + WORD + "])" if before else "") + re.escape(term)
+             + ("($|[^" + WORD + "])" if after else ""))
+
+
+def rank(terms: list[str]):
+    """Each term's place in the row: WHOLE, START or INSIDE a word; the lower the sum, the better."""
+    return reduce(add, (Case(When(_found_as(term, whole=True), then=Value(WHOLE)),
+                             When(_found_as(term, whole=False), then=Value(START)),
+                             default=Value(INSIDE), output_field=IntegerField()) for term in terms))
+
+
 def _matching(kind: str, terms: list[str]) -> list:
-    """A kind's first LIMIT rows holding every term.
+    """A kind's best LIMIT rows holding every term, ranked over all of them (`rank`).
 
     `contains` (LIKE) decides what matches, on both databases; the index only narrows the rows it
-    looks at. PostgreSQL's pg_trgm index serves the LIKE itself; SQLite's FTS5 index is joined,
-    and read in rowid order so the window stops at its first WINDOW rows.
+    looks at. PostgreSQL's pg_trgm index serves the LIKE itself; SQLite's FTS5 index is joined.
     """
     model = MODELS[kind]
-    matching = model.objects.active().filter(*(Q(search_text__contains=term) for term in terms)).order_by("pk")
+    matching = model.objects.active().filter(*(Q(search_text__contains=term) for term in terms))
     indexed = [term for term in terms if len(term) >= INDEXED]
     if connection.vendor == "sqlite" and indexed:
-        matching = (matching.filter(search_index__search_text__match=fts_query(indexed))
-                    .order_by("search_index__item_id"))
-    rows = (model.objects.active().filter(pk__in=matching.values("pk")[:WINDOW])
+        matching = matching.filter(search_index__search_text__match=fts_query(indexed))
+    rows = (matching.annotate(rank=rank(terms)).order_by("rank", *model._meta.ordering)
             .values_list(*SHOWN[kind], named=True)[:LIMIT])
     return [result(kind, row) for row in rows]
 
@@ -88,7 +127,10 @@ def snippet(text: str, terms: list[str], width: int = 180) -> str:
 
 
 def run_search(query: str) -> dict:
-    """Each kind's first LIMIT matches as rows of its SHOWN fields, the terms, and the total."""
+    """Each kind's best LIMIT matches as rows of its SHOWN fields, the terms, the total, and for a
+    search that finds nothing, the query with its misspelt terms corrected ("" if none is)."""
     terms = terms_of(query)
     found = {kind: _matching(kind, terms) if terms else [] for kind in SHOWN}
-    return {**found, "terms": terms, "total": sum(map(len, found.values()))}
+    total = sum(map(len, found.values()))
+    suggestion = SearchWord.suggestion(terms) if terms and not total else ""
+    return {**found, "terms": terms, "total": total, "suggestion": suggestion}

@@ -24,6 +24,7 @@ from .models import (
     NoteSection,
     QuestionPattern,
     Scenario,
+    SearchWord,
     Service,
     SourceFile,
     new_key,
@@ -85,6 +86,8 @@ class Writer:
         update_rows(SourceFile, ["warnings"], [(i.source_id, (_stored_warnings(i),)) for i in items
                                                 if len(i.report.warnings) > self._warnings_stored[i.source_id]])
         self._compact_search_indexes()
+        if items:
+            SearchWord.rebuild()
 
     def _compact_search_indexes(self):
         # Only after an import that wrote a large share of a kind, such as the first: merging costs

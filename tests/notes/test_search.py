@@ -50,16 +50,27 @@ def found(query) -> dict[str, list[int]]:
     return {kind: [row.pk for row in results[kind]] for kind in KINDS}
 
 
-def substring_scan(query, window=None) -> dict[str, list[int]]:
-    """What search means, computed in Python from every active row: the rows holding each term, in
-    the page's order, the first LIMIT of them (of the first `window` in import order, if given)."""
+def word_rank(text: str, term: str) -> int:
+    """Where a term is in a text, as search ranks it: 0 a whole word, 1 the start of a word, 2 inside
+    one, where a word is a run of [0-9a-z_] (an edge of the term that is none is a word's edge)."""
+    before = "(?<![0-9a-z_])" if re.match("[0-9a-z_]", term) else ""
+    after = "(?![0-9a-z_])" if re.match("[0-9a-z_]", term[-1]) else ""
+    if re.search(before + re.escape(term) + after, text):
+        return 0
+    return 1 if re.search(before + re.escape(term), text) else 2
+
+
+def substring_scan(query) -> dict[str, list[int]]:
+    """What search means, computed in Python from every active row: the rows holding each term,
+    best ranked first (the sum of word_rank over the terms), then in the page's order; the first
+    LIMIT of them."""
     terms = search.terms_of(query)
     expected = {}
     for kind, model in KINDS.items():
-        rows = [row for row in model.objects.active().order_by("pk")
-                if terms and all(term in row.search_text for term in terms)][:window]
-        ids = {row.pk for row in rows}
-        expected[kind] = [pk for pk in model.objects.active().values_list("pk", flat=True) if pk in ids][:search.LIMIT]
+        ranks = {row.pk: sum(word_rank(row.search_text, term) for term in terms)
+                 for row in model.objects.active() if terms and all(term in row.search_text for term in terms)}
+        page_order = [pk for pk in model.objects.active().values_list("pk", flat=True) if pk in ranks]
+        expected[kind] = sorted(page_order, key=lambda pk: ranks[pk])[:search.LIMIT]
     return expected
 
 
@@ -132,11 +143,48 @@ def test_search_finds_exactly_what_a_substring_scan_finds(corpus):
     assert all(found("a").values())
 
 
-def test_past_the_window_a_kind_shows_its_first_matches_in_the_pages_order(corpus, monkeypatch):
-    monkeypatch.setattr(search, "WINDOW", 3)
-    for query in ["a", "s3", "kinesis", "data stream"]:
-        assert found(query) == substring_scan(query, window=3), query
-    assert len(found("a")["patterns"]) == 3
+def test_whole_words_rank_before_starts_of_words_before_insides_over_every_match(tmp_path):
+    (tmp_path / "secrets.md").write_text("---\ntype: service\n---\n# AWS Secrets Manager\n\nRotates secrets.\n")
+    (tmp_path / "ecr.md").write_text("---\ntype: service\n---\n# Amazon ECR\n\nStores container images.\n")
+    # More matches inside a word than a search used to rank (the first 200 found), imported first.
+    rows = "".join(f"| Rotate secret number {n} | AWS Secrets Manager |\n" for n in range(250))
+    (tmp_path / "cues.md").write_text(
+        "# Cues\n\n| Question pattern | Answer |\n|---|---|\n" + rows
+        + "| Scan images for vulnerabilities when pushed | Amazon ECR image scanning |\n"
+        + "| Pull images from an ECR-compatible registry | Amazon ECR |\n")
+    run_import(tmp_path)
+
+    results = run_search("ECR")
+    assert [s.name for s in results["services"]] == ["Amazon ECR", "AWS Secrets Manager"]
+    assert [p.answer for p in results["patterns"][:2]] == ["Amazon ECR image scanning", "Amazon ECR"]
+    assert len(results["patterns"]) == search.LIMIT
+    # A word's start ranks between: "secret" starts "secrets" and is inside no word here.
+    assert [p.prompt for p in run_search("rotat")["patterns"][:1]] == ["Rotate secret number 0"]
+    for query in ["ecr", "secret", "ecr image", "images", "rotate secret", "er", "(s3)"]:
+        assert found(query) == substring_scan(query), query
+
+
+def test_a_misspelt_search_that_finds_nothing_suggests_the_closest_words(corpus, django_assert_num_queries):
+    with django_assert_num_queries(5):  # the four kinds, then the words about as long as the terms
+        results = run_search("kinesiss")
+    assert results["total"] == 0 and results["suggestion"] == "kinesis"
+    assert run_search("firehose kinesiss")["suggestion"] == "firehose kinesis"  # a known word stays
+    assert run_search("KINESIS strems")["suggestion"] == "kinesis streams"
+    assert run_search("kinesis")["suggestion"] == ""  # it finds something
+    for nothing_close in ["zzzzzz", "kin", "s3 zzzz"]:
+        assert run_search(nothing_close)["suggestion"] == "", nothing_close
+    with django_assert_num_queries(4):  # nothing to correct: no fifth query
+        assert run_search("qq")["suggestion"] == ""
+
+
+def test_the_words_follow_the_notes(corpus):
+    assert run_search("quokkas")["suggestion"] == ""
+    (corpus / "wombat.md").write_text("# Wombat notes\n\nA quokka digs.\n")
+    run_import(corpus)
+    assert run_search("quokkka")["suggestion"] == "quokka"
+    (corpus / "wombat.md").write_text("# Wombat notes\n\nA wombat digs.\n")
+    run_import(corpus)
+    assert run_search("quokkka")["suggestion"] == ""
 
 
 def test_reimporting_edited_notes_keeps_the_index_in_step(corpus):
