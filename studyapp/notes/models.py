@@ -10,7 +10,7 @@ from django.db import connection, models
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
-from . import vocabulary
+from . import words
 
 # What reverse() leaves unquoted in an argument (RFC 3986's sub-delimiters and a few more).
 URL_SAFE = "!$&'()*+,;=~:@"
@@ -138,6 +138,7 @@ class Service(models.Model):
     category = models.CharField(max_length=100, blank=True)
     summary = models.TextField(blank=True)
     search_text = models.TextField(blank=True)
+    search_names = models.TextField(blank=True, help_text="What names it, for ranking (notes.words.naming)")
     domains = models.ManyToManyField(Domain, blank=True, related_name="services")
     source = models.OneToOneField(SourceFile, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="service")
@@ -162,6 +163,7 @@ class NoteSection(Imported):
     html = models.TextField(help_text="Sanitised at import time")
     text = models.TextField(blank=True, help_text="Plain text, for search")
     search_text = models.TextField(blank=True)
+    search_names = models.TextField(blank=True, help_text="What names it, for ranking (notes.words.naming)")
     content_hash = models.CharField(max_length=64)
     services = models.ManyToManyField(Service, blank=True, related_name="mentioned_in")
     links_to = models.ManyToManyField(Service, blank=True, related_name="linked_from")
@@ -189,6 +191,7 @@ class ComparisonTable(Imported):
     # judgments. Empty: decided from the table (review.cards).
     flashcards = models.CharField(max_length=10, blank=True)
     search_text = models.TextField(blank=True)
+    search_names = models.TextField(blank=True, help_text="What names it, for ranking (notes.words.naming)")
     content_hash = models.CharField(max_length=64)
     services = models.ManyToManyField(Service, blank=True, related_name="tables")
 
@@ -214,6 +217,7 @@ class QuestionPattern(Imported):
     task = models.CharField(max_length=10, blank=True, help_text="The exam guide's task statement, e.g. 2.1")
     answer_services = models.ManyToManyField(Service, blank=True, related_name="answers")
     search_text = models.TextField(blank=True)
+    search_names = models.TextField(blank=True, help_text="What names it, for ranking (notes.words.naming)")
     content_hash = models.CharField(max_length=64)
 
     class Meta(Imported.Meta):
@@ -408,7 +412,7 @@ class QuestionPatternSearch(SearchIndex):
 
 class SearchWord(models.Model):
     """A word of what search looks through, and in how many rows: what a search that finds nothing
-    offers in place of a misspelt term (studyapp.notes.vocabulary). Counted anew by every import
+    offers in place of a misspelt term (studyapp.notes.words). Counted anew by every import
     that changes a note."""
 
     word = models.CharField(max_length=40, unique=True)
@@ -426,7 +430,7 @@ class SearchWord(models.Model):
         counts = Counter()
         for model in SEARCH_INDEXES:
             for text in model.objects.active().values_list("search_text", flat=True).iterator(chunk_size=5000):
-                counts.update(vocabulary.words(text))
+                counts.update(words.vocabulary_of(text))
         cls.objects.all().delete()
         cls.objects.bulk_create((cls(word=word, length=len(word), rows=rows) for word, rows in counts.items()),
                                 batch_size=2000)
@@ -434,12 +438,12 @@ class SearchWord(models.Model):
     @classmethod
     def suggestion(cls, terms: list[str]) -> str:
         """`terms` with each misspelt one replaced by the closest word, or ""; one query at most."""
-        lengths = vocabulary.lengths(terms)
+        lengths = words.lengths(terms)
         if lengths is None:
             return ""
         candidates = list(cls.objects.filter(length__range=lengths).order_by("-rows", "word")
-                          .values_list("word", flat=True)[:vocabulary.CANDIDATES])
-        return vocabulary.suggestion(terms, candidates)
+                          .values_list("word", flat=True)[:words.CANDIDATES])
+        return words.suggestion(terms, candidates)
 
 
 SEARCH_INDEXES = {Service: ServiceSearch, NoteSection: NoteSectionSearch, ComparisonTable: ComparisonTableSearch,

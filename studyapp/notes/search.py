@@ -4,9 +4,9 @@ Every kind keeps a lower-cased `search_text` written at import time; a row match
 every term as a substring. A trigram index finds the candidates (FTS5 on SQLite, pg_trgm on
 PostgreSQL, both from migration 0002), so a search is one query per kind, four in all.
 
-Every match is ranked, and each kind shows its best LIMIT: a term found as a whole word counts
-before one found at the start of a word, and that before one found inside a word, so "ecr" lists
-Amazon ECR before Secrets Manager. Rows of equal rank keep the page's order.
+Every match is ranked, and each kind shows its best LIMIT: a term that is a whole word of what
+names the row counts before one that starts a word of it, and that before one found anywhere else,
+so "ecr" lists Amazon ECR before Secrets Manager.
 """
 
 import re
@@ -15,10 +15,10 @@ from functools import reduce
 from operator import add
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Func, IntegerField, Q, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from .models import ComparisonTable, NoteSection, QuestionPattern, SearchWord, Service, address
+from .words import ranked_words
 
 LIMIT = 20
 # Trigrams: a shorter term is in no index, and only filters the rows the other terms find.
@@ -58,57 +58,43 @@ ADDRESSES = {
 RESULTS = {kind: namedtuple(f"{kind.title()}Result", [*SHOWN[kind], "url"]) for kind in ADDRESSES}
 
 
-# Where a word ends: search_text is lower case, and anything but these (a space, punctuation, an
-# arrow, any other character) stands between two words.
-WORD = "0-9a-z_"
 WHOLE, START, INSIDE = 0, 1, 2
-
-
-class Glob(Func):
-    """SQLite's GLOB, whose character classes find a word's edge in C; its LIKE cannot, and the
-    REGEXP Django gives SQLite calls Python for every row."""
-
-    function = "GLOB"
-    output_field = BooleanField()
-
-
-def _glob_literal(term: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", term)
-
-
-def _found_as(term: str, whole: bool):
-    """A condition for a row holding `term` at the start of a word, and at its end too if `whole`.
-    An edge of the term that is not a word character ("(s3)") is an edge of a word already."""
-    before = bool(re.match(f"[{WORD}]", term))
-    after = whole and bool(re.match(f"[{WORD}]", term[-1]))
-    if connection.vendor == "sqlite":
-        padded = Concat(Value(" "), "search_text", Value(" "))
-        pattern = ("*" + (f"[^{WORD}]" if before else "") + _glob_literal(term)
-                   + (f"[^{WORD}]" if after else "") + "*")
-        return Glob(Value(pattern), padded)
-    return Q(search_text__regex=("(^|[^" + WORD + "])" if before else "") + re.escape(term)
-             + ("($|[^" + WORD + "])" if after else ""))
+# Rows of equal rank in the page's order, but by the note's place rather than its title: a join to
+# every match's note, to sort thousands of them by title, took longer than the rest of a search.
+TIES = {"services": ("name",), "sections": ("source_id", "position"), "tables": ("source_id", "position"),
+        "patterns": ("source_id", "position")}
 
 
 def rank(terms: list[str]):
-    """Each term's place in the row: WHOLE, START or INSIDE a word; the lower the sum, the better."""
-    return reduce(add, (Case(When(_found_as(term, whole=True), then=Value(WHOLE)),
-                             When(_found_as(term, whole=False), then=Value(START)),
-                             default=Value(INSIDE), output_field=IntegerField()) for term in terms))
+    """Each term's place in what names the row (`search_names`, notes.words.naming): WHOLE, START
+    or INSIDE a word, INSIDE too when only the rest of the text holds it; the lower the sum, the
+    better. A term of no word characters ("→") is INSIDE everywhere, so it orders nothing."""
+    places = []
+    for term in terms:
+        words = ranked_words(term)
+        places.append(Case(When(Q(search_names__contains=f" {words} "), then=Value(WHOLE)),
+                           When(Q(search_names__contains=f" {words}"), then=Value(START)),
+                           default=Value(INSIDE), output_field=IntegerField()) if words else Value(INSIDE))
+    return reduce(add, places)
 
 
 def _matching(kind: str, terms: list[str]) -> list:
     """A kind's best LIMIT rows holding every term, ranked over all of them (`rank`).
 
-    `contains` (LIKE) decides what matches, on both databases; the index only narrows the rows it
-    looks at. PostgreSQL's pg_trgm index serves the LIKE itself; SQLite's FTS5 index is joined.
+    A row matches when it holds every term. PostgreSQL's pg_trgm index serves `contains` (LIKE)
+    itself. On SQLite, FTS5's trigram index answers a phrase of three characters or more exactly
+    as LIKE would (search_text and the terms are lower case), so only shorter terms need the LIKE.
     """
     model = MODELS[kind]
-    matching = model.objects.active().filter(*(Q(search_text__contains=term) for term in terms))
     indexed = [term for term in terms if len(term) >= INDEXED]
+    matching = model.objects.active()
     if connection.vendor == "sqlite" and indexed:
         matching = matching.filter(search_index__search_text__match=fts_query(indexed))
-    rows = (matching.annotate(rank=rank(terms)).order_by("rank", *model._meta.ordering)
+        unindexed = [term for term in terms if len(term) < INDEXED]
+    else:
+        unindexed = terms
+    matching = matching.filter(*(Q(search_text__contains=term) for term in unindexed))
+    rows = (matching.annotate(rank=rank(terms)).order_by("rank", *TIES[kind])
             .values_list(*SHOWN[kind], named=True)[:LIMIT])
     return [result(kind, row) for row in rows]
 

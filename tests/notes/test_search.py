@@ -50,27 +50,39 @@ def found(query) -> dict[str, list[int]]:
     return {kind: [row.pk for row in results[kind]] for kind in KINDS}
 
 
-def word_rank(text: str, term: str) -> int:
-    """Where a term is in a text, as search ranks it: 0 a whole word, 1 the start of a word, 2 inside
-    one, where a word is a run of [0-9a-z_] (an edge of the term that is none is a word's edge)."""
-    before = "(?<![0-9a-z_])" if re.match("[0-9a-z_]", term) else ""
-    after = "(?![0-9a-z_])" if re.match("[0-9a-z_]", term[-1]) else ""
-    if re.search(before + re.escape(term) + after, text):
-        return 0
-    return 1 if re.search(before + re.escape(term), text) else 2
+def word_rank(names: str, term: str) -> int:
+    """Where a term is among the words that name a row, as search ranks it: 0 a whole word, 1 the
+    start of one, 2 elsewhere; a word is a run of [0-9a-z_], and a term is its words in order."""
+    words = re.findall("[0-9a-z_]+", term)
+    named = re.findall("[0-9a-z_]+", names)
+    for start in range(len(named) - len(words) + 1) if words else ():
+        if named[start:start + len(words) - 1] == words[:-1]:
+            if named[start + len(words) - 1] == words[-1]:
+                return 0
+    for start in range(len(named) - len(words) + 1) if words else ():
+        if named[start:start + len(words) - 1] == words[:-1] and named[start + len(words) - 1].startswith(words[-1]):
+            return 1
+    return 2
+
+
+NAMES = {"services": lambda row: [row.name, *row.aliases, row.category],
+         "sections": lambda row: row.heading_path,
+         "tables": lambda row: [row.title, *row.columns],
+         "patterns": lambda row: [row.prompt, row.answer]}
 
 
 def substring_scan(query) -> dict[str, list[int]]:
     """What search means, computed in Python from every active row: the rows holding each term,
-    best ranked first (the sum of word_rank over the terms), then in the page's order; the first
-    LIMIT of them."""
+    best ranked first (the sum of word_rank over the terms, among what names the row), then by
+    name (services) or by note and place; the first LIMIT of them."""
     terms = search.terms_of(query)
     expected = {}
     for kind, model in KINDS.items():
-        ranks = {row.pk: sum(word_rank(row.search_text, term) for term in terms)
-                 for row in model.objects.active() if terms and all(term in row.search_text for term in terms)}
-        page_order = [pk for pk in model.objects.active().values_list("pk", flat=True) if pk in ranks]
-        expected[kind] = sorted(page_order, key=lambda pk: ranks[pk])[:search.LIMIT]
+        rows = [row for row in model.objects.active() if terms and all(term in row.search_text for term in terms)]
+        ties = (lambda row: row.name) if kind == "services" else (lambda row: (row.source_id, row.position))
+        rows.sort(key=lambda row: (sum(word_rank(" ".join(NAMES[kind](row)).lower(), term) for term in terms),
+                                   ties(row)))
+        expected[kind] = [row.pk for row in rows][:search.LIMIT]
     return expected
 
 

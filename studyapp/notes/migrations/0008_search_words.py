@@ -2,18 +2,34 @@ from collections import Counter
 
 from django.db import migrations, models
 
-from studyapp.notes import vocabulary
+from studyapp.notes import words
+from studyapp.notes.search_triggers import restore_search_triggers
 
-KINDS = ["Service", "NoteSection", "ComparisonTable", "QuestionPattern"]
+# Each kind and the fields that name a row of it, as the import writes them (studyapp.notes.writer).
+NAMING = {
+    "Service": lambda row: words.naming(row.name, *row.aliases, row.category),
+    "NoteSection": lambda row: words.naming(*row.heading_path),
+    "ComparisonTable": lambda row: words.naming(row.title, *row.columns),
+    "QuestionPattern": lambda row: words.naming(row.prompt, row.answer),
+}
 
 
-def count_words(apps, schema_editor):
-    """The words of notes imported before this migration, as SearchWord.rebuild counts them."""
+def name_and_count(apps, schema_editor):
+    """For notes imported before this migration: each row's naming words, and the vocabulary
+    (SearchWord.rebuild)."""
     counts = Counter()
-    for name in KINDS:
-        rows = apps.get_model("notes", name).objects.filter(retired_at__isnull=True)
-        for text in rows.values_list("search_text", flat=True).iterator(chunk_size=5000):
-            counts.update(vocabulary.words(text))
+    for name, naming in NAMING.items():
+        model = apps.get_model("notes", name)
+        batch = []
+        for row in model.objects.iterator(chunk_size=2000):
+            row.search_names = naming(row)
+            batch.append(row)
+            if row.retired_at is None:
+                counts.update(words.vocabulary_of(row.search_text))
+            if len(batch) == 2000:
+                model.objects.bulk_update(batch, ["search_names"])
+                batch = []
+        model.objects.bulk_update(batch, ["search_names"])
     SearchWord = apps.get_model("notes", "SearchWord")
     SearchWord.objects.bulk_create((SearchWord(word=word, length=len(word), rows=rows)
                                     for word, rows in counts.items()), batch_size=2000)
@@ -26,6 +42,26 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='comparisontable',
+            name='search_names',
+            field=models.TextField(blank=True, help_text='What names it, for ranking (notes.words.naming)'),
+        ),
+        migrations.AddField(
+            model_name='notesection',
+            name='search_names',
+            field=models.TextField(blank=True, help_text='What names it, for ranking (notes.words.naming)'),
+        ),
+        migrations.AddField(
+            model_name='questionpattern',
+            name='search_names',
+            field=models.TextField(blank=True, help_text='What names it, for ranking (notes.words.naming)'),
+        ),
+        migrations.AddField(
+            model_name='service',
+            name='search_names',
+            field=models.TextField(blank=True, help_text='What names it, for ranking (notes.words.naming)'),
+        ),
         migrations.CreateModel(
             name='SearchWord',
             fields=[
@@ -38,5 +74,7 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['length', '-rows'], name='notes_searchword_length_rows')],
             },
         ),
-        migrations.RunPython(count_words, migrations.RunPython.noop),
+        # SQLite adds a column by building the table anew, which drops its search index's triggers.
+        migrations.RunPython(restore_search_triggers(*NAMING), migrations.RunPython.noop),
+        migrations.RunPython(name_and_count, migrations.RunPython.noop),
     ]

@@ -1,12 +1,32 @@
-"""The words search offers in place of a misspelt one ("kinesiss": did you mean "kinesis"?), pure.
+"""Words of what search looks through, pure: what names a row, by which search ranks its matches,
+and the words it offers in place of a misspelt one ("kinesiss": did you mean "kinesis"?).
 
-The words are counted at import time (studyapp.notes.models.SearchWord); a search that finds
-nothing reads those about as long as its terms, the most common first and at most CANDIDATES of
-them, and difflib picks the closest to each term, so its cost does not grow with the notes.
+Both are worked out at import time. A row's naming words are stored beside its search text
+(`search_names`), so ranking thousands of matches reads a short column rather than a note. The
+vocabulary is counted into studyapp.notes.models.SearchWord; a search that finds nothing reads the
+words about as long as its terms, the most common first and at most CANDIDATES of them, and
+difflib picks the closest to each term, so its cost does not grow with the notes.
 """
 
 import difflib
 import re
+
+# A word, for ranking: search text is lower case, and anything else (a space, punctuation, an
+# arrow, any other character) stands between two words.
+RANKED_WORD = re.compile(r"[0-9a-z_]+")
+
+
+def naming(*parts: str) -> str:
+    """What names a row (a service's name, aliases and category, a section's headings, a table's
+    title and columns, a pattern's cue and answer) as its words, each with a space either side:
+    " amazon ecr elastic container registry ". A term is a whole word of it where " term " is in it."""
+    return " " + " ".join(RANKED_WORD.findall(" ".join(parts).lower())) + " "
+
+
+def ranked_words(term: str) -> str:
+    """A term as naming() writes words: "sse-s3" as "sse s3"; "" for a term of no word ("→")."""
+    return " ".join(RANKED_WORD.findall(term))
+
 
 # Words of letters only: "s3" or "2.1" is no word to correct a term to.
 WORD = re.compile(r"[^\W\d_]{3,40}")
@@ -19,7 +39,7 @@ CANDIDATES = 5000
 CUTOFF = 0.8
 
 
-def words(text: str) -> set[str]:
+def vocabulary_of(text: str) -> set[str]:
     return set(WORD.findall(text.lower()))
 
 
