@@ -53,16 +53,14 @@ def found(query) -> dict[str, list[int]]:
 def word_rank(names: str, term: str) -> int:
     """Where a term is among the words that name a row, as search ranks it: 0 a whole word, 1 the
     start of one, 2 elsewhere; a word is a run of [0-9a-z_], and a term is its words in order."""
-    words = re.findall("[0-9a-z_]+", term)
-    named = re.findall("[0-9a-z_]+", names)
-    for start in range(len(named) - len(words) + 1) if words else ():
-        if named[start:start + len(words) - 1] == words[:-1]:
-            if named[start + len(words) - 1] == words[-1]:
-                return 0
-    for start in range(len(named) - len(words) + 1) if words else ():
-        if named[start:start + len(words) - 1] == words[:-1] and named[start + len(words) - 1].startswith(words[-1]):
-            return 1
-    return 2
+    words, named = re.findall("[0-9a-z_]+", term), re.findall("[0-9a-z_]+", names)
+    if not words:
+        return 2
+    places = [named[i:i + len(words)] for i in range(len(named) - len(words) + 1)]
+    if words in places:
+        return 0
+    starts = any(p[:-1] == words[:-1] and p[-1].startswith(words[-1]) for p in places)
+    return 1 if starts else 2
 
 
 NAMES = {"services": lambda row: [row.name, *row.aliases, row.category],
