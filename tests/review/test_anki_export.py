@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from studyapp.review.anki import guid_for
 from studyapp.review.models import Card
 
-from ..conftest import NOW
+from ..conftest import FIXTURES, NOW
 from ..notes.test_import import run_import
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -204,3 +204,28 @@ def test_a_reader_that_stops_early_ends_the_export_quietly(notes, format):
     with os.fdopen(write_end, "w") as stream:
         call_command("export_notes", "--format", format, stdout=stream)  # no BrokenPipeError
         stream.write("what is left goes nowhere")
+
+
+@pytest.mark.parametrize("fixture", ["hostile", "formulas"])
+def test_cards_written_to_attack_arrive_in_anki_as_the_text_they_hold(fixture, collection, tmp_path, clock):
+    """Cues and answers with markup, scripts, quotes, commas, line breaks and spreadsheet formulas:
+    Anki holds each field as text, in the CSV and in the package alike."""
+    run_import(FIXTURES / fixture)
+    cards = list(Card.objects.active())
+    assert len(cards) > 3
+    import_csv(collection, export("--format", "csv"), tmp_path)
+    from_csv = {guid: (n["Front"], n["Back"], n.tags) for guid, n in notes_in(collection).items()}
+    for card in cards:
+        front, back, tags = from_csv[guid_for(card.key)]
+        assert shown(front) == card.front and shown(back).startswith(card.answer), card.front
+        assert "<" not in front.replace("<br>", "") and "<" not in back.replace("<br>", "")
+        assert all(" " not in tag for tag in tags)
+
+    export("--format", "apkg", "--output", str(tmp_path / "deck.apkg"))
+    (tmp_path / "again").mkdir()
+    again = Collection(str(tmp_path / "again" / "collection.anki2"))
+    try:
+        import_apkg(again, tmp_path / "deck.apkg")
+        assert {guid: (n["Front"], n["Back"], n.tags) for guid, n in notes_in(again).items()} == from_csv
+    finally:
+        again.close()

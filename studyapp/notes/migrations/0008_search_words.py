@@ -42,26 +42,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='comparisontable',
+        *(migrations.AddField(
+            model_name=name.lower(),
             name='search_names',
             field=models.TextField(blank=True, help_text='What names it, for ranking (notes.words.naming)'),
-        ),
-        migrations.AddField(
-            model_name='notesection',
-            name='search_names',
-            field=models.TextField(blank=True, help_text='What names it, for ranking (notes.words.naming)'),
-        ),
-        migrations.AddField(
-            model_name='questionpattern',
-            name='search_names',
-            field=models.TextField(blank=True, help_text='What names it, for ranking (notes.words.naming)'),
-        ),
-        migrations.AddField(
-            model_name='service',
-            name='search_names',
-            field=models.TextField(blank=True, help_text='What names it, for ranking (notes.words.naming)'),
-        ),
+        ) for name in NAMING),
         migrations.CreateModel(
             name='SearchWord',
             fields=[
