@@ -16,6 +16,8 @@ from operator import add
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 
 from .models import ComparisonTable, NoteSection, QuestionPattern, SearchWord, Service, address
 from .words import ranked_words
@@ -65,6 +67,12 @@ TIES = {"services": ("name",), "sections": ("source_id", "position"), "tables": 
         "patterns": ("source_id", "position")}
 
 
+def _names_hold(text: str):
+    # instr() and strpos() rather than LIKE, whose '%' each character of the row tries a match at:
+    # ranking thousands of matches took twice as long.
+    return GreaterThan(StrIndex("search_names", Value(text)), 0)
+
+
 def rank(terms: list[str]):
     """Each term's place in what names the row (`search_names`, notes.words.naming): WHOLE, START
     or INSIDE a word, INSIDE too when only the rest of the text holds it; the lower the sum, the
@@ -72,8 +80,8 @@ def rank(terms: list[str]):
     places = []
     for term in terms:
         words = ranked_words(term)
-        places.append(Case(When(Q(search_names__contains=f" {words} "), then=Value(WHOLE)),
-                           When(Q(search_names__contains=f" {words}"), then=Value(START)),
+        places.append(Case(When(_names_hold(f" {words} "), then=Value(WHOLE)),
+                           When(_names_hold(f" {words}"), then=Value(START)),
                            default=Value(INSIDE), output_field=IntegerField()) if words else Value(INSIDE))
     return reduce(add, places)
 
@@ -94,8 +102,12 @@ def _matching(kind: str, terms: list[str]) -> list:
     else:
         unindexed = terms
     matching = matching.filter(*(Q(search_text__contains=term) for term in unindexed))
-    rows = (matching.annotate(rank=rank(terms)).order_by("rank", *TIES[kind])
-            .values_list(*SHOWN[kind], named=True)[:LIMIT])
+    order = ("rank", *TIES[kind])
+    # The best rows' keys first, then what they show: sorting every match with the columns shown
+    # (a section's text, its note's title) took longer than finding and ranking them.
+    best = matching.annotate(rank=rank(terms)).order_by(*order).values("pk")[:LIMIT]
+    rows = (model.objects.filter(pk__in=best).annotate(rank=rank(terms)).order_by(*order)
+            .values_list(*SHOWN[kind], named=True))
     return [result(kind, row) for row in rows]
 
 

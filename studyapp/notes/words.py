@@ -14,13 +14,22 @@ import re
 # A word, for ranking: search text is lower case, and anything else (a space, punctuation, an
 # arrow, any other character) stands between two words.
 RANKED_WORD = re.compile(r"[0-9a-z_]+")
+# Short enough for every row's to sit in an index (studyapp.notes.models.RANKING_INDEX).
+NAMING_CHARS = 300
 
 
 def naming(*parts: str) -> str:
     """What names a row (a service's name, aliases and category, a section's headings, a table's
     title and columns, a pattern's cue and answer) as its words, each with a space either side:
-    " amazon ecr elastic container registry ". A term is a whole word of it where " term " is in it."""
-    return " " + " ".join(RANKED_WORD.findall(" ".join(parts).lower())) + " "
+    " amazon ecr elastic container registry ". A term is a whole word of it where " term " is in it.
+    Its first NAMING_CHARS characters at most, whole words: a name, not a paragraph."""
+    named, length = [], 1
+    for word in RANKED_WORD.finditer(" ".join(parts).lower()):
+        length += len(word[0]) + 1
+        if length > NAMING_CHARS:
+            break
+        named.append(word[0])
+    return " " + " ".join(named) + " "
 
 
 def ranked_words(term: str) -> str:

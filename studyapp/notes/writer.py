@@ -27,6 +27,7 @@ from .models import (
     SearchWord,
     Service,
     SourceFile,
+    analyze_searchable,
     new_key,
 )
 from .parse.drafts import Problem
@@ -89,6 +90,7 @@ class Writer:
         self._compact_search_indexes()
         if items:
             SearchWord.rebuild()
+            analyze_searchable()
 
     def _compact_search_indexes(self):
         # Only after an import that wrote a large share of a kind, such as the first: merging costs
