@@ -138,7 +138,8 @@ class Service(models.Model):
     category = models.CharField(max_length=100, blank=True)
     summary = models.TextField(blank=True)
     search_text = models.TextField(blank=True)
-    search_names = models.TextField(blank=True, help_text="What names it, for ranking (notes.words.naming)")
+    search_names = models.TextField(blank=True, db_default="",
+                                    help_text="What names it, for ranking (notes.words.naming)")
     domains = models.ManyToManyField(Domain, blank=True, related_name="services")
     source = models.OneToOneField(SourceFile, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="service")
@@ -163,7 +164,8 @@ class NoteSection(Imported):
     html = models.TextField(help_text="Sanitised at import time")
     text = models.TextField(blank=True, help_text="Plain text, for search")
     search_text = models.TextField(blank=True)
-    search_names = models.TextField(blank=True, help_text="What names it, for ranking (notes.words.naming)")
+    search_names = models.TextField(blank=True, db_default="",
+                                    help_text="What names it, for ranking (notes.words.naming)")
     content_hash = models.CharField(max_length=64)
     services = models.ManyToManyField(Service, blank=True, related_name="mentioned_in")
     links_to = models.ManyToManyField(Service, blank=True, related_name="linked_from")
@@ -191,7 +193,8 @@ class ComparisonTable(Imported):
     # judgments. Empty: decided from the table (review.cards).
     flashcards = models.CharField(max_length=10, blank=True)
     search_text = models.TextField(blank=True)
-    search_names = models.TextField(blank=True, help_text="What names it, for ranking (notes.words.naming)")
+    search_names = models.TextField(blank=True, db_default="",
+                                    help_text="What names it, for ranking (notes.words.naming)")
     content_hash = models.CharField(max_length=64)
     services = models.ManyToManyField(Service, blank=True, related_name="tables")
 
@@ -217,7 +220,8 @@ class QuestionPattern(Imported):
     task = models.CharField(max_length=10, blank=True, help_text="The exam guide's task statement, e.g. 2.1")
     answer_services = models.ManyToManyField(Service, blank=True, related_name="answers")
     search_text = models.TextField(blank=True)
-    search_names = models.TextField(blank=True, help_text="What names it, for ranking (notes.words.naming)")
+    search_names = models.TextField(blank=True, db_default="",
+                                    help_text="What names it, for ranking (notes.words.naming)")
     content_hash = models.CharField(max_length=64)
 
     class Meta(Imported.Meta):

@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
         *(migrations.AddField(
             model_name=name.lower(),
             name='search_names',
-            field=models.TextField(blank=True, help_text='What names it, for ranking (notes.words.naming)'),
+            field=models.TextField(blank=True, db_default='', help_text='What names it, for ranking (notes.words.naming)'),
         ) for name in NAMING),
         migrations.CreateModel(
             name='SearchWord',
