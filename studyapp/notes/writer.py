@@ -226,7 +226,8 @@ class Writer:
         fresh = [v for pk, (v, _) in planned.items() if isinstance(pk, tuple)]
         insert_rows(Service, names, fresh)
         text = names.index("search_text")
-        self._searchable_writes[Service] += sum(indexed.get(key) != values[text] for key, (values, _) in planned.items())
+        self._searchable_writes[Service] += sum(indexed.get(key) != values[text]
+                                                for key, (values, _) in planned.items())
         new_ids = dict(Service.objects.filter(name__in=[v[0] for v in fresh]).values_list("name", "pk")) if fresh else {}
         ids = {key: new_ids[key[1]] if isinstance(key, tuple) else key for key in planned}
         replace_m2m(Service.domains, list(ids.values()),

@@ -162,7 +162,8 @@ def test_a_newer_apkg_updates_the_notes_in_place(notes, collection, tmp_path, cl
 
 @pytest.mark.parametrize("options, deck, chosen", [
     (["--exam", "dea-c01"], "Exam Study::DEA-C01", {"exam__code": "DEA-C01"}),
-    (["--exam", "DEA-C01", "--domain", "2"], "Exam Study::DEA-C01::Domain 2 Data Store Management", {"domains__number": 2}),
+    (["--exam", "DEA-C01", "--domain", "2"], "Exam Study::DEA-C01::Domain 2 Data Store Management",
+     {"domains__number": 2}),
     (["--service", "amazon-s3"], "Exam Study::Amazon S3", {"services__slug": "amazon-s3"}),
     (["--service", "Amazon Kinesis Data Streams", "--exam", "DEA-C01"],
      "Exam Study::DEA-C01::Amazon Kinesis Data Streams", {"services__slug": "amazon-kinesis-data-streams"}),
@@ -187,7 +188,8 @@ def test_a_deck_is_an_exam_a_domain_or_a_service(notes, collection, tmp_path, cl
 def test_a_deck_that_names_nothing_is_refused(notes):
     run_import(notes)
     assert export("--format", "csv", "--domain", "2").splitlines()[3].endswith("Domain 2 Data Store Management")
-    for options, message in [(["--exam", "SAA-C03"], "no exam 'SAA-C03'"), (["--domain", "9"], "DEA-C01 has no domain 9"),
+    for options, message in [(["--exam", "SAA-C03"], "no exam 'SAA-C03'"),
+                             (["--domain", "9"], "DEA-C01 has no domain 9"),
                              (["--service", "Amazon Quokka"], "no service 'Amazon Quokka'"),
                              (["--format", "json", "--exam", "DEA-C01"], "are for an Anki deck"),
                              (["--format", "apkg"], "--output names the .apkg file")]:

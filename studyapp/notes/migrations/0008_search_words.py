@@ -21,7 +21,8 @@ NAMING = {
 # keeps long values out of the row, and needs none. Like the search index's triggers, a table that
 # SQLite builds anew loses it: studyapp.notes.search_triggers puts both back.
 RANKED = ["NoteSection", "ComparisonTable", "QuestionPattern"]
-RANKING_INDEX = "CREATE INDEX IF NOT EXISTS {table}_ranking ON {table} (id, retired_at, source_id, position, search_names)"
+RANKING_INDEX = ("CREATE INDEX IF NOT EXISTS {table}_ranking "
+                 "ON {table} (id, retired_at, source_id, position, search_names)")
 
 
 def create_ranking_indexes(apps, schema_editor):
@@ -76,7 +77,8 @@ class Migration(migrations.Migration):
         *(migrations.AddField(
             model_name=name.lower(),
             name='search_names',
-            field=models.TextField(blank=True, db_default='', help_text='What names it, for ranking (notes.words.naming)'),
+            field=models.TextField(blank=True, db_default='',
+                                   help_text='What names it, for ranking (notes.words.naming)'),
         ) for name in NAMING),
         migrations.CreateModel(
             name='SearchWord',
