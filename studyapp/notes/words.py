@@ -14,7 +14,7 @@ import re
 # A word, for ranking: search text is lower case, and anything else (a space, punctuation, an
 # arrow, any other character) stands between two words.
 RANKED_WORD = re.compile(r"[0-9a-z_]+")
-# Short enough for every row's to sit in an index (studyapp.notes.models.RANKING_INDEX).
+# Short enough for every row's to sit in its ranking index (migration 0008_search_words).
 NAMING_CHARS = 300
 
 
