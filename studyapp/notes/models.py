@@ -1,6 +1,7 @@
 import json
 import os
 import uuid
+from collections import Counter
 from datetime import timedelta
 from functools import cache, cached_property
 from pathlib import Path
@@ -11,6 +12,7 @@ from django.db import connection, models
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
+from . import words
 from .processes import process_exists
 from .progress import ImportProgress
 
@@ -143,6 +145,8 @@ class Service(models.Model):
     category = models.CharField(max_length=100, blank=True)
     summary = models.TextField(blank=True)
     search_text = models.TextField(blank=True)
+    search_names = models.TextField(blank=True, db_default="",
+                                    help_text="What names it, for ranking (notes.words.naming)")
     domains = models.ManyToManyField(Domain, blank=True, related_name="services")
     source = models.OneToOneField(SourceFile, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="service")
@@ -169,6 +173,8 @@ class NoteSection(Imported):
                                  help_text="Lifted out of its text: [{label, url, where}]")
     text = models.TextField(blank=True, help_text="Plain text, for search")
     search_text = models.TextField(blank=True)
+    search_names = models.TextField(blank=True, db_default="",
+                                    help_text="What names it, for ranking (notes.words.naming)")
     content_hash = models.CharField(max_length=64)
     services = models.ManyToManyField(Service, blank=True, related_name="mentioned_in")
     links_to = models.ManyToManyField(Service, blank=True, related_name="linked_from")
@@ -196,6 +202,8 @@ class ComparisonTable(Imported):
     # judgments. Empty: decided from the table (review.cards).
     flashcards = models.CharField(max_length=10, blank=True)
     search_text = models.TextField(blank=True)
+    search_names = models.TextField(blank=True, db_default="",
+                                    help_text="What names it, for ranking (notes.words.naming)")
     content_hash = models.CharField(max_length=64)
     services = models.ManyToManyField(Service, blank=True, related_name="tables")
 
@@ -221,6 +229,8 @@ class QuestionPattern(Imported):
     task = models.CharField(max_length=10, blank=True, help_text="The exam guide's task statement, e.g. 2.1")
     answer_services = models.ManyToManyField(Service, blank=True, related_name="answers")
     search_text = models.TextField(blank=True)
+    search_names = models.TextField(blank=True, db_default="",
+                                    help_text="What names it, for ranking (notes.words.naming)")
     content_hash = models.CharField(max_length=64)
 
     class Meta(Imported.Meta):
@@ -441,6 +451,54 @@ class QuestionPatternSearch(SearchIndex):
 
     class Meta(SearchIndex.Meta):
         db_table = "notes_questionpattern_search"
+
+
+class SearchWord(models.Model):
+    """A word of what search looks through, and in how many rows: what a search that finds nothing
+    offers in place of a misspelt term (studyapp.notes.words). Counted anew by every import
+    that changes a note."""
+
+    word = models.CharField(max_length=40, unique=True)
+    length = models.PositiveSmallIntegerField()
+    rows = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["length", "-rows"], name="notes_searchword_length_rows")]
+
+    def __str__(self):
+        return self.word
+
+    @classmethod
+    def rebuild(cls):
+        counts = Counter()
+        for model in SEARCH_INDEXES:
+            for text in model.objects.active().values_list("search_text", flat=True).iterator(chunk_size=5000):
+                counts.update(words.vocabulary_of(text))
+        cls.objects.all().delete()
+        cls.objects.bulk_create((cls(word=word, length=len(word), rows=rows) for word, rows in counts.items()),
+                                batch_size=2000)
+
+    @classmethod
+    def suggestion(cls, terms: list[str]) -> str:
+        """`terms` with each misspelt one replaced by the closest word, or ""; one query at most."""
+        lengths = words.lengths(terms)
+        if lengths is None:
+            return ""
+        candidates = list(cls.objects.filter(length__range=lengths).order_by("-rows", "word")
+                          .values_list("word", flat=True)[:words.CANDIDATES])
+        return words.suggestion(terms, candidates)
+
+
+def analyze_searchable():
+    """SQLite: measure the searchable tables, so that its planner knows how wide their rows are and
+    reads a search's matches through their ranking indexes (migration 0010) rather than their rows.
+    A sample of each index is enough (analysis_limit). PostgreSQL measures its tables itself."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit = 1000")
+        for model in (NoteSection, ComparisonTable, QuestionPattern):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 SEARCH_INDEXES = {Service: ServiceSearch, NoteSection: NoteSectionSearch, ComparisonTable: ComparisonTableSearch,

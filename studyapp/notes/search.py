@@ -2,23 +2,27 @@
 
 Every kind keeps a lower-cased `search_text` written at import time; a row matches when it holds
 every term as a substring. A trigram index finds the candidates (FTS5 on SQLite, pg_trgm on
-PostgreSQL, both from migration 0002), so a search is one query per kind, four in all, whose
-work does not grow with the collection.
+PostgreSQL, both from migration 0002), so a search is one query per kind, four in all.
+
+Every match is ranked, and each kind shows its best LIMIT: a term that is a whole word of what
+names the row counts before one that starts a word of it, and that before one found anywhere else,
+so "ecr" lists Amazon ECR before Secrets Manager.
 """
 
 import re
 from collections import namedtuple
+from functools import reduce
+from operator import add
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 
-from .models import ComparisonTable, NoteSection, QuestionPattern, Service, address
+from .models import ComparisonTable, NoteSection, QuestionPattern, SearchWord, Service, address
+from .words import ranked_words
 
 LIMIT = 20
-# How many of a kind's matches, in the order they were imported, are put in the page's order
-# before the first LIMIT are shown. Up to WINDOW matches, a kind shows exactly its first LIMIT in
-# that order; past it the sort would grow with the matches (thousands at 100,000 patterns).
-WINDOW = 200
 # Trigrams: a shorter term is in no index, and only filters the rows the other terms find.
 INDEXED = 3
 
@@ -56,21 +60,54 @@ ADDRESSES = {
 RESULTS = {kind: namedtuple(f"{kind.title()}Result", [*SHOWN[kind], "url"]) for kind in ADDRESSES}
 
 
-def _matching(kind: str, terms: list[str]) -> list:
-    """A kind's first LIMIT rows holding every term.
+WHOLE, START, INSIDE = 0, 1, 2
+# Rows of equal rank in the page's order, but by the note's place rather than its title: a join to
+# every match's note, to sort thousands of them by title, took longer than the rest of a search.
+TIES = {"services": ("name",), "sections": ("source_id", "position"), "tables": ("source_id", "position"),
+        "patterns": ("source_id", "position")}
 
-    `contains` (LIKE) decides what matches, on both databases; the index only narrows the rows it
-    looks at. PostgreSQL's pg_trgm index serves the LIKE itself; SQLite's FTS5 index is joined,
-    and read in rowid order so the window stops at its first WINDOW rows.
+
+def _names_hold(text: str):
+    # instr() and strpos() rather than LIKE, whose '%' each character of the row tries a match at:
+    # ranking thousands of matches took twice as long.
+    return GreaterThan(StrIndex("search_names", Value(text)), 0)
+
+
+def rank(terms: list[str]):
+    """Each term's place in what names the row (`search_names`, notes.words.naming): WHOLE, START
+    or INSIDE a word, INSIDE too when only the rest of the text holds it; the lower the sum, the
+    better. A term of no word characters ("→") is INSIDE everywhere, so it orders nothing."""
+    places = []
+    for term in terms:
+        words = ranked_words(term)
+        places.append(Case(When(_names_hold(f" {words} "), then=Value(WHOLE)),
+                           When(_names_hold(f" {words}"), then=Value(START)),
+                           default=Value(INSIDE), output_field=IntegerField()) if words else Value(INSIDE))
+    return reduce(add, places)
+
+
+def _matching(kind: str, terms: list[str]) -> list:
+    """A kind's best LIMIT rows holding every term, ranked over all of them (`rank`).
+
+    A row matches when it holds every term. PostgreSQL's pg_trgm index serves `contains` (LIKE)
+    itself. On SQLite, FTS5's trigram index answers a phrase of three characters or more exactly
+    as LIKE would (search_text and the terms are lower case), so only shorter terms need the LIKE.
     """
     model = MODELS[kind]
-    matching = model.objects.active().filter(*(Q(search_text__contains=term) for term in terms)).order_by("pk")
     indexed = [term for term in terms if len(term) >= INDEXED]
+    matching = model.objects.active()
     if connection.vendor == "sqlite" and indexed:
-        matching = (matching.filter(search_index__search_text__match=fts_query(indexed))
-                    .order_by("search_index__item_id"))
-    rows = (model.objects.active().filter(pk__in=matching.values("pk")[:WINDOW])
-            .values_list(*SHOWN[kind], named=True)[:LIMIT])
+        matching = matching.filter(search_index__search_text__match=fts_query(indexed))
+        unindexed = [term for term in terms if len(term) < INDEXED]
+    else:
+        unindexed = terms
+    matching = matching.filter(*(Q(search_text__contains=term) for term in unindexed))
+    order = ("rank", *TIES[kind])
+    # The best rows' keys first, then what they show: sorting every match with the columns shown
+    # (a section's text, its note's title) took longer than finding and ranking them.
+    best = matching.annotate(rank=rank(terms)).order_by(*order).values("pk")[:LIMIT]
+    rows = (model.objects.filter(pk__in=best).annotate(rank=rank(terms)).order_by(*order)
+            .values_list(*SHOWN[kind], named=True))
     return [result(kind, row) for row in rows]
 
 
@@ -88,7 +125,10 @@ def snippet(text: str, terms: list[str], width: int = 180) -> str:
 
 
 def run_search(query: str) -> dict:
-    """Each kind's first LIMIT matches as rows of its SHOWN fields, the terms, and the total."""
+    """Each kind's best LIMIT matches as rows of its SHOWN fields, the terms, the total, and for a
+    search that finds nothing, the query with its misspelt terms corrected ("" if none is)."""
     terms = terms_of(query)
     found = {kind: _matching(kind, terms) if terms else [] for kind in SHOWN}
-    return {**found, "terms": terms, "total": sum(map(len, found.values()))}
+    total = sum(map(len, found.values()))
+    suggestion = SearchWord.suggestion(terms) if terms and not total else ""
+    return {**found, "terms": terms, "total": total, "suggestion": suggestion}

@@ -24,12 +24,15 @@ from .models import (
     NoteSection,
     QuestionPattern,
     Scenario,
+    SearchWord,
     Service,
     SourceFile,
+    analyze_searchable,
     new_key,
 )
 from .parse.drafts import Problem
 from .progress import Callback, Phase
+from .words import naming
 from .registry import NameRegistry, SlugSet, _service_slug_base
 from .citations import grouped, lift_all
 from .render import normalise_name
@@ -95,6 +98,9 @@ class Writer:
         update_rows(SourceFile, ["warnings"], [(i.source_id, (_stored_warnings(i),)) for i in items
                                                 if len(i.report.warnings) > self._warnings_stored[i.source_id]])
         self._compact_search_indexes()
+        if items:
+            SearchWord.rebuild()
+            analyze_searchable()
         step("search index")
 
     def _compact_search_indexes(self):
@@ -228,13 +234,17 @@ class Writer:
                     f"service {draft.title!r} would have the address of another service, /notes/services/{natural}/; "
                     f"it is at /notes/services/{slug}/")))
             values = (draft.title, slug, draft.aliases, draft.category, summary, item.source_id, 1,
-                      None, _search(draft.title, " ".join(draft.aliases), draft.category))
+                      None, _search(draft.title, " ".join(draft.aliases), draft.category),
+                      naming(draft.title, *draft.aliases, draft.category))
             planned[service] = (values, item.domains)
-        names = ["name", "slug", "aliases", "category", "summary", "source_id", "line", "retired_at", "search_text"]
+        names = ["name", "slug", "aliases", "category", "summary", "source_id", "line", "retired_at", "search_text",
+                 "search_names"]
         update_rows(Service, names, [(pk, v) for pk, (v, _) in planned.items() if not isinstance(pk, tuple)])
         fresh = [v for pk, (v, _) in planned.items() if isinstance(pk, tuple)]
         insert_rows(Service, names, fresh)
-        self._searchable_writes[Service] += sum(indexed.get(key) != values[-1] for key, (values, _) in planned.items())
+        text = names.index("search_text")
+        self._searchable_writes[Service] += sum(indexed.get(key) != values[text]
+                                                for key, (values, _) in planned.items())
         new_ids = dict(Service.objects.filter(name__in=[v[0] for v in fresh]).values_list("name", "pk")) if fresh else {}
         ids = {key: new_ids[key[1]] if isinstance(key, tuple) else key for key in planned}
         replace_m2m(Service.domains, list(ids.values()),
@@ -313,6 +323,7 @@ class Writer:
                     line=draft.line, position=draft.position, heading_path=draft.heading_path,
                     anchor=anchor, html=item.rendered[index], citations=item.citations[index], text=draft.text,
                     search_text=_search(" ".join(draft.heading_path), draft.text),
+                    search_names=naming(*draft.heading_path),
                     content_hash=_hash(draft.heading_path, draft.markdown),
                 ))
             batches.append((item.source_id, item.draft.sections, values))
@@ -339,6 +350,7 @@ class Writer:
             line=draft.line, position=draft.position, title=draft.title, columns=draft.columns,
             rows=draft.rows, citation=draft.citation[:300], flashcards=draft.cards,
             search_text=_search(draft.title, " ".join(draft.columns), " ".join(c for r in draft.rows for c in r)),
+            search_names=naming(draft.title, *draft.columns),
             content_hash=_hash(draft.title, draft.columns, draft.rows),
         ) for draft in item.draft.tables]) for item in items]
         saved, fresh = self._sync(ComparisonTable, batches,
@@ -358,6 +370,7 @@ class Writer:
                 explanation=draft.explanation, citation=draft.citation[:300], origin=draft.origin,
                 group=draft.group[:300], domain_id=domains.get(draft.domain), task=draft.task,
                 search_text=_search(draft.prompt, draft.answer, draft.explanation),
+                search_names=naming(draft.prompt, draft.answer),
                 content_hash=_hash(draft.prompt, draft.answer, draft.explanation),
             ) for draft in item.draft.patterns]))
         saved, fresh = self._sync(QuestionPattern, batches, lambda d: Candidate(None, d["prompt"], d["answer"]))

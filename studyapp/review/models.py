@@ -29,6 +29,13 @@ class CardQuerySet(ActiveQuerySet):
         """With what the card page shows of the card's note and table."""
         return self.select_related("source", "table")
 
+    def for_anki(self):
+        """With what a card's Anki note carries (studyapp.review.anki.note_for), in a fixed order."""
+        return (self.select_related("exam", "source", "pattern")
+                .prefetch_related(models.Prefetch("domains", queryset=Domain.objects.order_by("exam_id", "number")),
+                                  models.Prefetch("services", queryset=Service.objects.order_by("slug")))
+                .order_by("position", "key"))
+
 
 class Card(models.Model):
     """A flashcard made from a question pattern or a comparison-table cell."""

@@ -50,6 +50,28 @@ def test_live_search_updates_results_as_you_type(page, live_server, imported):
     expect(page.locator("#results")).to_contain_text("An HTML table")
 
 
+def test_a_misspelt_search_offers_the_closest_words_and_the_keyboard_follows_it(browser, live_server, imported):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/search/")
+    box = page.get_by_label("Search services, notes, tables and question patterns")
+    box.press_sequentially("kinesiss", delay=30)
+    suggestion = page.get_by_role("link", name="kinesis", exact=True)
+    expect(suggestion).to_be_visible()
+    expect(page.locator("#result-count")).to_have_text("0 results for “kinesiss”")
+    expect(page.locator("#suggestion")).to_have_text("Did you mean kinesis?")
+    screenshot(page, "search-suggestion-phone-dark")
+
+    page.keyboard.press("Tab")  # the Search button, then the suggestion
+    page.keyboard.press("Tab")
+    expect(suggestion).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=kinesis$"))
+    expect(box).to_have_value("kinesis")
+    expect(page.locator("#results")).to_contain_text("Replay data")
+    context.close()
+
+
 def test_hostile_notes_run_no_script_in_the_browser(page, live_server, imported):
     dialogs, requests = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -1,4 +1,3 @@
-import csv
 import io
 import json
 
@@ -26,14 +25,3 @@ def test_json_export_lists_tables_and_patterns_as_plain_text(imported):
     assert replay["source"].endswith("patterns.md") and replay["line"] == 12
     assert [d["weight"] for d in data["exams"][0]["domains"]] == [34, 26, 22, 18]
 
-
-def test_csv_export_is_front_back_tags_for_anki(imported):
-    out = io.StringIO()
-    call_command("export_notes", "--format", "csv", stdout=out)
-    header, body = out.getvalue().split("\n", 3)[:3], out.getvalue().split("\n", 3)[3]
-    assert header == ["#separator:Comma", "#html:true", "#tags column:3"]
-    rows = list(csv.reader(io.StringIO(body)))
-    assert all(len(r) == 3 for r in rows)
-    replay = next(r for r in rows if r[0] == "Replay data")
-    assert replay[1] == "Amazon Kinesis Data Streams<br><br>Records stay for the retention period"
-    assert replay[2].split()[:2] == ["DEA-C01", "domain-1"]

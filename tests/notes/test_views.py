@@ -124,6 +124,21 @@ def test_search_for_a_history_restore_gets_the_full_page(client, imported):
     assert "<html" in response.content.decode()
 
 
+def test_a_misspelt_search_offers_the_closest_words_as_a_link(client, imported, django_assert_num_queries):
+    # the four kinds, then the words about as long as the terms
+    with django_assert_num_queries(5):
+        response = client.get("/search/", {"q": "Kinesiss <b>strems</b>"})
+    html = response.content.decode()
+    assert "0 results" in html and "<b>" not in html
+    # A term that is not a word is kept as typed, and printed through escaping.
+    assert ('Did you mean <a href="/search/?q=kinesis%20%3Cb%3Estrems%3C/b%3E">kinesis &lt;b&gt;strems&lt;/b&gt;</a>?'
+            in html)
+    response = client.get("/search/", {"q": "kinesiss strems"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results"')
+    assert 'Did you mean <a href="/search/?q=kinesis%20streams">kinesis streams</a>?' in html
+
+
 def test_empty_search_runs_no_queries(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/search/")
