@@ -116,13 +116,18 @@ class Figures:
         return (self.recall is None, self.recall or 0.0, -self.cards)
 
 
-def _card_recall(user, now: datetime, model, scope: Scope = EVERY_CARD) -> tuple[dict[int, float], set[int]]:
-    """Each card in scope the learner has met, by its predicted recall now on `model`'s curve; and
-    those of them that are mature."""
+def _card_recall(user, now: datetime, model, scope: Scope = EVERY_CARD,
+                 services=None) -> tuple[dict[int, float], set[int]]:
+    """Each card in scope (and of `services`, ids, if given) the learner has met, by its predicted
+    recall now on `model`'s curve; and those of them that are mature."""
+    states = scope.on(ReviewState.objects.filter(
+        user=user, card__retired_at__isnull=True, stability__isnull=False, last_review__isnull=False).exclude(
+        phase=Phase.NEW))
+    if services is not None:
+        # Only their cards: a service page reads a note's schedules, not the whole history's.
+        states = states.filter(card__in=Card.services.through.objects.filter(service_id__in=services).values("card_id"))
     recall, mature = {}, set()
-    for card_id, stability, last_review in scope.on(ReviewState.objects.filter(
-            user=user, card__retired_at__isnull=True, stability__isnull=False, last_review__isnull=False).exclude(
-            phase=Phase.NEW)).values_list("card_id", "stability", "last_review"):
+    for card_id, stability, last_review in states.values_list("card_id", "stability", "last_review"):
         recall[card_id] = recall_at(stability, last_review, now, model)
         if stability >= MATURE_DAYS:
             mature.add(card_id)
@@ -137,7 +142,7 @@ def _figures(cards, recall: dict[int, float], mature: set[int]) -> Figures:
 def by_service(user, now: datetime, model, services=None) -> dict[int, Figures]:
     """Figures per service, of the active cards each service's notes made: two queries, whatever
     the number of cards or services. `services` (ids) limits it to those."""
-    recall, mature = _card_recall(user, now, model)
+    recall, mature = _card_recall(user, now, model, services=services)
     links = Card.services.through.objects.filter(card__retired_at__isnull=True)
     if services is not None:
         links = links.filter(service_id__in=services)
