@@ -5,14 +5,17 @@ the cards it made.
 The notes app knows nothing of cards or learners, so these views call its own and add to what its
 templates are given; the project's URLconf reaches them first, and the pages keep their addresses."""
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from studyapp.notes import views as notes_views
 
+from . import daily
 from .models import Card, ReviewState, StudySettings
 from .scheduler import Phase
-from .stats import Figures, by_service
+from .scopes import EVERY_CARD
+from .stats import CACHE_SECONDS, Figures, by_service, cache_key
 
 NOTHING_YET = Figures(0, 0, 0, None)
 
@@ -23,7 +26,7 @@ def notes_index(request):
     if not request.user.is_authenticated:
         return response
     context = response.context_data
-    figures = by_service(request.user, timezone.now(), StudySettings.objects.for_user(request.user).memory_model())
+    figures = _every_services_figures(request.user)
     weakest = request.GET.get("sort") == "weakest"
     domains, unassigned = list(context["domains"]), list(context["unassigned"])
     for services in [*(domain.active_services for domain in domains), unassigned]:
@@ -33,6 +36,17 @@ def notes_index(request):
             services.sort(key=lambda service: service.study.weakness)
     context.update(domains=domains, unassigned=unassigned, weakest=weakest)
     return response
+
+
+def _every_services_figures(user) -> dict:
+    """Every service's figures: a pass over all the learner's schedules, so kept in the cache under
+    what they depend on, as the statistics page keeps its own (review.stats.cache_key)."""
+    sitting = daily.start(user, timezone.now())
+    key = f"service-figures:{cache_key(sitting, EVERY_CARD)}"
+    if (figures := cache.get(key)) is None:
+        figures = by_service(user, sitting.now, sitting.study.memory_model())
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
 
 
 @require_safe

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from studyapp.exams.models import Attempt, AttemptQuestion
-from studyapp.notes.models import Service
-from studyapp.review.models import Card, ReviewState, StudySettings
+
+from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase
 
 from tests.conftest import NOW, studied
@@ -25,6 +25,12 @@ def weak(user, cards):
     ReviewState.objects.bulk_create(
         ReviewState(user=user, card=card, phase=Phase.REVIEW, stability=1, difficulty=8, reps=1,
                     due=NOW - timedelta(days=29), last_review=NOW - timedelta(days=30)) for card in cards)
+
+
+def answer(user, card):
+    """An answer today, as the tally counts it."""
+    ReviewLog.objects.create(user=user, card=card, rating=3, reviewed_at=NOW, day=NOW.date(), duration_ms=0,
+                             mode="flashcard", phase_before=Phase.NEW, state_before={})
 
 
 @pytest.fixture
@@ -51,15 +57,21 @@ def test_the_notes_index_shows_each_services_figures_in_a_fixed_number_of_querie
     studied(alice, cards_of("amazon-kinesis-data-streams"))
     weak(alice, cards_of("amazon-s3")[:3])
     # the session, the user, domains with pattern counts, their services, unassigned services,
-    # documents, the learner's settings (their forgetting curve), the learner's schedules, the
-    # cards of every service
-    with django_assert_num_queries(9):
+    # documents, the learner's settings (their forgetting curve) and today's tally, the learner's
+    # schedules, the cards of every service
+    with django_assert_num_queries(10):
         html = learner.get("/notes/").content.decode()
     assert "2 of 2 cards studied · 0 mature · recall now 9" in re.sub(r"<[^>]+>|\n", "", html)
     assert "3 of 6 cards studied · 0 mature · recall now" in re.sub(r"<[^>]+>|\n", "", html)
-    studied(alice, cards_of("aws-cloudtrail"))
-    with django_assert_num_queries(9):
+    # Looked at again with no answer since: the figures are the cache's.
+    with django_assert_num_queries(8):
         learner.get("/notes/")
+    # An answer gives them a new key: read afresh, as many queries with more history.
+    studied(alice, cards_of("aws-cloudtrail"))
+    answer(alice, cards_of("aws-cloudtrail")[0])
+    with django_assert_num_queries(10):
+        html = learner.get("/notes/").content.decode()
+    assert "1 of 1 card studied" in re.sub(r"<[^>]+>|\n", "", html)
 
 
 def test_the_notes_index_puts_the_weakest_services_first_on_request(learner, alice):
