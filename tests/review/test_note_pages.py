@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from studyapp.exams.models import Attempt, AttemptQuestion
-
 from studyapp.review.models import Card, ReviewLog, ReviewState, StudySettings
 from studyapp.review.scheduler import Phase
 
