@@ -71,18 +71,26 @@ class Calibration:
 
     attempts: list[Attempt]  # oldest first, each with a forecast
 
-    def _points(self, shares) -> str:
+    def _points(self, shares) -> list[tuple[float, float]]:
         step = (WIDTH - 2 * PAD) / max(len(self.attempts) - 1, 1)
-        return " ".join(f"{PAD + i * step:.1f},{PAD + (HEIGHT - 2 * PAD) * (1 - share):.1f}"
-                        for i, share in enumerate(shares))
+        return [(round(PAD + i * step, 1), round(PAD + (HEIGHT - 2 * PAD) * (1 - share), 1))
+                for i, share in enumerate(shares)]
 
     @property
-    def actual_points(self) -> str:
+    def actual(self) -> list[tuple[float, float]]:
         return self._points(a.percent / 100 for a in self.attempts)
 
     @property
-    def forecast_points(self) -> str:
+    def forecast(self) -> list[tuple[float, float]]:
         return self._points(a.forecast for a in self.attempts)
+
+    @property
+    def actual_points(self) -> str:
+        return " ".join(f"{x},{y}" for x, y in self.actual)
+
+    @property
+    def forecast_points(self) -> str:
+        return " ".join(f"{x},{y}" for x, y in self.forecast)
 
     @property
     def mean_gap(self) -> int:

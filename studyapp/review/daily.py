@@ -31,10 +31,11 @@ class Tally:
     new: int
     reviews: int
     answers: int
+    mock: int = 0  # mock exam answers, which count against no limit but change the schedules
 
     def after(self, phase_before: Phase) -> "Tally":
         return Tally(self.new + (phase_before == Phase.NEW), self.reviews + (phase_before == Phase.REVIEW),
-                     self.answers + 1)
+                     self.answers + 1, self.mock)
 
 
 @dataclass

@@ -1,4 +1,5 @@
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -172,7 +173,13 @@ class StudySettings(models.Model):
     def memory_model(self) -> Model:
         """FSRS-6 with this learner's fitted parameters, else the defaults: the forgetting curve
         that recall now, readiness and the exam plan predict with."""
-        return Model(self.parameters) if self.parameters else DEFAULT_MODEL
+        return _model_for(tuple(self.parameters)) if self.parameters else DEFAULT_MODEL
+
+
+@lru_cache(maxsize=256)
+def _model_for(parameters: tuple) -> Model:
+    # One Model per set of parameters: the planner caches its figures by the model's identity.
+    return Model(parameters)
 
 
 class ReviewStateQuerySet(models.QuerySet):

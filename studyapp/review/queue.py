@@ -109,12 +109,13 @@ ORDER BY (SELECT o.{due} FROM {state_table} o WHERE o.{card_id} = c.{id} AND o.{
 # Today's tally, and whether the learner chose any exam, domain or service (read here, where every
 # sitting already goes, so that the queue's statements can leave the scope out when not).
 _TALLY = """
-SELECT COUNT(*) FILTER (WHERE {phase_before} = {new}), COUNT(*) FILTER (WHERE {phase_before} = {review}),
-       COUNT(*),
+SELECT COUNT(*) FILTER (WHERE {phase_before} = {new} AND {mode} <> %(exam)s),
+       COUNT(*) FILTER (WHERE {phase_before} = {review} AND {mode} <> %(exam)s),
+       COUNT(*) FILTER (WHERE {mode} <> %(exam)s), COUNT(*) FILTER (WHERE {mode} = %(exam)s),
        EXISTS (SELECT 1 FROM {exams} WHERE {settings_id} = %(study)s)
        OR EXISTS (SELECT 1 FROM {domains} WHERE {settings_id} = %(study)s)
        OR EXISTS (SELECT 1 FROM {services} WHERE {settings_id} = %(study)s)
-FROM {log_table} WHERE {user_id} = %(user)s AND {day} = %(day)s AND {mode} <> %(exam)s
+FROM {log_table} WHERE {user_id} = %(user)s AND {day} = %(day)s
 """
 
 
@@ -237,9 +238,9 @@ def dashboard_counts(study: StudySettings, now: datetime, day_end: datetime, day
     return row[0] or 0, row[1] or 0, next_due, [value or 0 for value in row[3:-1]], row[-1] or 0
 
 
-def tally(study: StudySettings, day) -> tuple[int, int, int]:
-    """Today's (new, reviews, answers), mock exam answers left out. Notes on `study` whether the
-    learner chose a scope, for the statements that follow."""
+def tally(study: StudySettings, day) -> tuple[int, int, int, int]:
+    """Today's (new, reviews, answers), mock exam answers left out, and the mock exam answers.
+    Notes on `study` whether the learner chose a scope, for the statements that follow."""
     *counts, scoped = _run(_tally_sql(connection.vendor),
                            {"user": study.user_id, "study": study.pk, "day": day, "exam": ReviewLog.Mode.EXAM.value})
     study.scoped = bool(scoped)

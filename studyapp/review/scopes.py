@@ -2,6 +2,7 @@
 an exam guide, named in the address by a key that survives re-imports ("DEA-C01", "DEA-C01/2",
 "DEA-C01/2.1")."""
 
+import re
 from dataclasses import dataclass
 
 from django.db import models
@@ -28,7 +29,7 @@ class Scope:
         if self.domain:
             return models.Q(domains=self.domain)
         if self.exam:
-            return models.Q(exam__code=self.exam)
+            return models.Q(domains__exam__code=self.exam)
         return models.Q()
 
     def on(self, queryset):
@@ -49,36 +50,41 @@ class Scope:
             return number == self.task
         if self.domain:
             return number.split(".", 1)[0] == str(self.number)
-        return True
+        return True  # the rows come from the cards in scope (review.stats), so no other exam's
 
 
 EVERY_CARD = Scope()
+
+
+# An exam's code, then a domain's number, then a task statement's: ASCII digits only, so that each
+# scope has one key (its ReviewDay rows and cached page are kept under it).
+KEY = re.compile(r"(?P<code>[A-Za-z0-9-]{1,20})(?:/(?P<number>[1-9][0-9]{0,2})(?:\.(?P<part>[1-9][0-9]{0,2}))?)?")
 
 
 def chosen(key: str) -> Scope:
     """The scope a key names; a key that names nothing the notes hold is not found."""
     if not key:
         return EVERY_CARD
-    code, _, rest = key.partition("/")
-    if not rest:
+    if (match := KEY.fullmatch(key)) is None:
+        raise Http404("No such exam, domain or task statement.")
+    code, number, part = match["code"], match["number"], match["part"]
+    if number is None:
         exam = Exam.objects.filter(code=code, domains__retired_at__isnull=True).distinct().first()
         if exam is None:
             raise Http404("No such exam.")
-        return Scope(key, exam.code, exam=exam.code)
-    number, _, part = rest.partition(".")
-    if not number.isdigit() or (part and not part.isdigit()):
-        raise Http404("No such domain.")
+        return Scope(exam.code, exam.code, exam=exam.code)
     domain = Domain.objects.active().select_related("exam").filter(exam__code=code, number=int(number)).first()
     if domain is None:
         raise Http404("No such domain.")
-    if not part:
-        return Scope(key, f"{domain.exam.code} {domain.number}. {domain.name}", exam=code, domain=domain.pk,
-                     number=domain.number)
-    task = f"{number}.{part}"
+    code = domain.exam.code
+    if part is None:
+        return Scope(f"{code}/{domain.number}", f"{code} {domain.number}. {domain.name}", exam=code,
+                     domain=domain.pk, number=domain.number)
+    task = f"{domain.number}.{part}"
     statement = next((text for text in domain.tasks if text.split(" ", 1)[0] == task), None)
     if statement is None:
         raise Http404("No such task statement.")
-    return Scope(key, f"{domain.exam.code} {statement}", exam=code, domain=domain.pk, number=domain.number, task=task)
+    return Scope(f"{code}/{task}", f"{code} {statement}", exam=code, domain=domain.pk, number=domain.number, task=task)
 
 
 def choices(domains) -> list[tuple[str, list[tuple[str, str]]]]:

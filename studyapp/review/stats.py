@@ -159,8 +159,9 @@ def _recall_now(user, now: datetime, model, scope: Scope):
     recall, mature = _card_recall(user, now, model, scope)
     spread = [(f"{low:.0%}–{min(high, 1):.0%}", sum(low <= r < high for r in recall.values()))
               for low, high in RECALL_BUCKETS]
+    # Only the cards in scope: a domain's row on a task statement's page counts that task's cards.
     cards_of = defaultdict(list)
-    for card_id, domain_id in Card.domains.through.objects.filter(card__retired_at__isnull=True).values_list(
+    for card_id, domain_id in scope.on(Card.domains.through.objects.filter(card__retired_at__isnull=True)).values_list(
             "card_id", "domain_id"):
         cards_of[domain_id].append(card_id)
 
@@ -172,7 +173,8 @@ def _recall_now(user, now: datetime, model, scope: Scope):
     domains = [row(domain, cards_of.get(domain.pk, [])) for domain in active_domains if scope.covers(domain)]
     # Per task statement of the exam guide, where the mappings name one.
     cards_of_task = defaultdict(list)
-    for card_id, task in Card.objects.active().exclude(pattern__task="").filter(pattern__isnull=False).values_list(
+    in_scope = Card.objects.active().filter(scope.cards()).distinct() if scope.key else Card.objects.active()
+    for card_id, task in in_scope.exclude(pattern__task="").filter(pattern__isnull=False).values_list(
             "pk", "pattern__task"):
         cards_of_task[task].append(card_id)
     numbers = sorted(cards_of_task, key=lambda task: tuple(int(part) for part in task.split(".") if part.isdigit()))
@@ -182,10 +184,13 @@ def _recall_now(user, now: datetime, model, scope: Scope):
 
 
 def cache_key(sitting, scope: Scope) -> str:
-    """What the page shows depends on: the learner, the study day, the day's answers (each answer,
-    and each undo, gives a new key), the hour (recall falls with time, and an import may retire
-    cards) and the scope."""
-    return f"{sitting.study.user_id}:{sitting.day.date}:{sitting.tally.answers}:{sitting.now:%H}:{scope.key}"
+    """What the page shows depends on: the learner, the study day, the day's answers and mock exam
+    answers (each answer, and each undo, gives a new key), the hour (recall falls with time, and an
+    import may retire cards), the forgetting curve in use and the scope. Suspending or burying a
+    card changes no key: the page may count it as it was until the hour turns."""
+    study, tally = sitting.study, sitting.tally
+    return (f"{study.user_id}:{sitting.day.date}:{tally.answers}:{tally.mock}:{sitting.now:%H}:"
+            f"{hash(tuple(study.parameters))}:{scope.key}")
 
 
 # The hour is in the key already; this only bounds what a learner who stops leaves behind.
@@ -197,8 +202,11 @@ def _forecast(user, sitting, scope: Scope) -> list[int]:
     the schedules due before the last of them ends."""
     zone, today = sitting.study.time_zone, sitting.day
     coming = [day_for(today.date + timedelta(days=n), zone) for n in range(1, FORECAST_DAYS)]
+    # Buried cards come back tomorrow: until then they are not due.
+    unburied = models.Q(buried_until__isnull=True) | models.Q(buried_until__lte=sitting.now)
     states = scope.on(ReviewState.objects.filter(
-        user=user, suspended=False, card__retired_at__isnull=True, due__lt=coming[-1].end).exclude(phase=Phase.NEW))
+        unburied, user=user, suspended=False, card__retired_at__isnull=True, due__lt=coming[-1].end).exclude(
+        phase=Phase.NEW))
     counts = states.aggregate(today=models.Count("pk", filter=models.Q(due__lt=today.end)), **{
         f"day{n}": models.Count("pk", filter=models.Q(due__gte=day.start, due__lt=day.end))
         for n, day in enumerate(coming)})
@@ -245,11 +253,15 @@ def _cards(user, scope: Scope) -> tuple[dict[str, int], list[tuple[str, int]], l
         learning=models.Count("pk", filter=models.Q(phase__in=[Phase.LEARNING, Phase.RELEARNING], suspended=False)),
         young=models.Count("pk", filter=models.Q(phase=Phase.REVIEW, stability__lt=MATURE_DAYS, suspended=False)),
         mature=models.Count("pk", filter=models.Q(phase=Phase.REVIEW, stability__gte=MATURE_DAYS, suspended=False)),
+        # Before `suspended`, whose name the field's would then resolve to.
+        suspended_new=models.Count("pk", filter=models.Q(suspended=True, phase=Phase.NEW)),
         suspended=models.Count("pk", filter=models.Q(suspended=True)),
         **{f"s{n}": models.Count("pk", filter=within("stability", *b)) for n, b in enumerate(STABILITY_BUCKETS)},
         **{f"d{n}": models.Count("pk", filter=within("difficulty", *b)) for n, b in enumerate(DIFFICULTY_BUCKETS)},
     )
-    cards = {"new": Card.objects.active().filter(scope.cards()).distinct().count() - counts["answered"],
+    # New: the active cards never answered, less those set aside (counted as suspended).
+    cards = {"new": Card.objects.active().filter(scope.cards()).distinct().count() - counts["answered"]
+             - counts["suspended_new"],
              **{name: counts[name] for name in ("learning", "young", "mature", "suspended")}}
     return (cards, [(label(*b, "d"), counts[f"s{n}"]) for n, b in enumerate(STABILITY_BUCKETS)],
             [(label(*b, ""), counts[f"d{n}"]) for n, b in enumerate(DIFFICULTY_BUCKETS)])

@@ -542,4 +542,4 @@ def test_each_timed_mock_shows_its_score_beside_the_score_forecast_for_it(learne
                                scaled_score=700, forecast=forecast, seed=n, minutes=130)
     page = learner.get("/exams/calibration/").content.decode()
     assert "Your last 2 timed mock exams: 62% right against 55% forecast, then 77% right against 70% forecast" in page
-    assert "7 points apart on average" in page
+    assert "7 percentage points apart on average" in page and page.count("<circle") == 4

@@ -90,6 +90,15 @@ def test_a_longer_history_costs_the_page_no_more_queries(client, bob, imported, 
     ReviewLog.objects.bulk_create([answered(bob, Card.objects.active().first(), NOW.date(), 3, Phase.REVIEW, 30.0)])
     with django_assert_num_queries(15):
         assert "1201 answers" in client.get("/stats/").content.decode()
+    # So does a mock exam answer, which changes schedules but counts against no daily limit.
+    ReviewLog.objects.bulk_create([answered(bob, Card.objects.active().first(), NOW.date(), 3, Phase.REVIEW, 30.0,
+                                            mode="exam")])
+    with django_assert_num_queries(15):
+        assert "1202 answers" in client.get("/stats/").content.decode()
+    # And fitted parameters put in use, which change recall now.
+    StudySettings.objects.filter(user=bob).update(parameters=[0.3] * 20 + [0.2])
+    with django_assert_num_queries(15):
+        client.get("/stats/")
 
 
 def test_the_page_covers_one_exam_domain_or_task_statement_when_asked(learner, alice, django_assert_num_queries):
@@ -114,6 +123,7 @@ def test_the_page_covers_one_exam_domain_or_task_statement_when_asked(learner, a
     assert ReviewDay.objects.get(user=alice, scope="DEA-C01/1").learning == 1
     two = learner.get("/stats/?cards=DEA-C01/2").content.decode()
     assert "2 answers on 1 day" in two and 'id="retention"' in two
+    in_two.domains.add(in_one.domains.get(number=1))  # domain 1 now has a card outside task 1.1
     task = learner.get("/stats/?cards=DEA-C01/1.1").content.decode()
     assert "1 answer on 1 day" in task and "<h1>Statistics: DEA-C01 1.1 " in task
     assert in_one.exam.code == in_two.exam.code == "DEA-C01"
@@ -121,9 +131,26 @@ def test_the_page_covers_one_exam_domain_or_task_statement_when_asked(learner, a
     # A scope looked at again costs one more query than every card: the scope itself.
     with django_assert_num_queries(5):
         learner.get("/stats/?cards=DEA-C01/1")
-    for unknown in ["NOPE", "DEA-C01/9", "DEA-C01/1.9", "DEA-C01/x"]:
-        assert learner.get(f"/stats/?cards={unknown}").status_code == 404
+    # On a task statement's page, its domain's row counts that task's cards only.
+    in_task = Card.objects.active().filter(domains__number=1, pattern__task="1.1").count()
+    row = re.search(r'<th scope="row">DEA-C01 1\. [^<]+</th><td class="num">(\d+)</td>', task)
+    assert int(row[1]) == in_task < Card.objects.active().filter(domains__number=1).count()
+    # Each scope has one key: no other spelling of it makes rows of its own.
+    for unknown in ["NOPE", "DEA-C01/9", "DEA-C01/1.9", "DEA-C01/x", "DEA-C01/02", "DEA-C01/\u00b2", "%00",
+                    "DEA-C01/1.1.1", "DEA-C01/" + "1" * 70]:
+        assert learner.get("/stats/", {"cards": unknown}).status_code == 404
+    assert set(ReviewDay.objects.filter(user=alice).values_list("scope", flat=True)) == {
+        "", "DEA-C01", "DEA-C01/1", "DEA-C01/2", "DEA-C01/1.1"}
 
+
+
+def test_a_new_card_set_aside_counts_as_suspended_not_as_new(learner, alice):
+    before = re.search(r'<th scope="row">New</th><td class="num">(\d+)</td>', learner.get("/stats/").content.decode())
+    ReviewState.objects.create(user=alice, card=Card.objects.active().first(), phase=Phase.NEW, suspended=True)
+    cache.clear()  # setting a card aside changes no key of the page's: the hour would
+    page = learner.get("/stats/").content.decode()
+    assert int(re.search(r'<th scope="row">New</th><td class="num">(\d+)</td>', page)[1]) == int(before[1]) - 1
+    assert re.search(r'<th scope="row">Suspended</th><td class="num">1</td>', page)
 
 
 def test_the_year_and_the_forecast_have_tables_of_the_same_numbers(learner, alice):
