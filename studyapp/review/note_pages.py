@@ -81,10 +81,11 @@ def _attach_cards(user, source_id: int | None, sections: list):
     cards = list(Card.objects.active().filter(source_id=source_id).values_list("pk", "key", "front", "anchor"))
     met = set()
     if user.is_authenticated and cards:
-        # By the note's cards' ids, which the learner's (user, card) index finds one by one: joined
-        # to the cards instead, SQLite read every schedule of a learner with a long history.
-        met = set(ReviewState.objects.filter(user=user, card_id__in=[card[0] for card in cards])
-                  .exclude(phase=Phase.NEW).values_list("card_id", flat=True))
+        # By the note's cards' ids, which the learner's (user, card) index finds one by one. `reps`
+        # is read though unused: with only the card and its phase, SQLite answers from the queue's
+        # index, which holds both, by reading every schedule of a learner with a long history.
+        met = {card_id for card_id, _ in ReviewState.objects.filter(
+            user=user, card_id__in=[card[0] for card in cards]).exclude(phase=Phase.NEW).values_list("card_id", "reps")}
     by_anchor = {section.anchor: section for section in sections}
     for pk, key, front, anchor in cards:
         if anchor in by_anchor:
