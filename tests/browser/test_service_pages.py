@@ -67,8 +67,14 @@ def assert_reads_cleanly(page, failed):
     assert failed == []
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_a_visitor_reads_a_clean_service_page(browser, live_server, content, size):
+# One test, so that the content is imported once for all four readings.
+def test_a_service_page_read_as_a_visitor_and_as_a_learner_on_a_phone_and_a_desktop(browser, live_server, erin):
+    for size in SIZES:
+        as_a_visitor(browser, live_server, size)
+        as_a_learner(browser, live_server, size)
+
+
+def as_a_visitor(browser, live_server, size):
     context, page, failed = read_as(browser, live_server, size)
     assert_reads_cleanly(page, failed)
     expect(page.get_by_text("Review this service")).to_have_count(0)
@@ -76,8 +82,7 @@ def test_a_visitor_reads_a_clean_service_page(browser, live_server, content, siz
     context.close()
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_a_learner_sees_their_study_of_the_service_and_acts_on_it(browser, live_server, erin, size):
+def as_a_learner(browser, live_server, size):
     context, page, failed = read_as(browser, live_server, size, log_in=True)
     assert_reads_cleanly(page, failed)
     study = page.get_by_role("region", name="Your study of Amazon Kinesis Data Streams")
