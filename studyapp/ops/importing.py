@@ -71,10 +71,11 @@ def import_notes(arguments, progress: Callback | None = None, now=None, names=No
                 apply_rehearsal(rehearsal)
                 _lower_floors(new_cards_from)
     else:
-        if not nothing_to_lose():
-            report.backup = str(import_backup().path)
-        with import_transaction():
-            _lower_floors(build())
+        with one_import_at_a_time():
+            if not nothing_to_lose():
+                report.backup = str(import_backup().path)
+            with import_transaction():
+                _lower_floors(build())
     return report
 
 
@@ -142,7 +143,7 @@ def _rehearsal_source(report):
 def _scratch_copy():
     """A copy of the live database that is deleted afterwards (not a backup: never kept or listed)."""
     folder = Path(settings.BACKUP_DIR)
-    _remove_stale_scratch_copies(folder)
+    remove_stale_scratch_copies(folder)
     copy = create_backup(folder / f".scratch-{os.getpid()}-{uuid4().hex}.sqlite3").path
     try:
         yield copy
@@ -150,7 +151,7 @@ def _scratch_copy():
         copy.unlink(missing_ok=True)
 
 
-def _remove_stale_scratch_copies(folder: Path):
+def remove_stale_scratch_copies(folder: Path):
     """Those of processes that are gone (killed in the middle of a preview); previews run side by
     side, so a copy whose process still runs is left to it."""
     for stale in folder.glob(".scratch-*"):

@@ -39,8 +39,23 @@ def imported_models() -> list:
     return notes + [card, card.domains.through, card.services.through, apps.get_model("exams", "BankQuestion")]
 
 
+# PostgreSQL names advisory locks by number: any fixed one, the same in every process.
+IMPORT_LOCK_KEY = 22_0001
+
+
 @contextmanager
 def one_import_at_a_time():
+    """Imports that change notes take turns: on SQLite by a file lock beside the database, on
+    PostgreSQL by an advisory lock of the session."""
+    if connection.vendor != "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
+        return
     # Named like SQLite's own -wal and -shm files beside the database.
     lock_path = Path(f"{connection.settings_dict['NAME']}-import-lock")
     with lock_path.open("a") as lock:

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -53,7 +52,6 @@ def fits_a_phone(page):
     return page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="holds the import back by the lock SQLite's imports take")
 def test_upload_preview_apply_with_progress_then_the_report(staff, live_server, tmp_path):
     files = tmp_path / "upload"
     files.mkdir()
