@@ -98,7 +98,10 @@ class Calibration:
         return round(sum(abs(a.forecast * 100 - a.percent) for a in self.attempts) / len(self.attempts))
 
 
-def calibration(finished: list[Attempt], last: int = 12) -> Calibration | None:
+CALIBRATION_ATTEMPTS = 12
+
+
+def calibration(finished: list[Attempt], last: int = CALIBRATION_ATTEMPTS) -> Calibration | None:
     """The learner's last timed attempts that have a forecast; None before the first."""
     forecast = sorted((a for a in finished if a.forecast is not None and not a.review),
                       key=lambda a: (a.started_at, a.pk))

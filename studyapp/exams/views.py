@@ -67,7 +67,7 @@ def index(request):
 def calibration(request):
     """Forecast beside score for the learner's mock exams, for the statistics page to show."""
     finished = Attempt.objects.for_user(request.user).filter(finished_at__isnull=False, forecast__isnull=False,
-                                                             review=False)[:12]
+                                                             review=False)[:trend.CALIBRATION_ATTEMPTS]
     return TemplateResponse(request, "exams/_calibration.html", {
         "calibration": trend.calibration(list(finished)),
         "time_zone": StudySettings.objects.for_user(request.user).time_zone})

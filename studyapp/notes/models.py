@@ -273,6 +273,9 @@ class ImportRun(models.Model):
         DONE = "done"
         FAILED = "failed"
 
+    # A process is (or is about to be) at work on it.
+    WORKING = (Status.QUEUED, Status.RUNNING)
+
     started_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     # When its latest process (the preview's, then the import's) was asked for.
@@ -293,7 +296,7 @@ class ImportRun(models.Model):
         """Mark the run failed unless it has finished meanwhile; the report keeps the names given
         and the files refused."""
         report = {"names": self.report.get("names", {}), "rejected": self.report.get("rejected", []), key: message}
-        ImportRun.objects.filter(pk=self.pk, status__in=[self.Status.QUEUED, self.Status.RUNNING]).update(
+        ImportRun.objects.filter(pk=self.pk, status__in=self.WORKING).update(
             status=self.Status.FAILED, finished_at=timezone.now(), report=report)
         self.refresh_from_db()
 
@@ -311,11 +314,7 @@ class ImportRun(models.Model):
     @property
     def working(self):
         """Whether a process is (or is about to be) at work on it: the page polls meanwhile."""
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
-
-    @property
-    def finished(self):
-        return self.status in {self.Status.DONE, self.Status.FAILED}
+        return self.status in self.WORKING
 
     @property
     def folder(self) -> Path:
@@ -361,8 +360,6 @@ def _import_process(pid: int, run_pk: int) -> bool:
 
     A process that has only just been started may show an empty command line for a moment (the
     kernel sets it late in exec, after the parent may already have gone on): it is still starting."""
-    if os.name != "posix":
-        return True  # elsewhere there is no asking after a process without ending it
     if not process_exists(pid):
         return False
     if not Path("/proc/self").exists():

@@ -4,7 +4,8 @@ expected exam score once the forecast has been calibrated on them."""
 import random
 from dataclasses import dataclass
 
-from studyapp.plan.readiness import GUESS, PRIOR_TRANSFER, Answer, Transfer, fit_transfer, forecast
+from studyapp.plan.readiness import (
+    GUESS, PRIOR_TRANSFER, Answer, Transfer, fit_transfer, forecast, question_probability)
 
 # DEA-C01's domain weights, as the study used them.
 DOMAIN_WEIGHTS = (0.34, 0.26, 0.22, 0.18)
@@ -50,7 +51,7 @@ def sit_mock(domains, true, predicted, transfer, rng, questions=QUESTIONS, weigh
     answers = []
     for domain, count in enumerate(shares(weights, questions)):
         for card in rng.sample(by_domain[domain], min(count, len(by_domain[domain]))):
-            right = rng.random() < guess + (1 - guess) * transfer * true[card]
+            right = rng.random() < question_probability(true[card], transfer, guess)
             answers.append(Answer(predicted[card], right))
     return answers
 

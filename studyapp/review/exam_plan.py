@@ -6,6 +6,7 @@ visit, so skipped days and a backlog are absorbed. After the exam the learner's 
 retention is back; no card's state is lost either way."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.db import transaction
 
@@ -32,10 +33,7 @@ def replan(user, day: StudyDay, shown: StudySettings | None = None) -> int:
         if study.planned_on == day.date or not study.exam_ahead(day.date):
             return 0
         zone, today = study.time_zone, day.date
-
-        def day_index(moment) -> int:
-            return days_from(today, moment, zone)
-
+        day_index = partial(days_from, today, zone=zone)
         states = list(ReviewState.objects.filter(
             user=user, phase=Phase.REVIEW, suspended=False, card__retired_at__isnull=True,
             stability__isnull=False, last_review__isnull=False).values_list(

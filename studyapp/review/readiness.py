@@ -7,6 +7,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from studyapp.notes.models import Domain
 from studyapp.plan.memory import DEFAULT_MODEL
@@ -44,11 +45,8 @@ def readiness(user, study, today: date) -> Forecast | None:
     """The forecast for the learner's exam date; None without one, or without a weighted domain."""
     if not study.exam_ahead(today):
         return None
-    zone, exam_day = study.time_zone, (study.exam_date - today).days
-
-    def day_index(moment) -> int:
-        return days_from(today, moment, zone)
-
+    exam_day = (study.exam_date - today).days
+    day_index = partial(days_from, today, zone=study.time_zone)
     model = study.memory_model()
     recall = {}
     for card_id, phase, stability, difficulty, last_review, due in ReviewState.objects.filter(

@@ -32,6 +32,11 @@ class Scope:
             return models.Q(domains__exam__code=self.exam)
         return models.Q()
 
+    def card_set(self):
+        """The active cards in scope, each once."""
+        active = Card.objects.active()
+        return active.filter(self.cards()).distinct() if self.key else active
+
     def on(self, queryset):
         """`queryset`, of rows that name a card, kept to the cards in scope."""
         if not self.key:

@@ -173,8 +173,7 @@ def _recall_now(user, now: datetime, model, scope: Scope):
     domains = [row(domain, cards_of.get(domain.pk, [])) for domain in active_domains if scope.covers(domain)]
     # Per task statement of the exam guide, where the mappings name one.
     cards_of_task = defaultdict(list)
-    in_scope = Card.objects.active().filter(scope.cards()).distinct() if scope.key else Card.objects.active()
-    for card_id, task in in_scope.exclude(pattern__task="").filter(pattern__isnull=False).values_list(
+    for card_id, task in scope.card_set().exclude(pattern__task="").filter(pattern__isnull=False).values_list(
             "pk", "pattern__task"):
         cards_of_task[task].append(card_id)
     numbers = sorted(cards_of_task, key=lambda task: tuple(int(part) for part in task.split(".") if part.isdigit()))
@@ -260,7 +259,7 @@ def _cards(user, scope: Scope) -> tuple[dict[str, int], list[tuple[str, int]], l
         **{f"d{n}": models.Count("pk", filter=within("difficulty", *b)) for n, b in enumerate(DIFFICULTY_BUCKETS)},
     )
     # New: the active cards never answered, less those set aside (counted as suspended).
-    cards = {"new": Card.objects.active().filter(scope.cards()).distinct().count() - counts["answered"]
+    cards = {"new": scope.card_set().count() - counts["answered"]
              - counts["suspended_new"],
              **{name: counts[name] for name in ("learning", "young", "mature", "suspended")}}
     return (cards, [(label(*b, "d"), counts[f"s{n}"]) for n, b in enumerate(STABILITY_BUCKETS)],
